@@ -1,0 +1,45 @@
+"""The columns of every row the program prints, defined once.
+
+`customer list`, `customer show` and `export customers` share CUSTOMER; the CSV header of
+each list is the stable cron contract of SPEC §7: columns may only be appended.
+A column's kind tells the renderer how to print its value in each format.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Col:
+    name: str
+    kind: str = "text"  # text | int | money | date | datetime | bool | ratio | list
+
+
+def cols(spec: str, **kinds: str) -> tuple[Col, ...]:
+    return tuple(Col(name, kinds.get(name, "text")) for name in spec.split(","))
+
+
+CUSTOMER = cols(
+    "code,name,industry,region,size,contact_name,contact_title,contact_role,phone,email,"
+    "source,source_detail,need,potential,decision_days,tier,stage,owner,tags,created_at,"
+    "last_contact_at,next_due_at",
+    potential="money", decision_days="int", created_at="datetime",
+    last_contact_at="datetime", next_due_at="date",
+)
+FOLLOWUP = cols(
+    "customer_code,at,logged_at,by,channel,summary,feedback,reason,objection,next_action,"
+    "next_action_due,satisfaction",
+    at="datetime", logged_at="datetime", objection="bool", next_action_due="date",
+    satisfaction="int",
+)
+DUE = cols(
+    "due_date,days_overdue,kind,customer_code,customer,tier,stage,owner,action,"
+    "last_contact,section",
+    due_date="date", days_overdue="int", last_contact="date",
+)
+STAGE_CHANGE = cols("customer_code,from_stage,to_stage,at,by,reason", at="datetime")
+GRADE = cols("code,name,old_tier,new_tier,override,rule")
+USER = cols("name,role,created_at", created_at="datetime")
+SETTING = cols("key,value,default,description")
+MISSING = Col("missing", "list")

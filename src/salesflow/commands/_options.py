@@ -1,0 +1,35 @@
+"""Options shared by every command that prints rows (one set, as in sqlite-utils)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+FormatOpt = Annotated[
+    str,
+    typer.Option("--format", "-f", help="Output format: table, csv or json.",
+                 case_sensitive=False),
+]
+ExcelOpt = Annotated[
+    bool, typer.Option("--excel", help="CSV with a UTF-8 BOM, so Excel shows Chinese.")
+]
+RawOpt = Annotated[
+    bool, typer.Option("--raw", help="CSV without formula protection (no ' prefix).")
+]
+
+
+def check_format(value: str, accepted: tuple[str, ...] = ("table", "csv", "json")) -> str:
+    value = value.lower()
+    if value not in accepted:
+        raise typer.BadParameter(
+            f"'{value}' is not a format; use {', '.join(accepted)}", param_hint="--format"
+        )
+    return value
+
+
+def state(ctx: typer.Context):  # type: ignore[no-untyped-def]
+    from salesflow.context import AppState
+
+    obj = ctx.find_object(AppState)
+    return obj if obj is not None else AppState()

@@ -1,0 +1,93 @@
+"""`salesflow due` — the morning agenda: overdue, today, upcoming."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from salesflow.commands._options import ExcelOpt, RawOpt, check_format, state
+
+DUE_FORMATS = ("table", "csv", "json", "ics")
+
+
+def due(
+    ctx: typer.Context,
+    date_: Annotated[str | None, typer.Option(
+        "--date", help="The day to plan (default today): YYYY-MM-DD, tomorrow, mon …")]
+    = None,
+    days: Annotated[int, typer.Option(min=0, help="Upcoming window after the day, in days.")]
+    = 3,
+    owner: Annotated[str | None, typer.Option(help="Only this owner's customers.")] = None,
+    tier: Annotated[list[str] | None, typer.Option(help="Only these tiers (repeatable).")]
+    = None,
+    kind: Annotated[list[str] | None, typer.Option(
+        help="Only these kinds: followup, next-action, new-lead (repeatable).")] = None,
+    fmt: Annotated[str, typer.Option("--format", "-f",
+                                     help="table, csv, json or ics (a calendar feed).")]
+    = "table",
+    fail_if_overdue: Annotated[bool, typer.Option(
+        "--fail-if-overdue", help="Exit with code 3 when anything is overdue (cron).")]
+    = False,
+    excel: ExcelOpt = False, raw: RawOpt = False,
+) -> None:
+    """What is overdue, due today, and coming up in the next --days days.
+
+    Overdue first (most days overdue first), then today, then upcoming; tier A before
+    B before C. For cron: `salesflow due --format csv --fail-if-overdue`.
+
+    Example: salesflow due --owner li.na --days 7
+    """
+    from salesflow import columns
+    from salesflow.errors import InputError
+    from salesflow.output import OutputOptions, render
+    from salesflow.rules.dates import parse_date
+    from salesflow.rules.tier import parse_tier
+    from salesflow.services import agenda
+
+    fmt = check_format(fmt, DUE_FORMATS)
+    try:
+        tiers = [parse_tier(t) for t in tier or []]
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--tier") from None
+    for k in kind or []:
+        if k not in agenda.KINDS:
+            raise typer.BadParameter(f"'{k}' is not a kind; use {', '.join(agenda.KINDS)}",
+                                     param_hint="--kind")
+    with state(ctx).unit("due", write=False) as unit:
+        env = unit.env
+        plan = env.today
+        if date_:
+            try:
+                plan = parse_date(date_, env.today)
+            except ValueError as exc:
+                raise InputError.field("date", exc) from None
+        items = agenda.items(unit.session, env, agenda.Query(
+            plan=plan, days=days, owner=owner, tiers=tiers, kinds=kind or []))
+        if fmt == "ics":
+            from salesflow.ics import write_ics
+
+            write_ics(items, plan)
+        elif fmt == "table":
+            _tables(items, env.tz)
+        else:
+            render(items, columns.DUE, OutputOptions(fmt, excel, raw), tz=env.tz)
+    if fail_if_overdue and any(i["section"] == "overdue" for i in items):
+        raise typer.Exit(3)
+
+
+def _tables(items, tz) -> None:  # type: ignore[no-untyped-def]
+    from salesflow import columns
+    from salesflow.output import message, write_table
+
+    if not items:
+        message("Nothing due. 🎉")
+        return
+    shown = tuple(c for c in columns.DUE if c.name not in ("section", "stage"))
+    for section, title in (("overdue", "Overdue"), ("today", "Today"),
+                           ("upcoming", "Upcoming")):
+        rows = [i for i in items if i["section"] == section]
+        if rows:
+            cols = shown if section == "overdue" else tuple(
+                c for c in shown if c.name != "days_overdue")
+            write_table(rows, cols, tz=tz, title=f"{title} ({len(rows)})")

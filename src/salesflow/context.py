@@ -1,0 +1,116 @@
+"""The edge: where the clock is read, the acting user named and the database located.
+
+Everything below (services, rules) receives `now`, `today` and the settings as values.
+SALESFLOW_TODAY=YYYY-MM-DD fixes the date (at the current time of day); the team's
+`timezone` setting, not the machine's, decides what "today" is.
+"""
+
+from __future__ import annotations
+
+import getpass
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, tzinfo
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from salesflow.errors import InputError
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+    from salesflow.services.env import Env
+
+
+def default_db_path() -> Path:
+    from platformdirs import user_data_path
+
+    return user_data_path("salesflow", appauthor=False) / "salesflow.db"
+
+
+def login_name() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "me"
+
+
+def team_zone(name: str | None) -> tzinfo:
+    if name:
+        from zoneinfo import ZoneInfo
+
+        return ZoneInfo(name)
+    from tzlocal import get_localzone
+
+    return get_localzone()
+
+
+def today_override() -> date | None:
+    text = os.environ.get("SALESFLOW_TODAY", "").strip()
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise InputError(
+            f"SALESFLOW_TODAY: '{text}' is not a date; use YYYY-MM-DD, e.g. 2024-10-08"
+        ) from None
+
+
+def read_clock(tz: tzinfo) -> datetime:
+    """Now, in UTC; on SALESFLOW_TODAY's date (in the team's zone) when it is set."""
+    real = datetime.now(tz)
+    fixed = today_override()
+    if fixed is not None:
+        real = datetime.combine(fixed, real.timetz().replace(tzinfo=None), tzinfo=tz)
+    return real.astimezone(UTC)
+
+
+@dataclass
+class Unit:
+    session: Session
+    env: Env
+
+
+@dataclass
+class AppState:
+    """Set once by the root callback; opens the database only when a command needs it."""
+
+    db: str | None = None
+    user: str | None = None
+
+    @property
+    def location(self) -> str:
+        return self.db or str(default_db_path())
+
+    @property
+    def actor(self) -> str:
+        return self.user or login_name()
+
+    @contextmanager
+    def unit(self, command: str, *, write: bool) -> Iterator[Unit]:
+        """One transaction for one command, with the clock read once."""
+        from salesflow.db import unit_of_work
+        from salesflow.rules.workdays import calendar_for
+        from salesflow.services import settings as settings_service
+        from salesflow.services.env import Env
+
+        with unit_of_work(self.location, write=write) as session:
+            settings = settings_service.load(session)
+            tz = team_zone(settings.timezone)
+            env = Env(actor=self.actor, command=command, now=read_clock(tz), tz=tz,
+                      settings=settings, calendar=calendar_for(settings.calendar),
+                      zone_for=team_zone)
+            yield Unit(session=session, env=env)
+            years = sorted(getattr(env.calendar, "uncovered_years", ()))
+            if years:
+                env.notices.append(
+                    "note: the installed Chinese holiday calendar does not cover "
+                    f"{', '.join(map(str, years))}; counted Monday–Friday there"
+                )
+        from salesflow.output import message
+
+        for notice in env.notices:
+            message(notice)

@@ -1,0 +1,118 @@
+"""SQLModel tables (SPEC §1). Money is integer fen; timestamps are aware datetimes stored in UTC;
+due dates are calendar dates in the team's time zone.
+
+The schema is created and upgraded by the Alembic migrations in salesflow/migrations,
+never by metadata.create_all: a test checks that the two agree.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import Column, Index, Text
+from sqlmodel import Field, SQLModel
+
+
+class User(SQLModel, table=True):
+    __tablename__ = "user"
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(unique=True)
+    role: str  # rep | manager | legal | gm
+    created_at: datetime
+
+
+class Setting(SQLModel, table=True):
+    __tablename__ = "setting"
+    key: str = Field(primary_key=True)
+    value: str
+
+
+class CodeSequence(SQLModel, table=True):
+    """Last number handed out per INDUSTRY-REGION prefix, so a code is never reused."""
+
+    __tablename__ = "code_sequence"
+    prefix: str = Field(primary_key=True)
+    last: int
+
+
+class Customer(SQLModel, table=True):
+    __tablename__ = "customer"
+    __table_args__ = (Index("ix_customer_owner_next_due", "owner", "next_due_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(unique=True)
+    name: str
+    name_key: str = Field(index=True)
+    industry: str | None = None
+    region: str | None = None
+    size: str | None = None
+    founded: date | None = None
+    website: str | None = None
+    contact_name: str | None = None
+    contact_title: str | None = None
+    contact_role: str | None = None  # decision-maker | influencer | user
+    phone: str | None = None
+    email: str | None = None
+    source: str | None = None
+    source_detail: str | None = None
+    need: str | None = Field(default=None, sa_column=Column(Text))
+    potential: int | None = None  # fen
+    decision_days: int | None = None
+    tier: str = "C"
+    tier_override: str | None = None
+    tier_reason: str | None = None
+    stage: str = "lead"
+    stage_changed_at: datetime
+    owner: str = Field(index=True)
+    tags: str | None = None
+    notes: str | None = Field(default=None, sa_column=Column(Text))
+    created_at: datetime = Field(index=True)
+    last_contact_at: datetime | None = None
+    next_due_at: date | None = Field(default=None, index=True)
+    next_due_kind: str | None = None  # next-action | followup | new-lead
+    import_batch: str | None = Field(default=None, index=True)
+
+
+class FollowUp(SQLModel, table=True):
+    __tablename__ = "followup"
+    __table_args__ = (Index("ix_followup_customer_at", "customer_id", "at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    customer_id: int = Field(foreign_key="customer.id")
+    at: datetime = Field(index=True)
+    logged_at: datetime
+    by: str
+    channel: str  # phone | email | visit | meeting | im
+    summary: str = Field(sa_column=Column(Text, nullable=False))
+    feedback: str | None = None  # positive | neutral | negative
+    reason: str | None = None
+    objection: bool = False
+    next_action: str | None = None
+    next_action_due: date | None = None
+    satisfaction: int | None = None
+    due_at_time: date | None = None  # the customer's next_due_at when this contact happened
+
+
+class StageChange(SQLModel, table=True):
+    __tablename__ = "stage_change"
+    id: int | None = Field(default=None, primary_key=True)
+    customer_id: int = Field(foreign_key="customer.id", index=True)
+    from_stage: str | None = None
+    to_stage: str
+    at: datetime = Field(index=True)
+    by: str
+    reason: str | None = None
+
+
+class Audit(SQLModel, table=True):
+    __tablename__ = "audit"
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime
+    user: str
+    command: str
+    what: str = Field(sa_column=Column(Text, nullable=False))
+
+
+__all__ = [
+    "Audit", "CodeSequence", "Customer", "FollowUp", "Setting", "StageChange", "User",
+]

@@ -1,0 +1,228 @@
+"""One renderer for every command: table (Rich) | csv | json | jsonl, plus ics for `due`.
+
+Rows stream through: csv, json and jsonl write each row as it arrives (constant memory);
+only a terminal table is collected first. Machine formats write plain stdout without
+Rich; messages go to stderr so pipes stay clean. CSV is formula-safe by default (SPEC §7).
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+import sys
+import unicodedata
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, tzinfo
+from decimal import Decimal
+from typing import Any, TextIO
+
+from salesflow.columns import Col
+from salesflow.rules.money import fen_to_yuan, format_plain, format_yuan
+
+FORMATS = ("table", "csv", "json")
+EXPORT_FORMATS = ("csv", "json", "jsonl")
+
+_NO_WRAP_KINDS = ("date", "datetime", "int", "money", "ratio")
+_NO_WRAP_NAMES = ("code", "customer_code", "tier", "kind", "stage")
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_HARMLESS = re.compile(r"[0-9 +\-.,()]*")
+
+
+@dataclass(frozen=True)
+class OutputOptions:
+    format: str = "table"
+    excel: bool = False  # write a UTF-8 BOM so Excel reads Chinese correctly
+    raw: bool = False  # turn formula protection off
+
+
+def formula_safe(text: str) -> str:
+    """Prefix ' to a cell a spreadsheet would run; leave phones and negative numbers."""
+    if not text:
+        return text
+    folded = unicodedata.normalize("NFKC", text)
+    if folded[0] in _FORMULA_START and not _HARMLESS.fullmatch(folded):
+        return "'" + text
+    return text
+
+
+def iso_utc(value: datetime) -> str:
+    return value.astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+def csv_cell(value: Any, kind: str) -> str:
+    if value is None:
+        return ""
+    if kind == "money":
+        return format_plain(value)
+    if kind == "datetime":
+        return iso_utc(value)
+    if kind == "bool":
+        return "true" if value else "false"
+    if kind == "list":
+        return "; ".join(str(v) for v in value)
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
+def json_value(value: Any, kind: str) -> Any:
+    if value is None:
+        return None
+    if kind == "money":
+        yuan = fen_to_yuan(value)
+        return int(yuan) if yuan == yuan.to_integral_value() else float(yuan)
+    if kind == "datetime":
+        return iso_utc(value)
+    if kind == "ratio" or isinstance(value, Decimal):
+        return float(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+def table_cell(value: Any, kind: str, tz: tzinfo | None) -> str:
+    if value is None:
+        return ""
+    if kind == "money":
+        return format_yuan(value)
+    if kind == "datetime":
+        return value.astimezone(tz).strftime("%Y-%m-%d %H:%M")
+    if kind == "bool":
+        return "yes" if value else ""
+    if kind == "ratio":
+        return f"{Decimal(value) * 100:.1f}%"
+    if kind == "list":
+        return ", ".join(str(v) for v in value)
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
+def json_row(row: Mapping[str, Any], columns: Sequence[Col]) -> dict[str, Any]:
+    return {c.name: json_value(row.get(c.name), c.kind) for c in columns}
+
+
+def _stdout() -> TextIO:
+    return sys.stdout
+
+
+def write_csv(rows: Iterable[Mapping[str, Any]], columns: Sequence[Col], opts: OutputOptions,
+              out: TextIO | None = None) -> int:
+    out = out or _stdout()
+    if opts.excel:
+        out.write("\ufeff")
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow([c.name for c in columns])
+    count = 0
+    for row in rows:
+        cells = [csv_cell(row.get(c.name), c.kind) for c in columns]
+        writer.writerow(cells if opts.raw else [formula_safe(cell) for cell in cells])
+        count += 1
+    return count
+
+
+def write_json(rows: Iterable[Mapping[str, Any]], columns: Sequence[Col],
+               out: TextIO | None = None) -> int:
+    """One JSON array, written row by row."""
+    out = out or _stdout()
+    count = 0
+    out.write("[")
+    for row in rows:
+        out.write(",\n  " if count else "\n  ")
+        out.write(json.dumps(json_row(row, columns), ensure_ascii=False))
+        count += 1
+    out.write("\n]\n" if count else "]\n")
+    return count
+
+
+def write_jsonl(rows: Iterable[Mapping[str, Any]], columns: Sequence[Col],
+                out: TextIO | None = None) -> int:
+    out = out or _stdout()
+    count = 0
+    for row in rows:
+        out.write(json.dumps(json_row(row, columns), ensure_ascii=False) + "\n")
+        count += 1
+    return count
+
+
+def write_table(rows: Iterable[Mapping[str, Any]], columns: Sequence[Col], *,
+                tz: tzinfo | None, title: str | None = None, empty: str = "No rows.") -> int:
+    from rich.console import Console
+    from rich.table import Table
+
+    collected = list(rows)
+    if not collected:
+        Console(stderr=True).print(empty, style="dim")
+        return 0
+    table = Table(title=title, header_style="bold", show_lines=False)
+    for c in columns:
+        table.add_column(c.name.replace("_", " "),
+                         justify="right" if c.kind in ("money", "int", "ratio") else "left",
+                         no_wrap=c.kind in _NO_WRAP_KINDS or c.name in _NO_WRAP_NAMES,
+                         overflow="fold")
+    for row in collected:
+        table.add_row(*[table_cell(row.get(c.name), c.kind, tz) for c in columns])
+    Console().print(table)
+    return len(collected)
+
+
+def render(rows: Iterable[Mapping[str, Any]], columns: Sequence[Col], opts: OutputOptions, *,
+           tz: tzinfo | None = None, title: str | None = None, empty: str = "No rows.") -> int:
+    """Print rows in the chosen format; returns how many were printed."""
+    if opts.format == "csv":
+        return write_csv(rows, columns, opts)
+    if opts.format == "json":
+        return write_json(rows, columns)
+    if opts.format == "jsonl":
+        return write_jsonl(rows, columns)
+    return write_table(rows, columns, tz=tz, title=title, empty=empty)
+
+
+def render_object(obj: Mapping[str, Any], columns: Sequence[Col], opts: OutputOptions, *,
+                  lists: Mapping[str, tuple[Sequence[Col], Iterable[Mapping[str, Any]]]]
+                  | None = None, extra: Mapping[str, Any] | None = None,
+                  tz: tzinfo | None = None, title: str | None = None) -> None:
+    """A `show`: one JSON object (with nested lists), one CSV row, or a key/value table."""
+    lists = lists or {}
+    extra = extra or {}
+    if opts.format == "json":
+        data = json_row(obj, columns)
+        data.update(extra)
+        for key, (list_cols, items) in lists.items():
+            data[key] = [json_row(item, list_cols) for item in items]
+        sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+        return
+    if opts.format in ("csv", "jsonl"):
+        render([obj], columns, opts, tz=tz)
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console()
+    table = Table(title=title, show_header=False, box=None, pad_edge=False)
+    table.add_column(style="bold")
+    table.add_column(overflow="fold")
+    for c in columns:
+        table.add_row(c.name, table_cell(obj.get(c.name), c.kind, tz))
+    for key, value in extra.items():
+        if not isinstance(value, (list, dict)):
+            table.add_row(key, "" if value is None else str(value))
+        elif isinstance(value, list) and all(not isinstance(v, (list, dict)) for v in value):
+            table.add_row(key, ", ".join(str(v) for v in value))
+    console.print(table)
+    for key, (list_cols, items) in lists.items():
+        write_table(items, list_cols, tz=tz, title=key, empty=f"No {key}.")
+
+
+def message(text: str, *, style: str | None = None) -> None:
+    """A human message on stderr (never on stdout, which belongs to the data)."""
+    from rich.console import Console
+
+    Console(stderr=True, highlight=False).print(text, style=style, markup=False)
+
+
+def stream_lines(lines: Iterator[str]) -> None:
+    for line in lines:
+        sys.stdout.write(line)

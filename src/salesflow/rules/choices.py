@@ -1,0 +1,46 @@
+"""Closed vocabularies of the standard's forms, with the Chinese labels of the templates.
+
+客户信息登记表 (contact role, lead source), 销售跟进记录表 (channel, feedback) and the user
+roles of 合同审批流程. Input is matched case-insensitively, in English or Chinese.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Mapping
+
+CONTACT_ROLES = ("decision-maker", "influencer", "user")
+SOURCES = ("trade-show", "website", "referral", "event", "cold-call", "public-info", "other")
+CHANNELS = ("phone", "email", "visit", "meeting", "im")
+FEEDBACK = ("positive", "neutral", "negative")
+ROLES = ("rep", "manager", "legal", "gm")
+
+ALIASES: Mapping[str, Mapping[str, str]] = {
+    "contact_role": {"决策者": "decision-maker", "决策人": "decision-maker",
+                     "影响者": "influencer", "影响人": "influencer", "使用者": "user",
+                     "decision maker": "decision-maker"},
+    "source": {"行业展会": "trade-show", "展会": "trade-show", "官网咨询": "website",
+               "官网": "website", "客户转介绍": "referral", "转介绍": "referral",
+               "线下活动": "event", "活动": "event", "电话营销": "cold-call",
+               "陌生拜访": "cold-call", "公开信息": "public-info", "其他": "other",
+               "trade show": "trade-show", "cold call": "cold-call"},
+    "channel": {"电话": "phone", "邮件": "email", "拜访": "visit", "上门拜访": "visit",
+                "会议": "meeting", "微信": "im", "即时通讯": "im", "wechat": "im"},
+    "feedback": {"积极": "positive", "正面": "positive", "中性": "neutral",
+                 "一般": "neutral", "消极": "negative", "负面": "negative"},
+    "role": {"销售": "rep", "销售代表": "rep", "销售经理": "manager", "法务": "legal",
+             "总经理": "gm"},
+}
+
+
+def parse_choice(text: str, choices: tuple[str, ...], kind: str) -> str:
+    """Match `text` against `choices` (or the Chinese labels of `kind`)."""
+    value = unicodedata.normalize("NFKC", text).strip().casefold().replace("_", "-")
+    if value in choices:
+        return value
+    alias = ALIASES.get(kind, {}).get(value) or ALIASES.get(kind, {}).get(
+        value.replace("-", " ")
+    )
+    if alias:
+        return alias
+    raise ValueError(f"'{text}' is not accepted; use one of {', '.join(choices)}")

@@ -1,0 +1,170 @@
+"""Team settings: thresholds, cadences, calendar, time zone, code mappings.
+
+The standards leave thresholds to the team (客户分级标准 "可根据企业实际调整"); the defaults
+below are the standards' figures. Settings are stored in the database so a team shares
+them; this module only knows their names, defaults, and how to parse a typed value.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from salesflow.rules.cadence import Cadences
+from salesflow.rules.codes import validate_mapping_code
+from salesflow.rules.money import format_plain, parse_money
+from salesflow.rules.tier import TierThresholds
+from salesflow.rules.workdays import calendar_for
+
+CALENDARS = ("cn", "weekdays")
+
+
+@dataclass(frozen=True)
+class Settings:
+    timezone: str | None = None  # None: the machine's local zone
+    calendar: str = "cn"
+    phone_region: str = "CN"
+    tiers: TierThresholds = TierThresholds()
+    cadences: Cadences = Cadences()
+    gm_threshold_fen: int = 0
+    industry_codes: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    region_codes: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text.strip())
+    except ValueError:
+        raise ValueError(f"'{text}' is not a whole number of days") from None
+    if value <= 0:
+        raise ValueError(f"'{text}' must be at least 1")
+    return value
+
+
+def _timezone(text: str) -> str:
+    name = text.strip()
+    if name.lower() == "local":
+        return ""
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(
+            f"'{text}' is not a time zone; use an IANA name such as Asia/Shanghai or local"
+        ) from None
+    return name
+
+
+def _calendar(text: str) -> str:
+    calendar_for(text.strip().lower())
+    return text.strip().lower()
+
+
+def _region(text: str) -> str:
+    value = text.strip().upper()
+    if len(value) != 2 or not value.isascii() or not value.isalpha():
+        raise ValueError(f"'{text}' is not a region; use a two-letter country code such as CN")
+    return value
+
+
+def _money(text: str) -> str:
+    return format_plain(parse_money(text))
+
+
+# key → (parser returning the stored text, description). The stored text is what
+# `config show` prints and what load_settings() reads back.
+SCALAR_KEYS: dict[str, tuple[Callable[[str], object], str]] = {
+    "timezone": (_timezone, "IANA time zone of the team, or 'local' (the machine's)"),
+    "calendar": (_calendar, "working-day calendar: cn (official Chinese) or weekdays"),
+    "phone_region": (_region, "default region for phone numbers without +country"),
+    "tier.a.potential": (_money, "tier A: minimum potential (yuan)"),
+    "tier.a.days": (_positive_int, "tier A: maximum decision cycle (days)"),
+    "tier.b.potential": (_money, "tier B: minimum potential (yuan)"),
+    "tier.b.days": (_positive_int, "tier B: maximum decision cycle (days)"),
+    "gm_threshold": (_money, "contracts below this amount skip the gm step (yuan)"),
+}
+for _tier in ("A", "B", "C"):
+    SCALAR_KEYS[f"cadence.{_tier}.prospecting"] = (
+        _positive_int,
+        f"tier {_tier}: days between contacts before won",
+    )
+    SCALAR_KEYS[f"cadence.{_tier}.care"] = (
+        _positive_int,
+        f"tier {_tier}: days between contacts once won",
+    )
+MAPPING_PREFIXES = ("code.industry.", "code.region.")
+
+
+def parse_setting(key: str, value: str) -> tuple[str, str]:
+    """Validate `config set KEY VALUE`; return (key, text to store). '' clears a mapping."""
+    key = key.strip()
+    if key in SCALAR_KEYS:
+        parsed = SCALAR_KEYS[key][0](value)
+        return key, str(parsed)
+    for prefix in MAPPING_PREFIXES:
+        if key.startswith(prefix) and len(key) > len(prefix):
+            name = key[len(prefix):].strip()
+            return prefix + name, validate_mapping_code(value) if value.strip() else ""
+    accepted = ", ".join([*SCALAR_KEYS, "code.industry.<name>", "code.region.<name>"])
+    raise ValueError(f"'{key}' is not a setting; use one of {accepted}")
+
+
+def settings_from(stored: Mapping[str, str]) -> Settings:
+    """Build Settings from stored key → text pairs; unknown keys are ignored."""
+    d = Settings()
+    tiers = TierThresholds(
+        a_potential_fen=parse_money(stored["tier.a.potential"])
+        if "tier.a.potential" in stored else d.tiers.a_potential_fen,
+        a_max_days=int(stored.get("tier.a.days", d.tiers.a_max_days)),
+        b_potential_fen=parse_money(stored["tier.b.potential"])
+        if "tier.b.potential" in stored else d.tiers.b_potential_fen,
+        b_max_days=int(stored.get("tier.b.days", d.tiers.b_max_days)),
+    )
+    cadences = d.cadences
+    for tier in ("A", "B", "C"):
+        for phase in ("prospecting", "care"):
+            key = f"cadence.{tier}.{phase}"
+            if key in stored:
+                cadences = cadences.with_days(tier, phase, int(stored[key]))
+    industry = {k[len("code.industry."):]: v for k, v in stored.items()
+                if k.startswith("code.industry.") and v}
+    region = {k[len("code.region."):]: v for k, v in stored.items()
+              if k.startswith("code.region.") and v}
+    return Settings(
+        timezone=stored.get("timezone") or None,
+        calendar=stored.get("calendar", d.calendar),
+        phone_region=stored.get("phone_region", d.phone_region),
+        tiers=tiers,
+        cadences=cadences,
+        gm_threshold_fen=parse_money(stored["gm_threshold"])
+        if "gm_threshold" in stored else d.gm_threshold_fen,
+        industry_codes=MappingProxyType(industry),
+        region_codes=MappingProxyType(region),
+    )
+
+
+def effective_values(s: Settings) -> dict[str, str]:
+    """Every scalar setting as `config show` prints it, defaults included."""
+    values = {
+        "timezone": s.timezone or "local",
+        "calendar": s.calendar,
+        "phone_region": s.phone_region,
+        "tier.a.potential": format_plain(s.tiers.a_potential_fen),
+        "tier.a.days": str(s.tiers.a_max_days),
+        "tier.b.potential": format_plain(s.tiers.b_potential_fen),
+        "tier.b.days": str(s.tiers.b_max_days),
+        "gm_threshold": format_plain(s.gm_threshold_fen),
+    }
+    for tier in ("A", "B", "C"):
+        values[f"cadence.{tier}.prospecting"] = str(s.cadences.days(tier, "lead"))
+        values[f"cadence.{tier}.care"] = str(s.cadences.days(tier, "won"))
+    for name, code in sorted(s.industry_codes.items()):
+        values[f"code.industry.{name}"] = code
+    for name, code in sorted(s.region_codes.items()):
+        values[f"code.region.{name}"] = code
+    return values
+
+
+# Settings whose change moves customers' due dates: a write to one recomputes next_due_at.
+AFFECTS_DUE = ("timezone", "calendar", "cadence.")

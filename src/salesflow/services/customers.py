@@ -1,0 +1,299 @@
+"""Customers (客户信息登记表): add, edit, find, list, show, and stage moves.
+
+Every value a user types is parsed here through the rules, and a bad one is refused with
+the field's name before anything is written.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from salesflow.errors import Conflict, InputError, NotFound
+from salesflow.models import CodeSequence, Customer, FollowUp, StageChange
+from salesflow.rules import pipeline
+from salesflow.rules.choices import CONTACT_ROLES, SOURCES, parse_choice
+from salesflow.rules.codes import code_prefix, format_code
+from salesflow.rules.completeness import missing_fields
+from salesflow.rules.contact import normalize_email, normalize_phone
+from salesflow.rules.dates import parse_date
+from salesflow.rules.money import parse_money
+from salesflow.rules.names import name_key, validate_company_name
+from salesflow.rules.tier import TierDecision, strategy_for, tier_for
+from salesflow.services import audit, schedule, users
+from salesflow.services.env import Env
+
+PROFILE_FIELDS = (
+    "name", "industry", "region", "size", "founded", "website", "contact_name",
+    "contact_title", "contact_role", "phone", "email", "source", "source_detail", "need",
+    "potential", "decision_days", "owner", "tags", "notes",
+)
+
+
+def label(field: str) -> str:
+    return field.replace("_", "-")
+
+
+def parse_fields(raw: Mapping[str, str | None], env: Env) -> dict[str, Any]:
+    """Typed values for the given fields (None in `raw`: not given; '': clear it)."""
+    out: dict[str, Any] = {}
+    for key, value in raw.items():
+        if value is None:
+            continue
+        text = " ".join(value.split()) if key not in ("need", "notes") else value.strip()
+        if not text:
+            if key in ("name", "owner"):
+                raise InputError(f"{label(key)}: cannot be empty")
+            out[key] = None
+            continue
+        try:
+            out[key] = _parse(key, text, env)
+        except ValueError as exc:
+            raise InputError.field(label(key), exc) from None
+    return out
+
+
+def _parse(key: str, text: str, env: Env) -> Any:
+    if key == "name":
+        return validate_company_name(text)
+    if key == "phone":
+        return normalize_phone(text, env.settings.phone_region)
+    if key == "email":
+        return normalize_email(text)
+    if key == "contact_role":
+        return parse_choice(text, CONTACT_ROLES, "contact_role")
+    if key == "source":
+        return parse_choice(text, SOURCES, "source")
+    if key == "potential":
+        return parse_money(text)
+    if key == "decision_days":
+        try:
+            days = int(text)
+        except ValueError:
+            raise ValueError(f"'{text}' is not a number of days; use e.g. 30") from None
+        if days < 0:
+            raise ValueError(f"'{text}' cannot be negative")
+        return days
+    if key == "founded":
+        founded = parse_date(text, env.today)
+        if founded > env.today:
+            raise ValueError(f"'{text}' is in the future")
+        return founded
+    return text
+
+
+def resolve(session: Session, ref: str) -> Customer:
+    """A customer by code (MFG-EC-001, any case) or by its name (duplicate key)."""
+    text = ref.strip()
+    found = session.exec(select(Customer).where(Customer.code == text.upper())).first()
+    if found:
+        return found
+    if text:
+        matches = session.exec(
+            select(Customer).where(Customer.name_key == name_key(text)).limit(2)
+        ).all()
+        if len(matches) == 1:
+            return matches[0]
+        if len(matches) > 1:
+            raise Conflict(
+                f"customer: '{ref}' names more than one customer; use the code "
+                f"({', '.join(m.code for m in matches)})"
+            )
+    raise NotFound(
+        f"customer: no customer '{ref}'; use a code such as MFG-EC-001 or the company "
+        "name (see salesflow customer list)"
+    )
+
+
+def find_duplicate(session: Session, key: str, *, exclude: int | None = None) -> Customer | None:
+    query = select(Customer).where(Customer.name_key == key)
+    if exclude is not None:
+        query = query.where(Customer.id != exclude)
+    return session.exec(query.limit(1)).first()
+
+
+def _next_code(session: Session, env: Env, industry: str | None, region: str | None) -> str:
+    prefix = code_prefix(industry, region, env.settings.industry_codes,
+                         env.settings.region_codes)
+    seq = session.get(CodeSequence, prefix)
+    if seq is None:
+        seq = CodeSequence(prefix=prefix, last=0)
+    seq.last += 1
+    session.add(seq)
+    return format_code(prefix, seq.last)
+
+
+def decide_tier(customer: Customer, env: Env) -> TierDecision:
+    return tier_for(customer.potential, customer.decision_days, env.settings.tiers)
+
+
+@dataclass
+class Saved:
+    customer: Customer
+    decision: TierDecision
+    missing: list[str]
+
+
+def add(session: Session, env: Env, raw: Mapping[str, str | None], *, force: bool = False,
+        import_batch: str | None = None) -> Saved:
+    values = parse_fields(raw, env)
+    if "name" not in values:
+        raise InputError("name: a customer needs its full registered company name")
+    key = name_key(values["name"])
+    existing = find_duplicate(session, key)
+    if existing and not force:
+        raise Conflict(
+            f"name: '{values['name']}' duplicates {existing.code} ({existing.name}); "
+            "use --force to add it anyway"
+        )
+    customer = Customer(
+        code=_next_code(session, env, values.get("industry"), values.get("region")),
+        name_key=key,
+        owner=values.pop("owner", None) or env.actor,
+        stage="lead",
+        stage_changed_at=env.now,
+        created_at=env.now,
+        import_batch=import_batch,
+        **values,
+    )
+    decision = decide_tier(customer, env)
+    customer.tier = decision.tier
+    session.add(customer)
+    session.flush()
+    session.add(StageChange(customer_id=customer.id, from_stage=None, to_stage="lead",
+                            at=env.now, by=env.actor, reason="created"))
+    schedule.refresh(session, env, customer)
+    audit.record(session, env, f"customer {customer.code} added")
+    session.flush()
+    return Saved(customer, decision, missing_fields(profile(customer)))
+
+
+def edit(session: Session, env: Env, ref: str, raw: Mapping[str, str | None], *,
+         force: bool = False) -> Saved:
+    customer = resolve(session, ref)
+    values = parse_fields(raw, env)
+    if not values:
+        raise InputError("edit: give at least one field to change, e.g. --phone or --need")
+    if "name" in values:
+        key = name_key(values["name"])
+        existing = find_duplicate(session, key, exclude=customer.id)
+        if existing and not force:
+            raise Conflict(
+                f"name: '{values['name']}' duplicates {existing.code} ({existing.name}); "
+                "use --force to keep it anyway"
+            )
+        customer.name_key = key
+    for field, value in values.items():
+        setattr(customer, field, value)
+    decision = decide_tier(customer, env)
+    if customer.tier_override is None and decision.tier != customer.tier:
+        customer.tier = decision.tier
+    schedule.refresh(session, env, customer)
+    audit.record(session, env, f"customer {customer.code} edited: {', '.join(sorted(values))}")
+    session.flush()
+    return Saved(customer, decision, missing_fields(profile(customer)))
+
+
+def change_stage(session: Session, env: Env, ref: str, to_stage: str,
+                 reason: str | None) -> tuple[Customer, pipeline.Move]:
+    customer = resolve(session, ref)
+    try:
+        target = pipeline.parse_stage(to_stage)
+        move = pipeline.check_move(customer.stage, target, reason=reason,
+                                   actor_role=users.role_of(session, env.actor))
+    except ValueError as exc:
+        raise Conflict(f"stage: {exc}") from None
+    record_move(session, env, customer, move, reason)
+    return customer, move
+
+
+def record_move(session: Session, env: Env, customer: Customer, move: pipeline.Move,
+                reason: str | None) -> None:
+    """Apply a checked move: the stage, its history row, the due date, the audit."""
+    customer.stage = move.to_stage
+    customer.stage_changed_at = env.now
+    session.add(StageChange(customer_id=customer.id, from_stage=move.from_stage,
+                            to_stage=move.to_stage, at=env.now, by=env.actor,
+                            reason=(reason or "").strip() or None))
+    schedule.refresh(session, env, customer)
+    audit.record(session, env,
+                 f"customer {customer.code} stage {move.from_stage} → {move.to_stage}")
+    session.flush()
+
+
+def profile(c: Customer) -> dict[str, Any]:
+    return {f: getattr(c, f) for f in PROFILE_FIELDS}
+
+
+def row(c: Customer) -> dict[str, Any]:
+    """The export/list/show keys (columns.CUSTOMER)."""
+    return {
+        "code": c.code, "name": c.name, "industry": c.industry, "region": c.region,
+        "size": c.size, "contact_name": c.contact_name, "contact_title": c.contact_title,
+        "contact_role": c.contact_role, "phone": c.phone, "email": c.email,
+        "source": c.source, "source_detail": c.source_detail, "need": c.need,
+        "potential": c.potential, "decision_days": c.decision_days, "tier": c.tier,
+        "stage": c.stage, "owner": c.owner, "tags": c.tags, "created_at": c.created_at,
+        "last_contact_at": c.last_contact_at, "next_due_at": c.next_due_at,
+    }
+
+
+def rows(session: Session, *, owner: str | None = None, tier: str | None = None,
+         stage: str | None = None, search: str | None = None,
+         incomplete: bool = False) -> Iterator[dict[str, Any]]:
+    query = select(Customer).order_by(Customer.code)
+    if owner:
+        query = query.where(Customer.owner == owner)
+    if tier:
+        query = query.where(Customer.tier == tier)
+    if stage:
+        query = query.where(Customer.stage == stage)
+    if search:
+        query = query.where(col(Customer.name).contains(search.strip()))
+    for c in session.exec(query.execution_options(yield_per=500)):
+        missing = missing_fields(profile(c))
+        if incomplete and not missing:
+            continue
+        data = row(c)
+        data["missing"] = missing
+        yield data
+
+
+def show(session: Session, env: Env, ref: str) -> dict[str, Any]:
+    """Everything held on one customer (SPEC §10)."""
+    from salesflow.services.followups import followup_row
+
+    c = resolve(session, ref)
+    missing = missing_fields(profile(c))
+    followups = [
+        followup_row(f, c.code)
+        for f in session.exec(select(FollowUp).where(FollowUp.customer_id == c.id)
+                              .order_by(FollowUp.at, FollowUp.id))  # type: ignore[arg-type]
+    ]
+    changes = [
+        {"customer_code": c.code, "from_stage": s.from_stage, "to_stage": s.to_stage,
+         "at": s.at, "by": s.by, "reason": s.reason}
+        for s in session.exec(select(StageChange).where(StageChange.customer_id == c.id)
+                              .order_by(StageChange.at, StageChange.id))  # type: ignore[arg-type]
+    ]
+    decision = decide_tier(c, env)
+    return {
+        "row": row(c),
+        "extra": {
+            "founded": c.founded.isoformat() if c.founded else None,
+            "website": c.website,
+            "notes": c.notes,
+            "tier_override": c.tier_override,
+            "tier_reason": c.tier_reason,
+            "tier_rule": decision.rule,
+            "strategy": strategy_for(c.tier),
+            "complete": not missing,
+            "missing": missing,
+            "next_due_kind": c.next_due_kind,
+        },
+        "followups": followups,
+        "stage_changes": changes,
+    }

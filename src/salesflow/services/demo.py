@@ -1,0 +1,114 @@
+"""`salesflow demo`: a realistic few dozen customers and follow-ups dated around today,
+so a newcomer's first `salesflow due` shows a real agenda. Deterministic (seeded), and
+it goes through the same services as the commands, so every rule applies."""
+
+from __future__ import annotations
+
+import random
+from datetime import timedelta
+
+from sqlmodel import Session, func, select
+
+from salesflow.errors import Conflict
+from salesflow.models import Customer
+from salesflow.rules.pipeline import OPEN_STAGES
+from salesflow.services import customers, followups
+from salesflow.services.env import Env
+
+COMPANIES = [
+    ("华东精密科技有限公司", "制造业", "华东"), ("苏州恒达机械股份有限公司", "制造业", "江苏"),
+    ("杭州云帆软件有限公司", "软件", "浙江"), ("深圳启明电子有限公司", "电子", "广东"),
+    ("广州优品零售连锁有限公司", "零售", "广东"), ("北京博远教育科技有限公司", "教育", "北京"),
+    ("天津港联物流有限公司", "物流", "天津"), ("成都天府医疗器械有限公司", "医疗", "四川"),
+    ("武汉长江汽车零部件有限公司", "汽车", "湖北"), ("西安秦川能源有限公司", "能源", "陕西"),
+    ("沈阳北方重工有限公司", "制造业", "辽宁"), ("南京金陵化工有限公司", "化工", "江苏"),
+    ("宁波海天塑业有限公司", "制造业", "浙江"), ("厦门鹭岛食品有限公司", "食品", "福建"),
+    ("青岛海韵通信技术有限公司", "通信", "山东"), ("长沙湘江建设集团有限公司", "建筑", "湖南"),
+    ("重庆山城百货有限公司", "零售", "重庆"), ("合肥科创新材料有限公司", "制造业", "安徽"),
+    ("上海浦江金融信息服务有限公司", "金融", "上海"), ("昆明春城农业发展有限公司", "农业", "云南"),
+    ("郑州中原仓储物流有限公司", "物流", "河南"), ("福州闽江电子科技有限公司", "电子", "福建"),
+    ("大连海滨制药有限公司", "医药", "辽宁"), ("无锡太湖精工有限公司", "制造业", "江苏"),
+    ("Shanghai Bright Path Trading Co., Ltd.", "wholesale", "上海"),
+    ("Pacific Rim Components Inc.", "electronics", "overseas"),
+    ("东莞新力五金制品有限公司", "制造业", "广东"), ("佛山美居家具有限公司", "零售", "广东"),
+    ("济南泉城软件有限公司", "软件", "山东"), ("南昌赣江光电有限公司", "电子", "江西"),
+    ("太原晋阳煤机有限公司", "能源", "山西"), ("贵阳数谷科技有限公司", "软件", "贵州"),
+    ("哈尔滨冰城乳业有限公司", "食品", "黑龙江"), ("石家庄冀中医药有限公司", "医药", "河北"),
+    ("南宁绿城物流有限公司", "物流", "广西"), ("兰州陇原化工有限公司", "化工", "甘肃"),
+]
+CONTACTS = ["王强", "李娜", "张伟", "刘洋", "陈静", "杨帆", "赵敏", "黄磊", "周婷", "吴刚",
+            "徐丽", "孙浩", "马超", "朱琳", "胡军", "郭芳"]
+TITLES = ["采购总监", "总经理", "IT经理", "生产部经理", "财务总监", "技术负责人", "运营总监"]
+NEEDS = ["产线数字化改造", "ERP升级", "仓储管理系统", "设备远程运维", "门店收银系统更换",
+         "质量追溯平台", "能耗监测", "供应链协同平台", "数据中台建设"]
+SUMMARIES = ["电话沟通需求，客户关注交付周期", "上门拜访，演示方案", "发送产品资料和案例",
+             "与技术负责人开会讨论接口", "客户反馈预算需要内部审批", "微信确认下次会议时间",
+             "报价已发送，等待反馈", "客户对售后服务提出疑问"]
+ACTIONS = ["发送报价单", "安排技术交流会", "提交解决方案", "确认采购流程", "回访决策人",
+           "提供客户案例"]
+SOURCES = ["trade-show", "website", "referral", "event", "cold-call", "public-info"]
+POTENTIALS = ["80万", "120万", "30万", "15万", "60万", "6万", "250万", "45万", "9万", None]
+CYCLES = ["20", "25", "45", "60", "80", "120", None, "30"]
+
+
+def seed(session: Session, env: Env, *, colleagues: tuple[str, ...] = ("li.na", "wang.fang"),
+         rng_seed: int = 7) -> tuple[int, int]:
+    """Fill an empty database; returns (customers, follow-ups) created."""
+    if session.exec(select(func.count()).select_from(Customer)).one():
+        raise Conflict("demo: the database already holds customers; the demo fills only an "
+                       "empty one (use --db to point at a new file)")
+    rng = random.Random(rng_seed)
+    owners = (env.actor, env.actor, env.actor, *colleagues)
+    real_now = env.now
+    made_followups = 0
+    for index, (name, industry, region) in enumerate(COMPANIES):
+        fresh_lead = index % 8 == 7
+        contacts = 0 if fresh_lead else rng.randint(1, 4)
+        # Contacts are laid backwards from a recent last contact, so that due dates fall
+        # around today: a few overdue, some today, some in the coming days.
+        last_ago = timedelta(days=rng.choice([1, 2, 3, 5, 6, 7, 8, 10, 12, 13, 14, 16, 25,
+                                              29, 31]), hours=rng.randint(1, 6))
+        moments = sorted(real_now - last_ago - timedelta(days=k * rng.randint(4, 12))
+                         for k in range(contacts))
+        created = (moments[0] if moments else real_now) - timedelta(
+            days=rng.randint(0, 4) if fresh_lead else rng.randint(5, 40),
+            hours=rng.randint(1, 8))
+        env.now = created
+        contact = CONTACTS[index % len(CONTACTS)]
+        saved = customers.add(session, env, {
+            "name": name, "industry": industry, "region": region,
+            "size": rng.choice(["50-200", "200-500", "500-1000", "1000+"]),
+            "contact_name": contact,
+            "contact_title": None if index % 9 == 4 else rng.choice(TITLES),
+            "contact_role": rng.choice(["decision-maker", "influencer", "user"]),
+            "phone": f"1{rng.choice([38, 39, 58, 86])}{rng.randint(10000000, 99999999)}",
+            "email": None if index % 3 else f"contact{index}@example.com",
+            "source": rng.choice(SOURCES),
+            "need": None if index % 11 == 7 else rng.choice(NEEDS),
+            "potential": POTENTIALS[index % len(POTENTIALS)],
+            "decision_days": CYCLES[index % len(CYCLES)],
+            "owner": owners[index % len(owners)],
+        })
+        code = saved.customer.code
+        for n, moment in enumerate(moments):
+            env.now = min(moment + timedelta(hours=rng.randint(0, 20)), real_now)
+            promise = None
+            if n == len(moments) - 1 and rng.random() < 0.5:
+                promise = max(env.local_date(real_now) + timedelta(days=rng.randint(-2, 4)),
+                              env.local_date(moment))
+            followups.log(
+                session, env, code, summary=rng.choice(SUMMARIES),
+                channel=rng.choice(["phone", "email", "visit", "meeting", "im"]),
+                at=moment.astimezone(env.tz).strftime("%Y-%m-%d %H:%M"),
+                feedback=rng.choice(["positive", "neutral", "neutral", "negative"]),
+                next_action=rng.choice(ACTIONS) if promise else None,
+                next_due=promise.isoformat() if promise else None,
+                satisfaction=rng.choice([None, None, 4, 5, 3]),
+            )
+            made_followups += 1
+        stage_steps = index % 4
+        env.now = real_now
+        for stage in OPEN_STAGES[1:1 + stage_steps]:
+            customers.change_stage(session, env, code, stage, None)
+    env.now = real_now
+    return len(COMPANIES), made_followups

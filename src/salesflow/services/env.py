@@ -1,0 +1,39 @@
+"""What every service call needs to know besides the session: who acts, which command,
+when (read once at the edge), and the team's settings and calendar."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, tzinfo
+
+from salesflow.rules.settings import Settings
+from salesflow.rules.workdays import WorkCalendar, calendar_for
+
+
+@dataclass
+class Env:
+    actor: str
+    command: str
+    now: datetime  # aware, UTC
+    tz: tzinfo  # the team's time zone
+    settings: Settings
+    calendar: WorkCalendar
+    zone_for: Callable[[str | None], tzinfo]  # resolves the `timezone` setting
+    notices: list[str] = field(default_factory=list)  # one-time notes for stderr
+
+    def with_settings(self, settings: Settings) -> Env:
+        """The same moment and actor under changed settings (after `config set`)."""
+        return replace(self, settings=settings, tz=self.zone_for(settings.timezone),
+                       calendar=calendar_for(settings.calendar))
+
+    @property
+    def today(self) -> date:
+        return self.now.astimezone(self.tz).date()
+
+    @property
+    def local_now(self) -> datetime:
+        return self.now.astimezone(self.tz)
+
+    def local_date(self, moment: datetime) -> date:
+        return moment.astimezone(self.tz).date()

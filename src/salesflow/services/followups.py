@@ -1,0 +1,111 @@
+"""Follow-ups (销售跟进记录表): log a contact with its feedback and next action.
+
+Logging a contact moves last_contact_at, records the due date the contact answered (for
+the on-time KPI), and recomputes the customer's next due date: the new follow-up's
+promised action replaces any earlier one, and the tier cadence runs from this contact.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import select as sa_select
+from sqlmodel import Session
+
+from salesflow.errors import InputError
+from salesflow.models import Customer, FollowUp
+from salesflow.rules.choices import CHANNELS, FEEDBACK, parse_choice
+from salesflow.rules.dates import parse_date, parse_datetime
+from salesflow.services import audit, schedule
+from salesflow.services.customers import resolve
+from salesflow.services.env import Env
+
+CLOCK_SKEW = timedelta(minutes=5)
+
+
+def log(session: Session, env: Env, ref: str, *, summary: str, channel: str = "phone",
+        at: str | None = None, feedback: str | None = None, reason: str | None = None,
+        objection: bool = False, next_action: str | None = None,
+        next_due: str | None = None, satisfaction: int | None = None) -> FollowUp:
+    customer = resolve(session, ref)
+    if not summary or not summary.strip():
+        raise InputError("summary: say what was discussed, e.g. --summary 'sent the quote'")
+    try:
+        channel = parse_choice(channel, CHANNELS, "channel")
+    except ValueError as exc:
+        raise InputError.field("channel", exc) from None
+    if feedback:
+        try:
+            feedback = parse_choice(feedback, FEEDBACK, "feedback")
+        except ValueError as exc:
+            raise InputError.field("feedback", exc) from None
+    moment = env.now
+    if at:
+        try:
+            moment = parse_datetime(at, env.local_now)
+        except ValueError as exc:
+            raise InputError.field("at", exc) from None
+        if moment > env.now + CLOCK_SKEW:
+            raise InputError(f"at: '{at}' is in the future; log a contact once it happened")
+    promise: date | None = None
+    if next_due:
+        try:
+            promise = parse_date(next_due, env.today)
+        except ValueError as exc:
+            raise InputError.field("next-due", exc) from None
+        if promise < env.local_date(moment):
+            raise InputError(f"next-due: {promise} is before the contact on "
+                             f"{env.local_date(moment)}")
+    if next_action and not promise:
+        raise InputError("next-due: a next action needs a due date, e.g. --next-due +3d")
+    if satisfaction is not None and not 1 <= satisfaction <= 5:
+        raise InputError(f"satisfaction: '{satisfaction}' is not accepted; use 1 to 5")
+    followup = FollowUp(
+        customer_id=customer.id, at=moment, logged_at=env.now, by=env.actor,
+        channel=channel, summary=summary.strip(), feedback=feedback,
+        reason=(reason or "").strip() or None, objection=objection,
+        next_action=(next_action or "").strip() or (f"follow up: {summary.strip()}"
+                                                   if promise else None),
+        next_action_due=promise, satisfaction=satisfaction,
+        due_at_time=customer.next_due_at,
+    )
+    session.add(followup)
+    if customer.last_contact_at is None or moment > customer.last_contact_at:
+        customer.last_contact_at = moment
+    session.flush()
+    schedule.refresh(session, env, customer)
+    audit.record(session, env, f"followup logged for {customer.code}")
+    session.flush()
+    return followup
+
+
+def followup_row(f: FollowUp, code: str) -> dict[str, Any]:
+    return {
+        "customer_code": code, "at": f.at, "logged_at": f.logged_at, "by": f.by,
+        "channel": f.channel, "summary": f.summary, "feedback": f.feedback,
+        "reason": f.reason, "objection": f.objection, "next_action": f.next_action,
+        "next_action_due": f.next_action_due, "satisfaction": f.satisfaction,
+    }
+
+
+def rows(session: Session, env: Env, *, ref: str | None = None, since: str | None = None,
+         by: str | None = None) -> Iterator[dict[str, Any]]:
+    """Follow-ups oldest first, streamed."""
+    query = (sa_select(FollowUp, Customer.code)
+             .join(Customer, Customer.id == FollowUp.customer_id)
+             .order_by(FollowUp.at, FollowUp.id))
+    if ref:
+        query = query.where(FollowUp.customer_id == resolve(session, ref).id)
+    if since:
+        try:
+            start = parse_date(since, env.today)
+        except ValueError as exc:
+            raise InputError.field("since", exc) from None
+        query = query.where(FollowUp.at >= datetime.combine(start, datetime.min.time(),
+                                                            tzinfo=env.tz))
+    if by:
+        query = query.where(FollowUp.by == by)
+    for f, code in session.execute(query.execution_options(yield_per=1000)):
+        yield followup_row(f, code)

@@ -1,0 +1,50 @@
+"""Users and their roles (rep, manager, legal, gm). A database without users treats
+everyone as a rep; once users exist, only a manager or gm may add more."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from sqlmodel import Session, func, select
+
+from salesflow.errors import Conflict, Forbidden, InputError
+from salesflow.models import User
+from salesflow.rules.choices import ROLES, parse_choice
+from salesflow.services import audit
+from salesflow.services.env import Env
+
+ADMIN_ROLES = ("manager", "gm")
+
+
+def role_of(session: Session, name: str) -> str:
+    role = session.exec(select(User.role).where(User.name == name)).first()
+    return role or "rep"
+
+
+def add(session: Session, env: Env, name: str, role: str) -> User:
+    name = name.strip()
+    if not name:
+        raise InputError("name: a user needs a name")
+    try:
+        role = parse_choice(role, ROLES, "role")
+    except ValueError as exc:
+        raise InputError.field("role", exc) from None
+    count = session.exec(select(func.count()).select_from(User)).one()
+    if count and role_of(session, env.actor) not in ADMIN_ROLES:
+        raise Forbidden(
+            f"user: only a manager or gm may add users ({env.actor} is "
+            f"{role_of(session, env.actor)}); run it as one with --as NAME"
+        )
+    if session.exec(select(User).where(User.name == name)).first():
+        raise Conflict(f"name: user '{name}' already exists")
+    user = User(name=name, role=role, created_at=env.now)
+    session.add(user)
+    audit.record(session, env, f"user {name} added as {role}")
+    session.flush()
+    return user
+
+
+def rows(session: Session) -> Iterator[dict[str, Any]]:
+    for u in session.exec(select(User).order_by(User.name)):
+        yield {"name": u.name, "role": u.role, "created_at": u.created_at}
