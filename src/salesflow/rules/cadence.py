@@ -1,0 +1,130 @@
+"""Follow-up cadences and the next due date of a customer (跟进计划).
+
+From 销售与客户关系管理流程标准化指南, 制定跟进计划: "根据客户分级, 在CRM系统中设置跟进提醒:
+A类客户每周1次, B类每两周1次, C类每月1次" — the prospecting cadence before a contract is
+signed: A every 7 days, B every 14, C every 30.
+
+Once a customer is won (stages `won` and `repeat`), the account-care cadence of
+客户关系管理与沟通标准 applies: "A类客户每月至少1次深度沟通, B类客户每季度至少2次常规沟通,
+C类客户每半年1次信息同步" — A every 30 days, B every 45, C every 182.
+
+A new lead must be screened within 3 working days (销售流程标准化管理系统模板, 节点把控:
+"线索筛选需在3个工作日内完成").
+
+A customer's next due date is the earliest of: the promised next action, the last contact
+plus its cadence, or — for a customer never contacted — creation plus 3 working days. Lost
+customers are never due. All cadences are team settings.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
+
+from salesflow.rules.tier import TIERS
+from salesflow.rules.workdays import WorkCalendar, add_working_days
+
+SCREENING_WORKING_DAYS = 3
+
+PROSPECTING_STAGES = ("lead", "intent", "proposal", "negotiation")
+ACCOUNT_CARE_STAGES = ("won", "repeat")
+STAGES = (*PROSPECTING_STAGES, *ACCOUNT_CARE_STAGES, "lost")
+
+PHASES = ("prospecting", "care")
+
+DUE_KINDS = ("next-action", "new-lead", "followup")  # also the tie-break order
+
+
+def _check_tier(tier: str) -> None:
+    if tier not in TIERS:
+        raise ValueError(f"'{tier}' is not a tier; use A, B or C")
+
+
+def phase_for(stage: str) -> str:
+    """'care' for won/repeat, 'prospecting' for the other open stages."""
+    if stage in ACCOUNT_CARE_STAGES:
+        return "care"
+    if stage in PROSPECTING_STAGES:
+        return "prospecting"
+    if stage == "lost":
+        raise ValueError("'lost' has no cadence; lost customers are never due")
+    raise ValueError(f"'{stage}' is not a stage; use {', '.join(STAGES[:-1])} or lost")
+
+
+@dataclass(frozen=True)
+class Cadences:
+    """Days between contacts, per tier, before (prospecting) and after (care) winning."""
+
+    prospecting_a: int = 7
+    prospecting_b: int = 14
+    prospecting_c: int = 30
+    care_a: int = 30
+    care_b: int = 45
+    care_c: int = 182
+
+    def __post_init__(self) -> None:
+        for phase in PHASES:
+            for tier in TIERS:
+                value = getattr(self, _field(tier, phase))
+                if value < 1:
+                    raise ValueError(
+                        f"'{value}' is not a cadence for tier {tier} ({phase}); "
+                        "use a number of days, 1 or more"
+                    )
+
+    def days(self, tier: str, stage: str) -> int:
+        """Days between contacts for a customer of this tier in this stage (not lost)."""
+        _check_tier(tier)
+        value: int = getattr(self, _field(tier, phase_for(stage)))
+        return value
+
+    def with_days(self, tier: str, phase: str, days: int) -> Cadences:
+        """A copy with one cadence changed; phase is 'prospecting' or 'care'."""
+        _check_tier(tier)
+        if phase not in PHASES:
+            raise ValueError(f"'{phase}' is not a cadence phase; use prospecting or care")
+        changes: dict[str, int] = {_field(tier, phase): days}
+        return replace(self, **changes)
+
+
+def _field(tier: str, phase: str) -> str:
+    return f"{phase}_{tier.lower()}"
+
+
+@dataclass(frozen=True)
+class Due:
+    """When a customer is next due, and why: 'next-action', 'followup' or 'new-lead'."""
+
+    on: date
+    kind: str
+
+
+def next_due(
+    *,
+    stage: str,
+    tier: str,
+    created_on: date,
+    last_contact_on: date | None,
+    next_action_due: date | None,
+    cadences: Cadences,
+    calendar: WorkCalendar,
+) -> Due | None:
+    """The earliest of the promised action, the cadence and the screening deadline.
+
+    None for a lost customer. On a tie the more specific reason wins: next-action, then
+    new-lead, then followup.
+    """
+    _check_tier(tier)
+    if stage == "lost":
+        return None
+    cadence = cadences.days(tier, stage)  # validates the stage
+
+    candidates: list[Due] = []
+    if next_action_due is not None:
+        candidates.append(Due(next_action_due, "next-action"))
+    if last_contact_on is not None:
+        candidates.append(Due(last_contact_on + timedelta(days=cadence), "followup"))
+    else:
+        screening = add_working_days(created_on, SCREENING_WORKING_DAYS, calendar)
+        candidates.append(Due(screening, "new-lead"))
+    return min(candidates, key=lambda due: (due.on, DUE_KINDS.index(due.kind)))
