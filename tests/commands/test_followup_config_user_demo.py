@@ -1,0 +1,130 @@
+"""`followup`, `config`, `user` and `demo` through the real CLI."""
+
+from __future__ import annotations
+
+import pytest
+
+
+def add(cli, name: str, *extra: str) -> str:  # type: ignore[no-untyped-def]
+    return cli("customer", "add", name, *extra).stdout.strip()
+
+
+def test_followup_log_records_who_when_and_the_due_date_it_answered(cli):
+    cli.today("2024-04-01")
+    code = add(cli, "甲公司")
+    cli("followup", "log", code, "-s", "首次电话", "--at", "2024-03-29 16:00",
+        "--channel", "电话", "--feedback", "积极", "--satisfaction", "5")
+    [row] = cli.json("followup", "list", code)
+    assert (row["by"], row["channel"], row["feedback"], row["satisfaction"]) == (
+        "li.na", "phone", "positive", 5)
+    assert row["at"] == "2024-03-29T08:00:00Z"  # stored in UTC
+    assert row["logged_at"].startswith("2024-04-01") or row["logged_at"].startswith("2024-03-31")
+    assert cli.json("customer", "show", code)["last_contact_at"] == "2024-03-29T08:00:00Z"
+
+
+@pytest.mark.parametrize(
+    ("args", "field"),
+    [
+        (["--at", "2099-01-01 10:00"], "at"),
+        (["--at", "31/12/2023"], "at"),
+        (["--next-due", "2024-02-30"], "next-due"),
+        (["--next-due", "2024-03-01"], "next-due"),  # before the contact
+        (["--next-action", "call back"], "next-due"),  # an action needs a date
+        (["--channel", "fax"], "channel"),
+        (["--feedback", "great"], "feedback"),
+        (["--satisfaction", "9"], "satisfaction"),
+        (["--summary", "  "], "summary"),
+    ],
+    ids=["future", "ambiguous-at", "impossible-due", "due-before-contact", "action-no-date",
+         "channel", "feedback", "satisfaction", "blank-summary"],
+)
+def test_followup_refusals_name_the_field_and_change_nothing(cli, unchanged, args, field):
+    cli.today("2024-04-01")
+    code = add(cli, "甲公司")
+    check = unchanged()
+    argv = ["followup", "log", code, "-s", "call", *args]
+    err = cli.fails(*argv)
+    assert err.startswith(f"Error: {field}:"), err
+    check()
+
+
+def test_a_back_dated_contact_does_not_reopen_a_newer_promise(cli):
+    cli.today("2024-04-10")
+    code = add(cli, "甲公司")
+    cli("followup", "log", code, "-s", "call", "--at", "2024-04-09 10:00",
+        "--next-action", "visit", "--next-due", "2024-04-12")
+    cli("followup", "log", code, "-s", "forgot to log this", "--at", "2024-04-02 10:00")
+    [item] = cli.json("due", "--date", "2024-04-12", "--days", "0")
+    assert (item["kind"], item["action"]) == ("next-action", "visit")
+    assert cli.json("customer", "show", code)["last_contact_at"].startswith("2024-04-09")
+
+
+def test_config_set_validates_and_show_lists_defaults(cli, unchanged):
+    cli("config", "show")
+    check = unchanged()
+    for key, value, field in [("calendar", "moon", "calendar"), ("timezone", "Mars/Base", "timezone"),
+                              ("cadence.A.prospecting", "0", "cadence.A.prospecting"),
+                              ("nonsense", "1", "key")]:
+        assert cli.fails("config", "set", key, value).startswith(f"Error: {field}:")
+    check()
+    cli("config", "set", "cadence.A.prospecting", "5")
+    settings = {r["key"]: r for r in cli.json("config", "show")}
+    assert settings["cadence.A.prospecting"]["value"] == "5"
+    assert settings["cadence.A.prospecting"]["default"] == "7"
+    assert settings["calendar"]["value"] == "cn"
+
+
+def test_changing_a_cadence_moves_due_dates_at_once(cli):
+    cli.today("2024-05-06")
+    code = add(cli, "甲公司", "--potential", "80万", "--decision-days", "10")
+    cli("followup", "log", code, "-s", "call")
+    assert cli.json("customer", "show", code)["next_due_at"] == "2024-05-13"
+    cli("config", "set", "cadence.A.prospecting", "3")
+    assert cli.json("customer", "show", code)["next_due_at"] == "2024-05-09"
+
+
+def test_code_mappings_from_the_configuration(cli):
+    cli("config", "set", "code.industry.矿业", "MIN")
+    cli("config", "set", "code.region.lower mainland", "LM")
+    assert add(cli, "甲矿业", "--industry", "矿业", "--region", "lower mainland") == "MIN-LM-001"
+
+
+def test_the_first_user_is_free_then_only_managers_add_users(cli, unchanged):
+    cli("user", "add", "wang.lei", "--role", "销售经理", user="wang.lei")
+    cli("user", "add", "li.na", "--role", "rep", user="wang.lei")
+    check = unchanged()
+    assert "manager" in cli.fails("user", "add", "zhao.min", "--role", "gm", user="li.na")
+    assert "already exists" in cli.fails("user", "add", "li.na", user="wang.lei")
+    assert cli.fails("user", "add", "x", "--role", "boss", user="wang.lei").startswith(
+        "Error: role:")
+    check()
+    assert {(u["name"], u["role"]) for u in cli.json("user", "list")} == {
+        ("wang.lei", "manager"), ("li.na", "rep")}
+
+
+def test_demo_fills_an_empty_database_with_an_agenda_and_refuses_a_second_time(cli, unchanged):
+    cli.today("2024-06-12")
+    cli("demo")
+    customers = cli.json("customer", "list")
+    assert 24 <= len(customers) <= 60
+    items = cli.json("due")
+    sections = {i["section"] for i in items}
+    assert {"overdue", "today", "upcoming"} <= sections
+    assert {i["kind"] for i in items} >= {"followup", "next-action", "new-lead"}
+    assert any(c["tier"] == "A" for c in customers) and any(c["tier"] == "C" for c in customers)
+    check = unchanged()
+    assert "already holds customers" in cli.fails("demo")
+    check()
+
+
+def test_audit_records_every_write(cli):
+    import sqlite3
+
+    code = add(cli, "甲公司")
+    cli("followup", "log", code, "-s", "call")
+    cli("customer", "stage", code, "intent")
+    con = sqlite3.connect(cli.db)
+    rows = con.execute("SELECT user, command, what FROM audit ORDER BY id").fetchall()
+    con.close()
+    assert [r[1] for r in rows] == ["customer add", "followup log", "customer stage"]
+    assert all(r[0] == "li.na" for r in rows)
