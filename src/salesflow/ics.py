@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Iterable, Mapping
-from datetime import date, timedelta
+from datetime import UTC, date, timedelta
 from typing import Any
 
 
@@ -38,6 +38,6 @@ def write_ics(items: Iterable[Mapping[str, Any]], plan: date) -> None:
 def _stamp(plan: date):  # type: ignore[no-untyped-def]
     # A stable stamp (the planned day, midnight UTC) keeps the feed byte-identical for the
     # same data, so a cron job can diff it.
-    from datetime import datetime, timezone
+    from datetime import datetime
 
-    return datetime(plan.year, plan.month, plan.day, tzinfo=timezone.utc)
+    return datetime(plan.year, plan.month, plan.day, tzinfo=UTC)

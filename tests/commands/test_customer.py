@@ -71,7 +71,8 @@ def test_grade_dry_run_stores_nothing(cli, unchanged):
 
 @pytest.mark.parametrize(
     "variant",
-    ["华东精密科技有限公司", "  华东精密科技  有限公司 ", "华东精密科技", "华东精密科技股份有限公司"],
+    ["华东精密科技有限公司", "  华东精密科技  有限公司 ", "华东精密科技",
+     "华东精密科技股份有限公司"],
     ids=["same", "extra-spaces", "no-suffix", "other-suffix"],
 )
 def test_a_duplicate_is_refused_with_the_existing_code_and_changes_nothing(

@@ -62,7 +62,8 @@ def test_a_back_dated_contact_does_not_reopen_a_newer_promise(cli):
 def test_config_set_validates_and_show_lists_defaults(cli, unchanged):
     cli("config", "show")
     check = unchanged()
-    for key, value, field in [("calendar", "moon", "calendar"), ("timezone", "Mars/Base", "timezone"),
+    for key, value, field in [("calendar", "moon", "calendar"),
+                              ("timezone", "Mars/Base", "timezone"),
                               ("cadence.A.prospecting", "0", "cadence.A.prospecting"),
                               ("nonsense", "1", "key")]:
         assert cli.fails("config", "set", key, value).startswith(f"Error: {field}:")

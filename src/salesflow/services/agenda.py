@@ -50,21 +50,21 @@ def _action(kind: str, tier: str, stage: str, promise: str | None, env: Env) -> 
 def items(session: Session, env: Env, q: Query) -> list[dict[str, Any]]:
     horizon = q.plan + timedelta(days=q.days)
     promise = (
-        sa_select(FollowUp.next_action)
-        .where(FollowUp.customer_id == Customer.id)
-        .order_by(FollowUp.at.desc(), FollowUp.id.desc())  # type: ignore[union-attr]
+        sa_select(col(FollowUp.next_action))
+        .where(col(FollowUp.customer_id) == col(Customer.id))
+        .order_by(col(FollowUp.at).desc(), col(FollowUp.id).desc())
         .limit(1)
         .correlate(Customer)
         .scalar_subquery()
     )
     query = (
-        sa_select(Customer.code, Customer.name, Customer.tier, Customer.stage,
-                  Customer.owner, Customer.next_due_at, Customer.next_due_kind,
-                  Customer.last_contact_at, promise)
-        .where(col(Customer.next_due_at).is_not(None), Customer.next_due_at <= horizon)
+        sa_select(col(Customer.code), col(Customer.name), col(Customer.tier),
+                  col(Customer.stage), col(Customer.owner), col(Customer.next_due_at),
+                  col(Customer.next_due_kind), col(Customer.last_contact_at), promise)
+        .where(col(Customer.next_due_at).is_not(None), col(Customer.next_due_at) <= horizon)
     )
     if q.owner:
-        query = query.where(Customer.owner == q.owner)
+        query = query.where(col(Customer.owner) == q.owner)
     if q.tiers:
         query = query.where(col(Customer.tier).in_(list(q.tiers)))
     if q.kinds:

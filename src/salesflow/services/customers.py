@@ -163,6 +163,7 @@ def add(session: Session, env: Env, raw: Mapping[str, str | None], *, force: boo
     customer.tier = decision.tier
     session.add(customer)
     session.flush()
+    assert customer.id is not None
     session.add(StageChange(customer_id=customer.id, from_stage=None, to_stage="lead",
                             at=env.now, by=env.actor, reason="created"))
     schedule.refresh(session, env, customer)
@@ -213,6 +214,7 @@ def change_stage(session: Session, env: Env, ref: str, to_stage: str,
 def record_move(session: Session, env: Env, customer: Customer, move: pipeline.Move,
                 reason: str | None) -> None:
     """Apply a checked move: the stage, its history row, the due date, the audit."""
+    assert customer.id is not None
     customer.stage = move.to_stage
     customer.stage_changed_at = env.now
     session.add(StageChange(customer_id=customer.id, from_stage=move.from_stage,

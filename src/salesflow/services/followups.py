@@ -12,7 +12,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select as sa_select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from salesflow.errors import InputError
 from salesflow.models import Customer, FollowUp
@@ -62,6 +62,7 @@ def log(session: Session, env: Env, ref: str, *, summary: str, channel: str = "p
         raise InputError("next-due: a next action needs a due date, e.g. --next-due +3d")
     if satisfaction is not None and not 1 <= satisfaction <= 5:
         raise InputError(f"satisfaction: '{satisfaction}' is not accepted; use 1 to 5")
+    assert customer.id is not None
     followup = FollowUp(
         customer_id=customer.id, at=moment, logged_at=env.now, by=env.actor,
         channel=channel, summary=summary.strip(), feedback=feedback,
@@ -93,19 +94,19 @@ def followup_row(f: FollowUp, code: str) -> dict[str, Any]:
 def rows(session: Session, env: Env, *, ref: str | None = None, since: str | None = None,
          by: str | None = None) -> Iterator[dict[str, Any]]:
     """Follow-ups oldest first, streamed."""
-    query = (sa_select(FollowUp, Customer.code)
-             .join(Customer, Customer.id == FollowUp.customer_id)
-             .order_by(FollowUp.at, FollowUp.id))
+    query = (sa_select(FollowUp, col(Customer.code))
+             .join(Customer, col(Customer.id) == col(FollowUp.customer_id))
+             .order_by(col(FollowUp.at), col(FollowUp.id)))
     if ref:
-        query = query.where(FollowUp.customer_id == resolve(session, ref).id)
+        query = query.where(col(FollowUp.customer_id) == resolve(session, ref).id)
     if since:
         try:
             start = parse_date(since, env.today)
         except ValueError as exc:
             raise InputError.field("since", exc) from None
-        query = query.where(FollowUp.at >= datetime.combine(start, datetime.min.time(),
+        query = query.where(col(FollowUp.at) >= datetime.combine(start, datetime.min.time(),
                                                             tzinfo=env.tz))
     if by:
-        query = query.where(FollowUp.by == by)
+        query = query.where(col(FollowUp.by) == by)
     for f, code in session.execute(query.execution_options(yield_per=1000)):
         yield followup_row(f, code)

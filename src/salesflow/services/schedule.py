@@ -7,28 +7,31 @@ instead of computing anything for every customer.
 
 from __future__ import annotations
 
+from datetime import date, datetime
+
 from sqlalchemy import select as sa_select
 from sqlalchemy import update
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from salesflow.models import Customer, FollowUp
-from salesflow.rules.cadence import next_due
+from salesflow.rules.cadence import Due, next_due
 from salesflow.services.env import Env
 
 BATCH = 2000
 
 
-def latest_promise(session: Session, customer_id: int):  # type: ignore[no-untyped-def]
+def latest_promise(session: Session, customer_id: int) -> date | None:
     """The next_action_due of the customer's latest follow-up (a later one closes it)."""
     return session.exec(
-        select(FollowUp.next_action_due)
-        .where(FollowUp.customer_id == customer_id)
-        .order_by(FollowUp.at.desc(), FollowUp.id.desc())  # type: ignore[union-attr]
+        select(col(FollowUp.next_action_due))
+        .where(col(FollowUp.customer_id) == customer_id)
+        .order_by(col(FollowUp.at).desc(), col(FollowUp.id).desc())
         .limit(1)
     ).first()
 
 
-def _due(env: Env, *, stage, tier, created_at, last_contact_at, promise):  # type: ignore[no-untyped-def]
+def _due(env: Env, *, stage: str, tier: str, created_at: datetime,
+         last_contact_at: datetime | None, promise: date | None) -> Due | None:
     return next_due(
         stage=stage,
         tier=tier,
@@ -50,43 +53,35 @@ def refresh(session: Session, env: Env, customer: Customer) -> None:
 
 
 def refresh_all(session: Session, env: Env) -> int:
-    """Recompute every customer's due date (after a settings change); returns the count."""
+    """Recompute every customer's due date (after a settings change); returns the count.
+
+    Reads in keyset-paged batches of plain columns and writes with one executemany per
+    batch (an ORM bulk UPDATE by primary key), so memory stays flat."""
     latest = (
-        sa_select(FollowUp.next_action_due)
-        .where(FollowUp.customer_id == Customer.id)
-        .order_by(FollowUp.at.desc(), FollowUp.id.desc())  # type: ignore[union-attr]
+        sa_select(col(FollowUp.next_action_due))
+        .where(col(FollowUp.customer_id) == col(Customer.id))
+        .order_by(col(FollowUp.at).desc(), col(FollowUp.id).desc())
         .limit(1)
         .correlate(Customer)
         .scalar_subquery()
     )
     query = (
-        sa_select(Customer.id, Customer.stage, Customer.tier, Customer.created_at,
-                  Customer.last_contact_at, latest)
-        .order_by(Customer.id)
+        sa_select(col(Customer.id), col(Customer.stage), col(Customer.tier),
+                  col(Customer.created_at), col(Customer.last_contact_at), latest)
+        .order_by(col(Customer.id))
     )
     last_id = 0
     count = 0
     while True:
-        batch = session.execute(query.where(Customer.id > last_id).limit(BATCH)).all()
+        batch = session.execute(query.where(col(Customer.id) > last_id).limit(BATCH)).all()
         if not batch:
             return count
         params = []
         for cid, stage, tier, created_at, last_contact_at, promise in batch:
             due = _due(env, stage=stage, tier=tier, created_at=created_at,
                        last_contact_at=last_contact_at, promise=promise)
-            params.append({"cid": cid, "on": due.on if due else None,
-                           "kind": due.kind if due else None})
-        session.connection().execute(
-            update(Customer.__table__)  # type: ignore[arg-type]
-            .where(Customer.__table__.c.id == _bind("cid"))  # type: ignore[attr-defined]
-            .values(next_due_at=_bind("on"), next_due_kind=_bind("kind")),
-            params,
-        )
+            params.append({"id": cid, "next_due_at": due.on if due else None,
+                           "next_due_kind": due.kind if due else None})
+        session.execute(update(Customer), params)
         count += len(batch)
         last_id = batch[-1][0]
-
-
-def _bind(name: str):  # type: ignore[no-untyped-def]
-    from sqlalchemy import bindparam
-
-    return bindparam(name)
