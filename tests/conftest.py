@@ -1,11 +1,17 @@
-"""Every test gets its own database file, a fixed acting user and team time zone, and
-SALESFLOW_DEBUG so that an unexpected exception fails the test with its traceback."""
+"""Every test gets its own database, a fixed acting user and team time zone, and
+SALESFLOW_DEBUG so that an unexpected exception fails the test with its traceback.
+
+Command tests (the `cli` fixture) run once per backend: SQLite always, and PostgreSQL
+too when SALESFLOW_TEST_PG_URL names a server (.ci/run starts one), each test on a fresh
+database. Tests about SQLite itself are marked `sqlite_only`."""
 
 from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable
+import os
+import uuid
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -26,11 +32,50 @@ def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return db
 
 
-class Cli:
-    """Runs the real command line in-process against the test's database file."""
+PG_ADMIN_URL = os.environ.get("SALESFLOW_TEST_PG_URL", "")
+BACKENDS = ["sqlite", "postgresql"] if PG_ADMIN_URL else ["sqlite"]
 
-    def __init__(self, db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "sqlite_only: a test about SQLite itself")
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if "backend" in metafunc.fixturenames:
+        only_sqlite = metafunc.definition.get_closest_marker("sqlite_only") is not None
+        metafunc.parametrize("backend", ["sqlite"] if only_sqlite else BACKENDS)
+
+
+def _pg_admin(statement: str) -> None:
+    import psycopg
+
+    with psycopg.connect(PG_ADMIN_URL.replace("+psycopg", ""), autocommit=True) as con:
+        con.execute(statement)  # type: ignore[arg-type]
+
+
+@pytest.fixture
+def database(isolated: Path, backend: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """The location SALESFLOW_DB points at: a file, or a fresh PostgreSQL database."""
+    if backend == "sqlite":
+        yield str(isolated)
+        return
+    name = f"sf_test_{uuid.uuid4().hex[:12]}"
+    _pg_admin(f"CREATE DATABASE {name}")
+    url = PG_ADMIN_URL.rsplit("/", 1)[0] + "/" + name
+    monkeypatch.setenv("SALESFLOW_DB", url)
+    try:
+        yield url
+    finally:
+        _pg_admin(f"DROP DATABASE {name} WITH (FORCE)")
+
+
+class Cli:
+    """Runs the real command line in-process against the test's database."""
+
+    def __init__(self, db: Path, monkeypatch: pytest.MonkeyPatch, location: str) -> None:
         self.db = db
+        self.location = location
+        self.is_sqlite = "://" not in location
         self.monkeypatch = monkeypatch
         self.runner = CliRunner()
 
@@ -61,34 +106,51 @@ class Cli:
         return err
 
     def digest(self) -> str:
-        """A fingerprint of the database file (main file + WAL), to prove nothing moved."""
+        """A fingerprint of the database: the file's bytes (main file + WAL) on SQLite,
+        to prove nothing moved; every row on PostgreSQL."""
         h = hashlib.sha256()
+        if not self.is_sqlite:
+            h.update(repr(self.dump()).encode())
+            return h.hexdigest()
         for suffix in ("", "-wal"):
             path = Path(str(self.db) + suffix)
             if path.exists():
                 h.update(path.read_bytes())
         return h.hexdigest()
 
-    def dump(self) -> list[tuple]:
-        """Every row of every table, for 'database unchanged' checks that survive WAL
-        checkpoints."""
-        import sqlite3
+    def query(self, sql: str) -> list[tuple]:
+        """Rows of a read-only SQL query, on either backend."""
+        from sqlalchemy import create_engine, text
 
-        con = sqlite3.connect(self.db)
+        url = self.location if not self.is_sqlite else f"sqlite:///{self.db}"
+        engine = create_engine(url)
         try:
-            tables = [r[0] for r in con.execute(
-                "SELECT name FROM sqlite_master WHERE type='table' ORDER BY name")]
-            out: list[tuple] = []
-            for t in tables:
-                out.extend((t, *row) for row in con.execute(f'SELECT * FROM "{t}" ORDER BY 1'))
-            return out
+            with engine.connect() as conn:
+                return [tuple(r) for r in conn.execute(text(sql))]
         finally:
-            con.close()
+            engine.dispose()
+
+    def dump(self) -> list[tuple]:
+        """Every row of every table, for 'database unchanged' checks."""
+        from sqlalchemy import create_engine, inspect
+
+        url = self.location if not self.is_sqlite else f"sqlite:///{self.db}"
+        if self.is_sqlite and not self.db.exists():
+            return []
+        engine = create_engine(url)
+        try:
+            tables = sorted(inspect(engine).get_table_names())
+        finally:
+            engine.dispose()
+        out: list[tuple] = []
+        for t in tables:
+            out.extend((t, *row) for row in self.query(f'SELECT * FROM "{t}" ORDER BY 1'))
+        return out
 
 
 @pytest.fixture
-def cli(isolated: Path, monkeypatch: pytest.MonkeyPatch) -> Cli:
-    return Cli(isolated, monkeypatch)
+def cli(isolated: Path, database: str, monkeypatch: pytest.MonkeyPatch) -> Cli:
+    return Cli(isolated, monkeypatch, database)
 
 
 @pytest.fixture

@@ -22,6 +22,7 @@ def run(*args: str, env: dict[str, str], check: bool = True) -> subprocess.Compl
                           env={**os.environ, **env}, check=check, timeout=120)
 
 
+@pytest.mark.sqlite_only
 def test_default_database_is_private_in_the_platform_data_directory(cli, monkeypatch, tmp_path):
     monkeypatch.delenv("SALESFLOW_DB")
     cli("customer", "add", "甲公司")
@@ -100,6 +101,7 @@ def test_a_bad_salesflow_today_is_refused(cli, monkeypatch):
     assert "SALESFLOW_TODAY" in cli.fails("due")
 
 
+@pytest.mark.sqlite_only
 def test_a_file_that_is_not_a_salesflow_database_is_refused(cli, isolated):
     con = sqlite3.connect(isolated)
     con.execute("CREATE TABLE other (x)")

@@ -119,13 +119,9 @@ def test_demo_fills_an_empty_database_with_an_agenda_and_refuses_a_second_time(c
 
 
 def test_audit_records_every_write(cli):
-    import sqlite3
-
     code = add(cli, "甲公司")
     cli("followup", "log", code, "-s", "call")
     cli("customer", "stage", code, "intent")
-    con = sqlite3.connect(cli.db)
-    rows = con.execute("SELECT user, command, what FROM audit ORDER BY id").fetchall()
-    con.close()
+    rows = cli.query('SELECT "user", command, what FROM audit ORDER BY id')
     assert [r[1] for r in rows] == ["customer add", "followup log", "customer stage"]
     assert all(r[0] == "li.na" for r in rows)

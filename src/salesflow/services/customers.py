@@ -118,7 +118,9 @@ def find_duplicate(session: Session, key: str, *, exclude: int | None = None) ->
 def _next_code(session: Session, env: Env, industry: str | None, region: str | None) -> str:
     prefix = code_prefix(industry, region, env.settings.industry_codes,
                          env.settings.region_codes)
-    seq = session.get(CodeSequence, prefix)
+    # FOR UPDATE: on PostgreSQL two concurrent adds must not draw the same number (SQLite
+    # already serializes writers with BEGIN IMMEDIATE and ignores it).
+    seq = session.get(CodeSequence, prefix, with_for_update=True)
     if seq is None:
         seq = CodeSequence(prefix=prefix, last=0)
     seq.last += 1
