@@ -14,7 +14,16 @@ import typer
 from typer.core import TyperGroup
 
 from salesflow import __version__
-from salesflow.commands import config, customer, demo, due, followup, grade, user
+from salesflow.commands import (
+    config,
+    customer,
+    demo,
+    due,
+    export,
+    followup,
+    grade,
+    user,
+)
 from salesflow.context import AppState
 from salesflow.errors import SalesflowError
 
@@ -93,6 +102,7 @@ app.add_typer(customer.app, name="customer")
 app.add_typer(followup.app, name="followup")
 app.add_typer(user.app, name="user")
 app.add_typer(config.app, name="config")
+app.add_typer(export.app, name="export")
 app.command("grade")(grade.grade)
 app.command("due")(due.due)
 app.command("demo")(demo.demo)

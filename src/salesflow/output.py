@@ -42,7 +42,10 @@ def formula_safe(text: str) -> str:
     if not text:
         return text
     folded = unicodedata.normalize("NFKC", text)
-    if folded[0] in _FORMULA_START and not _HARMLESS.fullmatch(folded):
+    # Check the raw first character too: NFKC can fold "=" + a combining mark into "≠",
+    # while a spreadsheet still sees the "=".
+    starts = text[0] in _FORMULA_START or (folded[:1] or " ") in _FORMULA_START
+    if starts and not _HARMLESS.fullmatch(folded):
         return "'" + text
     return text
 

@@ -1,0 +1,100 @@
+"""Exports for other systems (SPEC §9): every row of an entity, streamed in constant memory.
+
+Each entity function checks its input at once (a bad --since fails before any output),
+builds one SQLAlchemy Core SELECT of just the exported columns, and returns a generator
+that fetches them from the database in batches of BATCH rows: nothing is collected, no ORM
+object is built, so a million follow-ups cost as little memory as a hundred.
+
+Rows come oldest first (by the entity's own timestamp, then id), which is also the order
+an index already holds, so the database never sorts; an incremental `--since` export
+reads only the tail of that index. Keys are the names of the entity's columns in
+salesflow.columns (the stable CSV headers of SPEC §7).
+
+To add an entity (e.g. contracts): write a function that builds its SELECT (labels =
+its columns' names; join to customer for `customer_code`), filter it with since_start(),
+and return stream(session, query).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from datetime import datetime, time
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, select
+from sqlmodel import Session
+
+from salesflow import columns
+from salesflow.errors import InputError
+from salesflow.models import Customer, FollowUp, StageChange
+from salesflow.rules.dates import parse_date
+from salesflow.services.env import Env
+
+BATCH = 1000
+
+Row = dict[str, Any]
+
+
+def since_start(env: Env, since: str | None) -> datetime | None:
+    """The first moment of the --since day in the team's time zone (None: everything)."""
+    if not since:
+        return None
+    try:
+        day = parse_date(since, env.today)
+    except ValueError as exc:
+        raise InputError.field("since", exc) from None
+    return datetime.combine(day, time.min, tzinfo=env.tz)
+
+
+def stream(session: Session, query: Select[Any]) -> Iterator[Row]:
+    """Run the query lazily and yield each row as a dict keyed by its column labels."""
+    result = session.execute(query.execution_options(yield_per=BATCH, stream_results=True))
+    try:
+        keys = tuple(result.keys())
+        for row in result:  # plain tuples: a RowMapping per row costs a quarter of the time
+            yield dict(zip(keys, row, strict=True))
+    finally:
+        result.close()  # an abandoned export (`| head`) releases its cursor at once
+
+
+def _columns(table: Any, names: Sequence[str]) -> list[ColumnElement[Any]]:
+    return [table.c[name] for name in names]
+
+
+def customers(session: Session, env: Env, *, since: str | None = None) -> Iterator[Row]:
+    """Customers created on or after --since, oldest first (columns.CUSTOMER)."""
+    start = since_start(env, since)
+    table = Customer.__table__  # type: ignore[attr-defined]
+    query = (select(*_columns(table, [c.name for c in columns.CUSTOMER]))
+             .order_by(table.c.created_at, table.c.id))
+    if start is not None:
+        query = query.where(table.c.created_at >= start)
+    return stream(session, query)
+
+
+def followups(session: Session, env: Env, *, since: str | None = None) -> Iterator[Row]:
+    """Follow-ups that happened on or after --since, oldest first (columns.FOLLOWUP)."""
+    start = since_start(env, since)
+    table = FollowUp.__table__  # type: ignore[attr-defined]
+    customer = Customer.__table__  # type: ignore[attr-defined]
+    names = [c.name for c in columns.FOLLOWUP if c.name != "customer_code"]
+    query = (select(customer.c.code.label("customer_code"), *_columns(table, names))
+             .join_from(table, customer, customer.c.id == table.c.customer_id)
+             .order_by(table.c.at, table.c.id))
+    if start is not None:
+        query = query.where(table.c.at >= start)
+    return stream(session, query)
+
+
+def stage_changes(session: Session, env: Env, *, since: str | None = None) -> Iterator[Row]:
+    """Stage moves made on or after --since, oldest first (columns.STAGE_CHANGE)."""
+    start = since_start(env, since)
+    table = StageChange.__table__  # type: ignore[attr-defined]
+    customer = Customer.__table__  # type: ignore[attr-defined]
+    names = [c.name for c in columns.STAGE_CHANGE if c.name != "customer_code"]
+    query = (select(customer.c.code.label("customer_code"), *_columns(table, names))
+             .join_from(table, customer, customer.c.id == table.c.customer_id)
+             .order_by(table.c.at, table.c.id))
+    if start is not None:
+        query = query.where(table.c.at >= start)
+    return stream(session, query)
