@@ -16,12 +16,14 @@ from typer.core import TyperGroup
 from salesflow import __version__
 from salesflow.commands import (
     config,
+    contract,
     customer,
     demo,
     due,
     export,
     followup,
     grade,
+    payment,
     user,
 )
 from salesflow.context import AppState
@@ -103,6 +105,8 @@ app.add_typer(followup.app, name="followup")
 app.add_typer(user.app, name="user")
 app.add_typer(config.app, name="config")
 app.add_typer(export.app, name="export")
+app.add_typer(contract.app, name="contract")
+app.add_typer(payment.app, name="payment")
 app.command("grade")(grade.grade)
 app.command("due")(due.due)
 app.command("demo")(demo.demo)

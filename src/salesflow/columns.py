@@ -43,3 +43,12 @@ GRADE = cols("code,name,old_tier,new_tier,override,rule")
 USER = cols("name,role,created_at", created_at="datetime")
 SETTING = cols("key,value,default,description")
 MISSING = Col("missing", "list")
+CONTRACT = cols(
+    "number,customer_code,amount,start,end,status,created_by,signed_at",
+    amount="money", start="date", end="date", signed_at="datetime",
+)
+APPROVAL = cols("step,decision,by,at,note", at="datetime")
+PAYMENT = cols(
+    "contract_number,due,amount,paid_at,paid_amount,status",
+    due="date", amount="money", paid_at="date", paid_amount="money",
+)

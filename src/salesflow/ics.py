@@ -22,7 +22,9 @@ def write_ics(items: Iterable[Mapping[str, Any]], plan: date) -> None:
     for item in items:
         day = max(item["due_date"], plan)
         event = Event()
-        event.add("uid", f"{item['kind']}-{item['customer_code']}-{item['due_date']}"
+        # `ref` (a contract or installment) tells apart two items of one customer and kind
+        ref = f"{item['ref']}-" if item.get("ref") else ""
+        event.add("uid", f"{item['kind']}-{item['customer_code']}-{ref}{item['due_date']}"
                          "@salesflow")
         prefix = f"[overdue {item['days_overdue']}d] " if item["section"] == "overdue" else ""
         event.add("summary", f"{prefix}{item['customer']}: {item['action']}")

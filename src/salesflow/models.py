@@ -113,6 +113,60 @@ class Audit(SQLModel, table=True):
     what: str = Field(sa_column=Column(Text, nullable=False))
 
 
+class Contract(SQLModel, table=True):
+    """合同审批表. `round` counts submissions: approvals of an earlier round are history.
+    `pending_step`/`pending_since` are kept by the service (the step a pending contract waits
+    for, and since when) so that `due` finds a role's approvals in one indexed lookup."""
+
+    __tablename__ = "contract"
+    __table_args__ = (Index("ix_contract_status_step", "status", "pending_step"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    number: str = Field(unique=True)
+    customer_id: int = Field(foreign_key="customer.id", index=True)
+    amount: int  # fen
+    start: date | None = None
+    end: date | None = None
+    terms: str | None = Field(default=None, sa_column=Column(Text))
+    created_by: str
+    created_at: datetime
+    status: str = "draft"  # draft | pending | approved | signed | rejected | cancelled
+    round: int = 0
+    pending_step: str | None = None  # manager | legal | gm while pending
+    pending_since: datetime | None = None
+    signed_at: datetime | None = Field(default=None, index=True)
+
+
+class Approval(SQLModel, table=True):
+    __tablename__ = "approval"
+    __table_args__ = (Index("ix_approval_contract_round", "contract_id", "round"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    contract_id: int = Field(foreign_key="contract.id")
+    round: int
+    step: str  # manager | legal | gm
+    decision: str  # approve | reject
+    by: str
+    at: datetime
+    note: str | None = Field(default=None, sa_column=Column(Text))
+
+
+class Payment(SQLModel, table=True):
+    """One installment. `paid_at` is the day it was paid in full (None while open), so the
+    index (paid_at, due) is the open installments in due order."""
+
+    __tablename__ = "payment"
+    __table_args__ = (Index("ix_payment_paid_due", "paid_at", "due"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    contract_id: int = Field(foreign_key="contract.id", index=True)
+    due: date
+    amount: int  # fen
+    paid_amount: int = 0  # fen received so far
+    paid_at: date | None = None
+
+
 __all__ = [
-    "Audit", "CodeSequence", "Customer", "FollowUp", "Setting", "StageChange", "User",
+    "Approval", "Audit", "CodeSequence", "Contract", "Customer", "FollowUp", "Payment",
+    "Setting", "StageChange", "User",
 ]

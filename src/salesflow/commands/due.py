@@ -22,7 +22,9 @@ def due(
     tier: Annotated[list[str] | None, typer.Option(help="Only these tiers (repeatable).")]
     = None,
     kind: Annotated[list[str] | None, typer.Option(
-        help="Only these kinds: followup, next-action, new-lead (repeatable).")] = None,
+        help="Only these kinds: followup, next-action, new-lead, payment (installment due "
+             "or late; 7+ days late: escalation), approval (contracts waiting for your "
+             "role) (repeatable).")] = None,
     fmt: Annotated[str, typer.Option("--format", "-f",
                                      help="table, csv, json or ics (a calendar feed).")]
     = "table",

@@ -1,0 +1,39 @@
+"""`salesflow payment record` — money received against a signed contract (回款)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from salesflow.commands._options import state
+
+app = typer.Typer(no_args_is_help=True, help="Payments received against contracts.")
+
+
+@app.command("record")
+def record(
+    ctx: typer.Context,
+    number: Annotated[str, typer.Argument(help="Contract number, e.g. HT20231001.")],
+    amount: Annotated[str, typer.Argument(help="Amount received, in yuan: 1290000, 129万.")],
+    date_: Annotated[str | None, typer.Option(
+        "--date", help="The day it was received (default today): YYYY-MM-DD.")] = None,
+) -> None:
+    """Record money received; it pays the earliest open installments first.
+
+    More than the contract still has open is refused.
+
+    Example: salesflow payment record HT20231001 258万 --date 2023-12-08
+    """
+    from salesflow.output import message
+    from salesflow.rules.money import format_yuan
+    from salesflow.services import payments
+
+    with state(ctx).unit("payment record", write=True) as unit:
+        done = payments.record(unit.session, unit.env, number, amount, date_)
+    parts = ", ".join(
+        f"{row['due']} {row['status']}" + (f" ({format_yuan(row['amount'] - row['paid_amount'])}"
+                                           " open)" if row["status"] != "paid" else "")
+        for row in done.touched)
+    message(f"{done.number}: {format_yuan(done.amount)} received {done.day} → {parts}; "
+            f"{format_yuan(done.still_open)} still open")

@@ -1,0 +1,425 @@
+"""Contracts (合同审批表): draft, submit, the approval chain, signing; list and show.
+
+A rep drafts a contract (with its payment schedule) and submits it; the sales manager,
+legal and the general manager approve it in that order (rules.contract); a rejection
+sends it back to draft and the next submission starts a new round of the chain. Signing
+an approved contract is the only way a customer becomes won (or repeat): it goes through
+customers.record_move, so the stage history and due date stay true.
+
+Every write is audited. The contract keeps the step it waits for (`pending_step`, and
+since when) so that `due` and `list --waiting-for-me` find a role's work by index.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from salesflow.errors import Conflict, Forbidden, InputError, NotFound
+from salesflow.models import Approval, CodeSequence, Contract, Customer, Payment, StageChange
+from salesflow.rules import contract as rules
+from salesflow.rules import pipeline
+from salesflow.rules.dates import parse_date, parse_datetime
+from salesflow.rules.money import format_yuan, parse_money
+from salesflow.services import audit, customers, users
+from salesflow.services.env import Env
+
+CLOCK_SKEW = timedelta(minutes=5)
+
+
+def resolve(session: Session, number: str) -> Contract:
+    """A contract by its number, in any case."""
+    try:
+        key = rules.normalize_number(number)
+    except ValueError:
+        key = None
+    found = (session.exec(select(Contract).where(col(Contract.number) == key)).first()
+             if key else None)
+    if found is None:
+        raise NotFound(f"contract: no contract '{number}'; use a number such as HT20231001 "
+                       "(see salesflow contract list)")
+    return found
+
+
+def _customer(session: Session, contract: Contract) -> Customer:
+    customer = session.get(Customer, contract.customer_id)
+    assert customer is not None  # a foreign key
+    return customer
+
+
+# --- drafting ---------------------------------------------------------------------------------
+
+
+@dataclass
+class Added:
+    contract: Contract
+    customer: Customer
+    installments: list[Payment]
+    unscheduled: int  # fen of the amount no installment covers
+
+
+def add(session: Session, env: Env, customer_ref: str, *, amount: str,
+        start: str | None = None, end: str | None = None, terms: str | None = None,
+        payments: Sequence[str] = (), number: str | None = None,
+        submit: bool = False) -> Added:
+    """Draft a contract for a customer (and submit it at once with submit=True)."""
+    customer = customers.resolve(session, customer_ref)
+    try:
+        fen = parse_money(amount)
+    except ValueError as exc:
+        raise InputError.field("amount", exc) from None
+    if fen <= 0:
+        raise InputError("amount: a contract is worth more than zero; use yuan such as 258万")
+    start_on = _date("start", start, env)
+    end_on = _date("end", end, env)
+    if start_on and end_on and end_on < start_on:
+        raise InputError(f"end: {end_on} is before the start {start_on}; a contract ends on "
+                         "or after the day it starts")
+    schedule = []
+    for text in payments:
+        try:
+            schedule.append(rules.parse_installment(text, env.today))
+        except ValueError as exc:
+            raise InputError.field("payment", exc) from None
+    try:
+        unscheduled = rules.check_schedule(fen, schedule) if schedule else 0
+    except ValueError as exc:
+        raise InputError.field("payment", exc) from None
+    if number:
+        try:
+            number = rules.normalize_number(number)
+        except ValueError as exc:
+            raise InputError.field("number", exc) from None
+        if _taken(session, number):
+            raise Conflict(f"number: contract {number} already exists; choose another number "
+                           "or leave --number out for the next HT number")
+    else:
+        number = _next_number(session, env)
+    assert customer.id is not None
+    contract = Contract(number=number, customer_id=customer.id, amount=fen, start=start_on,
+                        end=end_on, terms=(terms or "").strip() or None,
+                        created_by=env.actor, created_at=env.now, status="draft", round=0)
+    session.add(contract)
+    session.flush()
+    assert contract.id is not None
+    installments = [Payment(contract_id=contract.id, due=due, amount=part)
+                    for due, part in sorted(schedule, key=lambda item: item[0])]
+    session.add_all(installments)
+    audit.record(session, env, f"contract {number} added for {customer.code}: "
+                               f"{format_yuan(fen)}, {len(installments)} installment(s)")
+    if submit:
+        _submit(session, env, contract)
+    session.flush()
+    return Added(contract, customer, installments, unscheduled)
+
+
+def _date(name: str, text: str | None, env: Env) -> date | None:
+    if not text or not text.strip():
+        return None
+    try:
+        return parse_date(text, env.today)
+    except ValueError as exc:
+        raise InputError.field(name, exc) from None
+
+
+def _taken(session: Session, number: str) -> bool:
+    return session.exec(select(Contract.id).where(col(Contract.number) == number)).first() \
+        is not None
+
+
+def _next_number(session: Session, env: Env) -> str:
+    """HT + this month + the month's next sequence, skipping numbers typed by hand.
+
+    The month's last sequence lives in code_sequence (keyed 'HT202310', which no customer
+    prefix INDUSTRY-REGION can equal), so a number is never handed out twice.
+    """
+    prefix = rules.number_prefix(env.today)
+    seq = session.get(CodeSequence, prefix) or CodeSequence(prefix=prefix, last=0)
+    while True:
+        seq.last += 1
+        number = rules.format_number(env.today, seq.last)
+        if not _taken(session, number):
+            break
+    session.add(seq)
+    return number
+
+
+# --- the approval chain ----------------------------------------------------------------------
+
+
+def _steps(contract: Contract, env: Env) -> tuple[str, ...]:
+    steps = rules.steps_for(contract.amount, env.settings.gm_threshold_fen)
+    if contract.pending_step and contract.pending_step not in steps:
+        # The gm threshold was raised while the contract waited for gm: this round's
+        # chain already reached that step, and it stays.
+        return rules.STEPS
+    return steps
+
+
+def _approved(session: Session, contract: Contract) -> list[rules.Approved]:
+    """The approvals given in the contract's current round, oldest first."""
+    return [
+        rules.Approved(a.step, a.by)
+        for a in session.exec(
+            select(Approval)
+            .where(col(Approval.contract_id) == contract.id,
+                   col(Approval.round) == contract.round,
+                   col(Approval.decision) == "approve")
+            .order_by(col(Approval.id)))
+    ]
+
+
+def state_text(contract: Contract) -> str:
+    """The status, with the step a pending contract waits for."""
+    if contract.status == "pending" and contract.pending_step:
+        return f"pending (waiting for the {contract.pending_step} step)"
+    return contract.status
+
+
+_NEXT = {
+    "draft": "submit it first: salesflow contract submit {n}",
+    "approved": "sign it with salesflow contract sign {n}",
+    "rejected": "submit it again once it is revised",
+}
+
+
+def _wrong_state(contract: Contract, wanted: str) -> Conflict:
+    hint = _NEXT.get(contract.status, "").format(n=contract.number)
+    return Conflict(f"contract: {contract.number} is {state_text(contract)}; {wanted}"
+                    + (f"; {hint}" if hint else ""))
+
+
+def submit(session: Session, env: Env, number: str) -> Contract:
+    contract = resolve(session, number)
+    _submit(session, env, contract)
+    session.flush()
+    return contract
+
+
+def _submit(session: Session, env: Env, contract: Contract) -> None:
+    if contract.status not in ("draft", "rejected"):
+        raise _wrong_state(contract, "only a draft can be submitted")
+    steps = rules.steps_for(contract.amount, env.settings.gm_threshold_fen)
+    contract.round += 1
+    contract.status = "pending"
+    contract.pending_step = steps[0]
+    contract.pending_since = env.now
+    session.add(contract)
+    audit.record(session, env, f"contract {contract.number} submitted (round "
+                               f"{contract.round}): waiting for {steps[0]}")
+
+
+@dataclass
+class Decided:
+    contract: Contract
+    step: str
+    decision: str
+    next_step: str | None
+
+
+def decide(session: Session, env: Env, number: str, *, reject: bool = False,
+           note: str | None = None) -> Decided:
+    """Approve (or reject) the step the contract waits for, as the acting user."""
+    contract = resolve(session, number)
+    if contract.status != "pending":
+        raise _wrong_state(contract, "only a pending contract can be approved or rejected")
+    note = (note or "").strip() or None
+    if reject and note is None:
+        raise InputError("note: a rejection needs a reason the rep can act on; add "
+                         "--note TEXT")
+    steps = _steps(contract, env)
+    approved = _approved(session, contract)
+    refusal = rules.approval_refusal(steps=steps, approved=approved, actor=env.actor,
+                                     actor_role=users.role_of(session, env.actor),
+                                     created_by=contract.created_by)
+    if refusal is not None:
+        error = Forbidden if refusal.kind in ("creator", "role") else Conflict
+        raise error(f"{refusal.field}: {refusal.message}")
+    step = rules.pending_step(steps, approved)
+    assert step is not None  # approval_refusal said something is pending
+    assert contract.id is not None
+    decision = "reject" if reject else "approve"
+    session.add(Approval(contract_id=contract.id, round=contract.round, step=step,
+                         decision=decision, by=env.actor, at=env.now, note=note))
+    next_step = None
+    if reject:
+        contract.status = "draft"
+        contract.pending_step = None
+        contract.pending_since = None
+        what = f"rejected at the {step} step: {note}"
+    else:
+        next_step = rules.pending_step(steps, [*approved, rules.Approved(step, env.actor)])
+        if next_step is None:
+            contract.status = "approved"
+            contract.pending_step = None
+            contract.pending_since = None
+            what = f"{step} step approved; the contract is approved"
+        else:
+            contract.pending_step = next_step
+            contract.pending_since = env.now
+            what = f"{step} step approved; waiting for {next_step}"
+    session.add(contract)
+    audit.record(session, env, f"contract {contract.number} {what}")
+    session.flush()
+    return Decided(contract, step, decision, next_step)
+
+
+# --- signing -----------------------------------------------------------------------------------
+
+
+@dataclass
+class Signed:
+    contract: Contract
+    customer: Customer
+    move: pipeline.Move
+
+
+def sign(session: Session, env: Env, number: str, when: str | None = None) -> Signed:
+    """Sign an approved contract: the customer becomes won, or repeat after a first one."""
+    contract = resolve(session, number)
+    if contract.status != "approved":
+        raise _wrong_state(contract, "only an approved contract can be signed")
+    signed_at = env.now
+    if when and when.strip():
+        try:
+            signed_at = parse_datetime(when, env.local_now)
+        except ValueError as exc:
+            raise InputError.field("date", exc) from None
+        if signed_at > env.now + CLOCK_SKEW:
+            raise InputError(f"date: '{when}' is in the future; sign a contract once it is "
+                             "signed")
+        if env.local_date(signed_at) < env.local_date(contract.created_at):
+            raise InputError(f"date: '{when}' is before the contract was drafted on "
+                             f"{env.local_date(contract.created_at)}")
+    customer = _customer(session, contract)
+    move = pipeline.check_signing_move(customer.stage)
+    if move.to_stage != "repeat" and _signed_before(session, contract):
+        # Won once already (the stage may have been moved back by hand since): a further
+        # signed contract is a repeat purchase.
+        move = pipeline.Move(move.from_stage, "repeat", move.kind)
+    contract.status = "signed"
+    contract.signed_at = signed_at
+    session.add(contract)
+    customers.record_move(session, env, customer, move, f"contract {contract.number} signed")
+    if signed_at != env.now:
+        # A signature entered afterwards: the stage was reached when the contract was
+        # signed, which is what the funnel counts (the audit keeps the real time).
+        change = session.exec(
+            select(StageChange).where(col(StageChange.customer_id) == customer.id)
+            .order_by(col(StageChange.id).desc()).limit(1)).one()
+        change.at = signed_at
+        customer.stage_changed_at = signed_at
+        session.add_all([change, customer])
+    audit.record(session, env, f"contract {contract.number} signed; {customer.code} "
+                               f"{move.from_stage} → {move.to_stage}")
+    session.flush()
+    return Signed(contract, customer, move)
+
+
+def _signed_before(session: Session, contract: Contract) -> bool:
+    return session.exec(
+        select(Contract.id).where(col(Contract.customer_id) == contract.customer_id,
+                                  col(Contract.status) == "signed",
+                                  col(Contract.id) != contract.id).limit(1)
+    ).first() is not None
+
+
+# --- reading --------------------------------------------------------------------------------
+
+
+def row(contract: Contract, customer: Customer) -> dict[str, Any]:
+    """The export/list/show keys (columns.CONTRACT), plus `customer` and `waiting_for` for
+    the terminal table."""
+    return {
+        "number": contract.number, "customer_code": customer.code,
+        "amount": contract.amount, "start": contract.start, "end": contract.end,
+        "status": contract.status, "created_by": contract.created_by,
+        "signed_at": contract.signed_at,
+        "customer": customer.name, "waiting_for": contract.pending_step,
+    }
+
+
+def rows(session: Session, env: Env, *, status: str | None = None,
+         customer: str | None = None, waiting_for_me: bool = False
+         ) -> Iterator[dict[str, Any]]:
+    """Contracts by number; `waiting_for_me`: those whose pending step is the acting user's
+    role and that the acting user did not create."""
+    query = (select(Contract, Customer)
+             .join(Customer, col(Customer.id) == col(Contract.customer_id))
+             .order_by(col(Contract.number)))
+    if status:
+        query = query.where(col(Contract.status) == status)
+    if customer:
+        query = query.where(col(Contract.customer_id) == customers.resolve(session, customer).id)
+    if waiting_for_me:
+        role = users.role_of(session, env.actor)
+        query = query.where(col(Contract.status) == "pending",
+                            col(Contract.pending_step) == role,
+                            col(Contract.created_by) != env.actor)
+    for contract, owner in session.exec(query):
+        yield row(contract, owner)
+
+
+def approval_row(a: Approval) -> dict[str, Any]:
+    return {"step": a.step, "decision": a.decision, "by": a.by, "at": a.at, "note": a.note,
+            "round": a.round}
+
+
+@dataclass
+class Shown:
+    row: dict[str, Any]
+    approvals: list[dict[str, Any]]
+    payments: list[dict[str, Any]]
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def show(session: Session, env: Env, number: str) -> Shown:
+    """One contract, its approvals (every round, oldest first) and its installments."""
+    from salesflow.services.payments import payment_row
+
+    contract = resolve(session, number)
+    customer = _customer(session, contract)
+    approvals = list(session.exec(select(Approval)
+                                  .where(col(Approval.contract_id) == contract.id)
+                                  .order_by(col(Approval.id))))
+    installments = session.exec(select(Payment)
+                                .where(col(Payment.contract_id) == contract.id)
+                                .order_by(col(Payment.due), col(Payment.id)))
+    steps = _steps(contract, env)
+    current = [a for a in approvals if a.round == contract.round]
+    return Shown(
+        row=row(contract, customer),
+        approvals=[approval_row(a) for a in approvals],
+        payments=[payment_row(p, contract.number) for p in installments],
+        extra={
+            "customer": customer.name,
+            "terms": contract.terms,
+            "created_at": env.local_date(contract.created_at).isoformat(),
+            "chain": _chain_text(steps, current, contract),
+            "round": contract.round,
+        },
+    )
+
+
+def _chain_text(steps: Sequence[str], current: Sequence[Approval],
+                contract: Contract) -> str:
+    """manager ✓ wang.lei → legal (waiting) → gm, for the terminal."""
+    if contract.round == 0:
+        return f"{' → '.join(steps)} (not submitted)"
+    by_step = {a.step: a for a in current}
+    parts = []
+    for step in steps:
+        a = by_step.get(step)
+        if a is not None and a.decision == "approve":
+            parts.append(f"{step} ✓ {a.by}")
+        elif a is not None:
+            parts.append(f"{step} ✗ {a.by}")
+        elif step == contract.pending_step:
+            parts.append(f"{step} (waiting)")
+        else:
+            parts.append(step)
+    return " → ".join(parts)

@@ -1,0 +1,86 @@
+"""Payments: money received against a signed contract's installments (回款).
+
+A receipt is applied to the earliest open installments first (rules.contract.allocate);
+an installment is paid when all of it has come in, on the day the last of it did. More
+than is still open is refused, so the schedule never shows a negative balance.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from salesflow.errors import Conflict, InputError
+from salesflow.models import Payment
+from salesflow.rules import contract as rules
+from salesflow.rules.dates import parse_date
+from salesflow.rules.money import format_yuan, parse_money
+from salesflow.services import audit
+from salesflow.services.contracts import resolve, state_text
+from salesflow.services.env import Env
+
+
+def payment_row(p: Payment, number: str) -> dict[str, Any]:
+    """The keys of columns.PAYMENT."""
+    return {"contract_number": number, "due": p.due, "amount": p.amount,
+            "paid_at": p.paid_at, "paid_amount": p.paid_amount,
+            "status": rules.payment_status(p.amount, p.paid_amount)}
+
+
+@dataclass
+class Recorded:
+    number: str
+    amount: int  # fen received
+    day: date  # received
+    touched: list[dict[str, Any]]  # the installments it went to (payment rows)
+    still_open: int  # fen open on the contract afterwards
+
+
+def record(session: Session, env: Env, number: str, amount: str,
+           when: str | None = None) -> Recorded:
+    contract = resolve(session, number)
+    try:
+        fen = parse_money(amount)
+    except ValueError as exc:
+        raise InputError.field("amount", exc) from None
+    if fen <= 0:
+        raise InputError("amount: a payment is more than zero yuan, e.g. 1290000 or 129万")
+    day = env.today
+    if when and when.strip():
+        try:
+            day = parse_date(when, env.today)
+        except ValueError as exc:
+            raise InputError.field("date", exc) from None
+        if day > env.today:
+            raise InputError(f"date: {day} is in the future; record money once it is received")
+    if contract.status != "signed":
+        raise Conflict(f"contract: {contract.number} is {state_text(contract)}; payments "
+                       "are recorded against a signed contract")
+    installments = list(session.exec(
+        select(Payment).where(col(Payment.contract_id) == contract.id)
+        .order_by(col(Payment.due), col(Payment.id))))
+    if not installments:
+        raise Conflict(f"contract: {contract.number} has no payment schedule; installments "
+                       "are given when it is drafted (contract add --payment DATE:AMOUNT)")
+    try:
+        applied = rules.allocate(
+            [rules.Installment(p.due, p.amount, p.paid_amount) for p in installments], fen)
+    except ValueError as exc:
+        raise InputError(f"amount: {exc} on {contract.number}") from None
+    touched = []
+    for payment, part in zip(installments, applied, strict=True):
+        if not part:
+            continue
+        payment.paid_amount += part
+        if payment.paid_amount >= payment.amount and payment.paid_at is None:
+            payment.paid_at = day
+        session.add(payment)
+        touched.append(payment_row(payment, contract.number))
+    still_open = sum(max(p.amount - p.paid_amount, 0) for p in installments)
+    audit.record(session, env, f"payment of {format_yuan(fen)} received {day} on "
+                               f"{contract.number}; {format_yuan(still_open)} still open")
+    session.flush()
+    return Recorded(contract.number, fen, day, touched, still_open)
