@@ -81,19 +81,8 @@ def items(session: Session, env: Env, q: Query) -> list[dict[str, Any]]:
         query = query.where(col(Customer.next_due_kind).in_(list(q.kinds)))
     out = []
     for code, name, tier, stage, owner, due, kind, last, promised in session.execute(query):
-        out.append({
-            "due_date": due,
-            "days_overdue": (q.plan - due).days,
-            "kind": kind,
-            "customer_code": code,
-            "customer": name,
-            "tier": tier,
-            "stage": stage,
-            "owner": owner,
-            "action": _action(kind, tier, stage, promised, env),
-            "last_contact": env.local_date(last) if last else None,
-            "section": section_of(due, q.plan),
-        })
+        out.append(_item(env, q, due, kind, code, name, tier, stage, owner,
+                         _action(kind, tier, stage, promised, env), last, ref=""))
     if not q.kinds or "payment" in q.kinds:
         out.extend(_payment_items(session, env, q))
     if not q.kinds or "approval" in q.kinds:

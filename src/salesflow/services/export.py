@@ -72,29 +72,26 @@ def customers(session: Session, env: Env, *, since: str | None = None) -> Iterat
     return stream(session, query)
 
 
-def followups(session: Session, env: Env, *, since: str | None = None) -> Iterator[Row]:
-    """Follow-ups that happened on or after --since, oldest first (columns.FOLLOWUP)."""
+def _of_customer(env: Env, model: Any, cols: Sequence[columns.Col],
+                 since: str | None) -> Select[Any]:
+    """Rows of a per-customer table with the customer's code, oldest first by `at`."""
     start = since_start(env, since)
-    table = FollowUp.__table__  # type: ignore[attr-defined]
+    table = model.__table__
     customer = Customer.__table__  # type: ignore[attr-defined]
-    names = [c.name for c in columns.FOLLOWUP if c.name != "customer_code"]
+    names = [c.name for c in cols if c.name != "customer_code"]
     query = (select(customer.c.code.label("customer_code"), *_columns(table, names))
              .join_from(table, customer, customer.c.id == table.c.customer_id)
              .order_by(table.c.at, table.c.id))
     if start is not None:
         query = query.where(table.c.at >= start)
-    return stream(session, query)
+    return query
+
+
+def followups(session: Session, env: Env, *, since: str | None = None) -> Iterator[Row]:
+    """Follow-ups that happened on or after --since, oldest first (columns.FOLLOWUP)."""
+    return stream(session, _of_customer(env, FollowUp, columns.FOLLOWUP, since))
 
 
 def stage_changes(session: Session, env: Env, *, since: str | None = None) -> Iterator[Row]:
     """Stage moves made on or after --since, oldest first (columns.STAGE_CHANGE)."""
-    start = since_start(env, since)
-    table = StageChange.__table__  # type: ignore[attr-defined]
-    customer = Customer.__table__  # type: ignore[attr-defined]
-    names = [c.name for c in columns.STAGE_CHANGE if c.name != "customer_code"]
-    query = (select(customer.c.code.label("customer_code"), *_columns(table, names))
-             .join_from(table, customer, customer.c.id == table.c.customer_id)
-             .order_by(table.c.at, table.c.id))
-    if start is not None:
-        query = query.where(table.c.at >= start)
-    return stream(session, query)
+    return stream(session, _of_customer(env, StageChange, columns.STAGE_CHANGE, since))
