@@ -150,6 +150,28 @@ def write_jsonl(rows: Iterable[Mapping[str, Any]], columns: Sequence[Col],
     return count
 
 
+# Table headers a person reads (machine formats keep the column names).
+_SHORT = {"days_overdue": "late", "customer_code": "code", "due_date": "due",
+          "last_contact": "last contact", "contact_name": "contact",
+          "last_contact_at": "last contact", "next_due_at": "next due"}
+_MIN_WIDTH = {"customer": 8, "name": 8, "action": 14, "summary": 14, "rule": 20}
+# Dropped first when the terminal is narrow (in this order), so the rest stays readable.
+_OPTIONAL = ("last_contact", "owner", "last_contact_at", "contact_name", "stage")
+NARROW = 110
+
+
+def fit_columns(columns: Sequence[Col], width: int) -> list[Col]:
+    """On a narrow terminal leave out the optional columns of a wide table."""
+    kept = list(columns)
+    if width >= NARROW or len(kept) <= 6:
+        return kept
+    for name in _OPTIONAL:
+        if len(kept) <= 7:
+            break
+        kept = [c for c in kept if c.name != name]
+    return kept
+
+
 def write_table(rows: Iterable[Mapping[str, Any]], columns: Sequence[Col], *,
                 tz: tzinfo | None, title: str | None = None, empty: str = "No rows.") -> int:
     from rich.console import Console
@@ -159,15 +181,19 @@ def write_table(rows: Iterable[Mapping[str, Any]], columns: Sequence[Col], *,
     if not collected:
         Console(stderr=True).print(empty, style="dim")
         return 0
-    table = Table(title=title, header_style="bold", show_lines=False)
-    for c in columns:
-        table.add_column(c.name.replace("_", " "),
+    console = Console()
+    shown = fit_columns(columns, console.width)
+    # No box: column separators would cost the narrow terminal the cells it needs.
+    table = Table(title=title, header_style="bold underline", box=None,
+                  title_justify="left", title_style="bold")
+    for c in shown:
+        table.add_column(_SHORT.get(c.name, c.name.replace("_", " ")),
                          justify="right" if c.kind in ("money", "int", "ratio") else "left",
                          no_wrap=c.kind in _NO_WRAP_KINDS or c.name in _NO_WRAP_NAMES,
-                         overflow="fold")
+                         min_width=_MIN_WIDTH.get(c.name), overflow="fold")
     for row in collected:
-        table.add_row(*[table_cell(row.get(c.name), c.kind, tz) for c in columns])
-    Console().print(table)
+        table.add_row(*[table_cell(row.get(c.name), c.kind, tz) for c in shown])
+    console.print(table)
     return len(collected)
 
 

@@ -53,8 +53,8 @@ def _action(kind: str, tier: str, stage: str, promise: str | None, env: Env) -> 
     if kind == "new-lead":
         return f"screen the new lead (within {SCREENING_WORKING_DAYS} working days)"
     days = env.settings.cadences.days(tier, stage)
-    what = "contact again" if phase_for(stage) == "prospecting" else "account care call"
-    return f"{what} (tier {tier}: every {days} d)"
+    what = "follow up" if phase_for(stage) == "prospecting" else "account care"
+    return f"{what} ({tier}: every {days}d)"
 
 
 def items(session: Session, env: Env, q: Query) -> list[dict[str, Any]]:
@@ -122,12 +122,12 @@ def _payment_items(session: Session, env: Env, q: Query) -> list[dict[str, Any]]
         late = (q.plan - due).days
         left = format_yuan(amount - paid)
         if contract_rules.payment_alert(due, q.plan, q.days) == "escalation":
-            action = (f"escalation: {left} of {number} unpaid {late} days after {due}; "
-                      "start collection (催款) with the sales manager")
+            action = (f"escalation: {left} of {number} unpaid {late} days; collect (催款) "
+                      "with the sales manager")
         elif late > 0:
-            action = f"payment overdue: {left} of {number} was due {due}; chase it"
+            action = f"payment overdue: {left} of {number}; chase it"
         else:
-            action = f"payment reminder: {left} of {number} due {due}; remind the customer"
+            action = f"payment reminder: {left} of {number}; remind the customer"
         out.append(_item(env, q, due, "payment", code, name, tier, stage, owner, action, last,
                          ref=f"{number}-{pid}"))
     return out
