@@ -28,6 +28,7 @@ from salesflow.rules.cadence import SCREENING_WORKING_DAYS, phase_for
 from salesflow.rules.money import format_yuan
 from salesflow.rules.tier import tier_rank
 from salesflow.services.env import Env
+from salesflow.services.schedule import latest_followup
 from salesflow.services.users import role_of
 
 KINDS = ("followup", "next-action", "new-lead", "payment", "approval")
@@ -59,14 +60,7 @@ def _action(kind: str, tier: str, stage: str, promise: str | None, env: Env) -> 
 
 def items(session: Session, env: Env, q: Query) -> list[dict[str, Any]]:
     horizon = q.plan + timedelta(days=q.days)
-    promise = (
-        sa_select(col(FollowUp.next_action))
-        .where(col(FollowUp.customer_id) == col(Customer.id))
-        .order_by(col(FollowUp.at).desc(), col(FollowUp.id).desc())
-        .limit(1)
-        .correlate(Customer)
-        .scalar_subquery()
-    )
+    promise = latest_followup(col(FollowUp.next_action))
     query = (
         sa_select(col(Customer.code), col(Customer.name), col(Customer.tier),
                   col(Customer.stage), col(Customer.owner), col(Customer.next_due_at),

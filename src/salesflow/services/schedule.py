@@ -8,9 +8,10 @@ instead of computing anything for every customer.
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
+from sqlalchemy import ScalarSelect, update
 from sqlalchemy import select as sa_select
-from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from salesflow.models import Customer, FollowUp
@@ -20,12 +21,31 @@ from salesflow.services.env import Env
 BATCH = 2000
 
 
+def _latest_first() -> tuple[Any, ...]:
+    """The latest follow-up is the one that happened last (a back-dated entry logged
+    later does not count as later); the id breaks a tie."""
+    return col(FollowUp.at).desc(), col(FollowUp.id).desc()
+
+
+def latest_followup(column: Any) -> ScalarSelect[Any]:
+    """`column` of each customer's latest follow-up, as a correlated scalar subquery
+    (one index probe per customer row of the outer query)."""
+    return (
+        sa_select(column)
+        .where(col(FollowUp.customer_id) == col(Customer.id))
+        .order_by(*_latest_first())
+        .limit(1)
+        .correlate(Customer)
+        .scalar_subquery()
+    )
+
+
 def latest_promise(session: Session, customer_id: int) -> date | None:
     """The next_action_due of the customer's latest follow-up (a later one closes it)."""
     return session.exec(
         select(col(FollowUp.next_action_due))
         .where(col(FollowUp.customer_id) == customer_id)
-        .order_by(col(FollowUp.at).desc(), col(FollowUp.id).desc())
+        .order_by(*_latest_first())
         .limit(1)
     ).first()
 
@@ -57,17 +77,10 @@ def refresh_all(session: Session, env: Env) -> int:
 
     Reads in keyset-paged batches of plain columns and writes with one executemany per
     batch (an ORM bulk UPDATE by primary key), so memory stays flat."""
-    latest = (
-        sa_select(col(FollowUp.next_action_due))
-        .where(col(FollowUp.customer_id) == col(Customer.id))
-        .order_by(col(FollowUp.at).desc(), col(FollowUp.id).desc())
-        .limit(1)
-        .correlate(Customer)
-        .scalar_subquery()
-    )
     query = (
         sa_select(col(Customer.id), col(Customer.stage), col(Customer.tier),
-                  col(Customer.created_at), col(Customer.last_contact_at), latest)
+                  col(Customer.created_at), col(Customer.last_contact_at),
+                  latest_followup(col(FollowUp.next_action_due)))
         .order_by(col(Customer.id))
     )
     last_id = 0
