@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime, tzinfo
+from datetime import date, datetime, time, tzinfo
 
+from salesflow.errors import InputError
+from salesflow.rules.dates import parse_date
 from salesflow.rules.settings import Settings
 from salesflow.rules.workdays import WorkCalendar, calendar_for
 
@@ -37,3 +39,13 @@ class Env:
 
     def local_date(self, moment: datetime) -> date:
         return moment.astimezone(self.tz).date()
+
+    def since_start(self, since: str | None) -> datetime | None:
+        """The first moment of a `--since` day in the team's time zone (None: no limit)."""
+        if not since:
+            return None
+        try:
+            day = parse_date(since, self.today)
+        except ValueError as exc:
+            raise InputError.field("since", exc) from None
+        return datetime.combine(day, time.min, tzinfo=self.tz)

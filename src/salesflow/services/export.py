@@ -11,39 +11,25 @@ reads only the tail of that index. Keys are the names of the entity's columns in
 salesflow.columns (the stable CSV headers of SPEC §7).
 
 To add an entity (e.g. contracts): write a function that builds its SELECT (labels =
-its columns' names; join to customer for `customer_code`), filter it with since_start(),
+its columns' names; join to customer for `customer_code`), filter it with env.since_start(),
 and return stream(session, query).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from datetime import datetime, time
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, select
 from sqlmodel import Session
 
 from salesflow import columns
-from salesflow.errors import InputError
 from salesflow.models import Customer, FollowUp, StageChange
-from salesflow.rules.dates import parse_date
 from salesflow.services.env import Env
 
 BATCH = 1000
 
 Row = dict[str, Any]
-
-
-def since_start(env: Env, since: str | None) -> datetime | None:
-    """The first moment of the --since day in the team's time zone (None: everything)."""
-    if not since:
-        return None
-    try:
-        day = parse_date(since, env.today)
-    except ValueError as exc:
-        raise InputError.field("since", exc) from None
-    return datetime.combine(day, time.min, tzinfo=env.tz)
 
 
 def stream(session: Session, query: Select[Any]) -> Iterator[Row]:
@@ -63,7 +49,7 @@ def _columns(table: Any, names: Sequence[str]) -> list[ColumnElement[Any]]:
 
 def customers(session: Session, env: Env, *, since: str | None = None) -> Iterator[Row]:
     """Customers created on or after --since, oldest first (columns.CUSTOMER)."""
-    start = since_start(env, since)
+    start = env.since_start(since)
     table = Customer.__table__  # type: ignore[attr-defined]
     query = (select(*_columns(table, [c.name for c in columns.CUSTOMER]))
              .order_by(table.c.created_at, table.c.id))
@@ -75,7 +61,7 @@ def customers(session: Session, env: Env, *, since: str | None = None) -> Iterat
 def _of_customer(env: Env, model: Any, cols: Sequence[columns.Col],
                  since: str | None) -> Select[Any]:
     """Rows of a per-customer table with the customer's code, oldest first by `at`."""
-    start = since_start(env, since)
+    start = env.since_start(since)
     table = model.__table__
     customer = Customer.__table__  # type: ignore[attr-defined]
     names = [c.name for c in cols if c.name != "customer_code"]

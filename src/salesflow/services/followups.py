@@ -8,7 +8,7 @@ promised action replaces any earlier one, and the tier cadence runs from this co
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy import select as sa_select
@@ -99,13 +99,9 @@ def rows(session: Session, env: Env, *, ref: str | None = None, since: str | Non
              .order_by(col(FollowUp.at), col(FollowUp.id)))
     if ref:
         query = query.where(col(FollowUp.customer_id) == resolve(session, ref).id)
-    if since:
-        try:
-            start = parse_date(since, env.today)
-        except ValueError as exc:
-            raise InputError.field("since", exc) from None
-        query = query.where(col(FollowUp.at) >= datetime.combine(start, datetime.min.time(),
-                                                            tzinfo=env.tz))
+    start = env.since_start(since)
+    if start is not None:
+        query = query.where(col(FollowUp.at) >= start)
     if by:
         query = query.where(col(FollowUp.by) == by)
     for f, code in session.execute(query.execution_options(yield_per=1000)):
