@@ -198,14 +198,16 @@ def write_table(rows: Iterable[Mapping[str, Any]], columns: Sequence[Col], *,
 
 
 def render(rows: Iterable[Mapping[str, Any]], columns: Sequence[Col], opts: OutputOptions, *,
-           tz: tzinfo | None = None, title: str | None = None, empty: str = "No rows.") -> int:
-    """Print rows in the chosen format; returns how many were printed."""
+           tz: tzinfo | None = None, title: str | None = None, empty: str = "No rows.",
+           out: TextIO | None = None) -> int:
+    """Print rows in the chosen format (machine formats to `out`, default stdout);
+    returns how many were printed."""
     if opts.format == "csv":
-        return write_csv(rows, columns, opts)
+        return write_csv(rows, columns, opts, out)
     if opts.format == "json":
-        return write_json(rows, columns)
+        return write_json(rows, columns, out)
     if opts.format == "jsonl":
-        return write_jsonl(rows, columns)
+        return write_jsonl(rows, columns, out)
     return write_table(rows, columns, tz=tz, title=title, empty=empty)
 
 

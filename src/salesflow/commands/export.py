@@ -47,18 +47,13 @@ def export_rows(ctx: typer.Context, entity: str, columns: Sequence[Any],
                 fetch: Callable[..., Iterator[dict[str, Any]]], *, fmt: str,
                 since: str | None, excel: bool, raw: bool, output: Path | None) -> None:
     """The body of every export command: `fetch(session, env, since=…)` → rows → out."""
-    from salesflow.output import OutputOptions, message, write_csv, write_json, write_jsonl
+    from salesflow.output import OutputOptions, message, render
 
     fmt = check_format(fmt, EXPORT_FORMATS)
     with state(ctx).unit(f"export {entity}", write=False) as unit:
         rows = fetch(unit.session, unit.env, since=since)  # checks --since before any output
         with _destination(output) as out:
-            if fmt == "csv":
-                count = write_csv(rows, columns, OutputOptions(fmt, excel, raw), out)
-            elif fmt == "json":
-                count = write_json(rows, columns, out)
-            else:
-                count = write_jsonl(rows, columns, out)
+            count = render(rows, columns, OutputOptions(fmt, excel, raw), out=out)
     if output is not None and sys.stderr.isatty():
         message(f"exported {count} {entity} to {output}")
 
