@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Column, Index, Text
+from sqlalchemy import BigInteger, Column, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 
@@ -37,7 +37,11 @@ class CodeSequence(SQLModel, table=True):
 
 class Customer(SQLModel, table=True):
     __tablename__ = "customer"
-    __table_args__ = (Index("ix_customer_owner_next_due", "owner", "next_due_at"),)
+    __table_args__ = (
+        Index("ix_customer_owner_next_due", "owner", "next_due_at"),
+        Index("ix_customer_stage_changed", "stage", "stage_changed_at"),
+        Index("ix_customer_tier_progressed", "tier", "progressed_at"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     code: str = Field(unique=True)
@@ -62,7 +66,10 @@ class Customer(SQLModel, table=True):
     tier_override: str | None = None
     tier_reason: str | None = None
     stage: str = "lead"
-    stage_changed_at: datetime
+    stage_changed_at: datetime  # entered its current stage (`proposal` deadline)
+    # last forward move, or creation (`stalled` deadline); always set, nullable only
+    # because migration 0003 added it to existing tables in place
+    progressed_at: datetime | None = None
     owner: str = Field(index=True)
     tags: str | None = None
     notes: str | None = Field(default=None, sa_column=Column(Text))
@@ -70,7 +77,11 @@ class Customer(SQLModel, table=True):
     last_contact_at: datetime | None = None
     next_due_at: date | None = Field(default=None, index=True)
     next_due_kind: str | None = None  # next-action | followup | new-lead
+    # the time of its latest follow-up while that one is negative or an objection, i.e. not
+    # yet answered by another contact (`objection` deadline: 24 hours later)
+    objection_at: datetime | None = Field(default=None, index=True)
     import_batch: str | None = Field(default=None, index=True)
+    forgotten_at: datetime | None = None  # personal data erased (customer forget)
 
 
 class FollowUp(SQLModel, table=True):
@@ -166,7 +177,61 @@ class Payment(SQLModel, table=True):
     paid_at: date | None = None
 
 
+class Need(SQLModel, table=True):
+    """需求反馈表: a customer's need, from open to responded to resolved. The index
+    (status, created_at) is the open needs oldest first, for the 48-hour `need` deadline."""
+
+    __tablename__ = "need"
+    __table_args__ = (Index("ix_need_status_created", "status", "created_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    customer_id: int = Field(foreign_key="customer.id", index=True)
+    description: str = Field(sa_column=Column(Text, nullable=False))
+    kind: str  # must | nice | latent
+    priority: str  # high | medium | low
+    department: str | None = None
+    status: str = "open"  # open | responded | resolved
+    created_at: datetime
+    created_by: str
+    responded_at: datetime | None = None
+    responded_by: str | None = None
+    response: str | None = Field(default=None, sa_column=Column(Text))
+    resolved_at: datetime | None = None
+    resolved_by: str | None = None
+    resolution: str | None = Field(default=None, sa_column=Column(Text))
+
+
+class Target(SQLModel, table=True):
+    """A quarter's target for one KPI. `value` is an integer in the metric's stored unit
+    (rules/kpi.py): a count as is, money in fen, a rate or a number of days in 1/10000."""
+
+    __tablename__ = "target"
+    __table_args__ = (UniqueConstraint("quarter", "metric"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    quarter: str  # 2024Q4
+    metric: str
+    value: int = Field(sa_type=BigInteger)
+    set_by: str
+    set_at: datetime
+
+
+class ImportBatch(SQLModel, table=True):
+    """One `customer import`: the customers it added carry its id (customer.import_batch),
+    so that `--undo` can find and remove them."""
+
+    __tablename__ = "import_batch"
+    id: str = Field(primary_key=True)
+    file: str
+    at: datetime
+    by: str
+    added: int = 0
+    updated: int = 0
+    skipped: int = 0
+    undone_at: datetime | None = None
+
+
 __all__ = [
-    "Approval", "Audit", "CodeSequence", "Contract", "Customer", "FollowUp", "Payment",
-    "Setting", "StageChange", "User",
+    "Approval", "Audit", "CodeSequence", "Contract", "Customer", "FollowUp", "ImportBatch",
+    "Need", "Payment", "Setting", "StageChange", "Target", "User",
 ]

@@ -65,9 +65,9 @@ def test_a_database_at_0001_is_upgraded_in_place_after_a_backup(cli, isolated):
     assert (row["code"], row["name"], row["stage"], row["owner"], row["created_at"]) == (
         "MFG-EC-001", "华东精密科技有限公司", "negotiation", "li.na", "2023-09-01T02:00:00Z")
     assert {"contract", "approval", "payment"} <= tables(isolated)
-    assert version(isolated) == salesflow.migrations.HEAD == "0002"
+    assert version(isolated) == salesflow.migrations.HEAD
 
-    backup = isolated.with_name(f"{isolated.name}.before-0002.bak")
+    backup = isolated.with_name(f"{isolated.name}.before-{salesflow.migrations.HEAD}.bak")
     assert backup.exists()
     assert stat.S_IMODE(backup.stat().st_mode) == 0o600
     assert version(backup) == "0001" and "contract" not in tables(backup)
@@ -81,6 +81,51 @@ def test_a_database_at_0001_is_upgraded_in_place_after_a_backup(cli, isolated):
         "HT20231001"
     assert cli("customer", "add", "苏州恒达机械", "--industry", "制造业", "--region",
                "华东").stdout.strip() == "MFG-EC-002"
+
+
+@pytest.mark.sqlite_only
+def test_a_database_at_0002_gains_needs_targets_and_its_deadlines_from_history(cli, isolated):
+    """0003 fills the new deadline columns from the rows already held: the last forward
+    stage move (a move back does not count) and an unanswered negative follow-up."""
+    create_at(isolated, "0002")
+    con = sqlite3.connect(isolated)
+    con.execute(
+        "INSERT INTO customer (id, code, name, name_key, tier, stage, stage_changed_at, owner, "
+        "created_at) VALUES (1, 'MFG-EC-001', '华东精密', '华东精密', 'A', 'intent', "
+        "'2023-10-20 02:00:00.000000', 'li.na', '2023-09-01 02:00:00.000000'), "
+        "(2, 'MFG-EC-002', '苏州恒达', '苏州恒达', 'B', 'lead', "
+        "'2023-09-02 02:00:00.000000', 'li.na', '2023-09-02 02:00:00.000000')")
+    con.execute(
+        "INSERT INTO stage_change (customer_id, from_stage, to_stage, at, by, reason) VALUES "
+        "(1, NULL, 'lead', '2023-09-01 02:00:00.000000', 'li.na', 'created'), "
+        "(1, 'lead', 'intent', '2023-09-10 02:00:00.000000', 'li.na', NULL), "
+        "(1, 'intent', 'proposal', '2023-10-01 02:00:00.000000', 'li.na', NULL), "
+        "(1, 'proposal', 'intent', '2023-10-20 02:00:00.000000', 'li.na', 'rework'), "
+        "(2, NULL, 'lead', '2023-09-02 02:00:00.000000', 'li.na', 'created')")
+    con.execute(
+        "INSERT INTO followup (customer_id, at, logged_at, by, channel, summary, feedback, "
+        "objection) VALUES "
+        "(1, '2023-10-21 02:00:00.000000', '2023-10-21 02:00:00.000000', 'li.na', 'phone', "
+        "'价格太高', 'negative', 0), "
+        "(2, '2023-10-02 02:00:00.000000', '2023-10-02 02:00:00.000000', 'li.na', 'phone', "
+        "'不感兴趣', 'negative', 0), "
+        "(2, '2023-10-05 02:00:00.000000', '2023-10-05 02:00:00.000000', 'li.na', 'visit', "
+        "'再次拜访', 'positive', 0)")
+    con.commit()
+    con.close()
+
+    assert len(cli.json("customer", "list")) == 2  # opening it upgrades it
+    assert version(isolated) == salesflow.migrations.HEAD
+    assert {"need", "target", "import_batch"} <= tables(isolated)
+    con = sqlite3.connect(isolated)
+    rows = con.execute("SELECT code, progressed_at, objection_at FROM customer "
+                       "ORDER BY code").fetchall()
+    con.close()
+    assert rows == [
+        ("MFG-EC-001", "2023-10-01 02:00:00.000000", "2023-10-21 02:00:00.000000"),
+        ("MFG-EC-002", "2023-09-02 02:00:00.000000", None),
+    ]
+    assert isolated.with_name(f"{isolated.name}.before-{salesflow.migrations.HEAD}.bak").exists()
 
 
 @pytest.mark.sqlite_only

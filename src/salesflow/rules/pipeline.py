@@ -33,6 +33,7 @@ SIGNED_STAGES = ("won", "repeat")
 ALL_STAGES = STAGES + (LOST,)
 
 MOVE_KINDS = ("forward", "skip", "back", "lost", "reopen", "sign")
+PROGRESS_KINDS = ("forward", "skip", "reopen", "sign")  # restart the `stalled` clock
 SKIP_ROLE = "manager"
 
 _CHINESE = {

@@ -312,7 +312,7 @@ def sign(session: Session, env: Env, number: str, when: str | None = None) -> Si
             select(StageChange).where(col(StageChange.customer_id) == customer.id)
             .order_by(col(StageChange.id).desc()).limit(1)).one()
         change.at = signed_at
-        customer.stage_changed_at = signed_at
+        customer.stage_changed_at = customer.progressed_at = signed_at
         session.add_all([change, customer])
     audit.record(session, env, f"contract {contract.number} signed; {customer.code} "
                                f"{move.from_stage} → {move.to_stage}")

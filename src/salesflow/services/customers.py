@@ -157,6 +157,7 @@ def add(session: Session, env: Env, raw: Mapping[str, str | None], *, force: boo
         owner=values.pop("owner", None) or env.actor,
         stage="lead",
         stage_changed_at=env.now,
+        progressed_at=env.now,
         created_at=env.now,
         import_batch=import_batch,
         **values,
@@ -219,6 +220,8 @@ def record_move(session: Session, env: Env, customer: Customer, move: pipeline.M
     assert customer.id is not None
     customer.stage = move.to_stage
     customer.stage_changed_at = env.now
+    if move.kind in pipeline.PROGRESS_KINDS:
+        customer.progressed_at = env.now
     session.add(StageChange(customer_id=customer.id, from_stage=move.from_stage,
                             to_stage=move.to_stage, at=env.now, by=env.actor,
                             reason=(reason or "").strip() or None))
