@@ -52,3 +52,8 @@ PAYMENT = cols(
     "contract_number,due,amount,paid_at,paid_amount,status",
     due="date", amount="money", paid_at="date", paid_amount="money",
 )
+NEED = cols(
+    "id,customer_code,description,kind,priority,department,status,created_at,created_by,"
+    "responded_at,response,resolved_at,resolution",
+    id="int", created_at="datetime", responded_at="datetime", resolved_at="datetime",
+)
