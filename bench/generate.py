@@ -207,6 +207,7 @@ def generate(db: Path, n_customers: int, n_followups: int, seed: int, today: dat
     con.execute("BEGIN")
     batch: list[tuple] = []
     moves: list[tuple] = []
+    signings: list[tuple[int, str, int]] = []  # (customer index, won|repeat, when)
     for i in range(n_customers):
         industry, region = industries[i], regions[i]
         prefix = code_prefix(industry, region)
@@ -225,10 +226,14 @@ def generate(db: Path, n_customers: int, n_followups: int, seed: int, today: dat
         else:
             path = list(PATH[:PATH.index(target) + 1])
         step = max(1, (end - created[i]) // len(path))
-        moved = created[i]
+        moved = progressed = created[i]
         previous = None
         for position, to in enumerate(path):
             moved = created[i] + position * step
+            if to != "lost":
+                progressed = moved  # every move of this history but `lost` is progress
+            if to in ("won", "repeat"):
+                signings.append((i, to, moved))
             reason = ("created" if previous is None else rng.choice(LOST_REASONS)
                       if to == "lost" else "contract signed" if to in ("won", "repeat")
                       else None)
@@ -247,9 +252,9 @@ def generate(db: Path, n_customers: int, n_followups: int, seed: int, today: dat
             f"c{i + 1}@example.cn" if rng.random() < 0.5 else None,
             rng.choices(SOURCES, SOURCE_WEIGHTS)[0], None,
             rng.choice(NEEDS) if rng.random() < 0.9 else None,
-            potential[i], cycle[i], tier[i], None, None, target, stamp(moved), owners[i],
-            rng.choice(TAGS), None, stamp(created[i]), stamp(last[i]) if last[i] else None,
-            None, None, None,
+            potential[i], cycle[i], tier[i], None, None, target, stamp(moved),
+            stamp(progressed), owners[i], rng.choice(TAGS), None, stamp(created[i]),
+            stamp(last[i]) if last[i] else None, None, None, None,
         ))
         if len(batch) >= CHUNK:
             _insert(con, "customer", batch, columns=_CUSTOMER_COLUMNS)
@@ -261,7 +266,7 @@ def generate(db: Path, n_customers: int, n_followups: int, seed: int, today: dat
                     sorted(sequences.items()))
     con.executemany("INSERT INTO user (name, role, created_at) VALUES (?, ?, ?)",
                     [(r, "rep", stamp(start_day * DAY)) for r in reps]
-                    + [("zhang.manager", "manager", stamp(start_day * DAY))])
+                    + [(name, role, stamp(start_day * DAY)) for name, role in STAFF])
     con.execute("COMMIT")
     print(f"  customers in {time.perf_counter() - t0:.1f} s", file=sys.stderr)
 
@@ -269,9 +274,13 @@ def generate(db: Path, n_customers: int, n_followups: int, seed: int, today: dat
     t0 = time.perf_counter()
     con.execute("BEGIN")
     batch = []
+    previous_due: dict[int, date] = {}  # customer index → due date after its last contact
     for key in keys:
         at, i = divmod(key, n_customers)
         latest = at == last[i]
+        # the due date at the time: screening (about 3 working days) before any contact,
+        # then the tier cadence from the previous contact, or an earlier open promise
+        due_then = previous_due.get(i) or local_day(created[i]) + timedelta(days=5)
         feedback = rng.choices(FEEDBACK, FEEDBACK_WEIGHTS)[0]
         promise = None
         # a promise on a recent latest contact is still open; older ones were kept
@@ -282,6 +291,8 @@ def generate(db: Path, n_customers: int, n_followups: int, seed: int, today: dat
         late = rng.random() < 0.08
         logged = at + (rng.randint(DAY + 60, 5 * DAY) if late
                        else int(rng.expovariate(1 / 7200)))
+        cadence = (CARE_DAYS if stage[i] in ("won", "repeat") else PROSPECTING_DAYS)[tier[i]]
+        previous_due[i] = min(filter(None, (promise, local_day(at) + timedelta(days=cadence))))
         batch.append((
             i + 1, stamp(at), stamp(logged),
             owners[i] if rng.random() < 0.9 else rng.choice(reps),
@@ -293,7 +304,7 @@ def generate(db: Path, n_customers: int, n_followups: int, seed: int, today: dat
             promise.isoformat() if promise else None,
             rng.choices([1, 2, 3, 4, 5], [2, 3, 10, 45, 40])[0]
             if stage[i] in ("won", "repeat") and rng.random() < 0.25 else None,
-            None,
+            due_then.isoformat(),
         ))
         if len(batch) >= CHUNK:
             _insert(con, "followup", batch, columns=_FOLLOWUP_COLUMNS)
@@ -303,21 +314,115 @@ def generate(db: Path, n_customers: int, n_followups: int, seed: int, today: dat
     print(f"  follow-ups in {time.perf_counter() - t0:.1f} s", file=sys.stderr)
 
     t0 = time.perf_counter()
+    con.execute("BEGIN")
+    counts_by_table = contracts_and_needs(con, rng, signings, stage, created, last, potential,
+                                          owners, today_day)
+    con.execute("COMMIT")
+    print(f"  contracts, payments, needs in {time.perf_counter() - t0:.1f} s",
+          file=sys.stderr)
+
+    t0 = time.perf_counter()
     for sql in indexes:
         con.execute(sql)
+    # the objection deadline from each customer's latest follow-up (as migration 0003
+    # does), once the index (customer_id, at) is back
+    con.execute(
+        "UPDATE customer SET objection_at = (SELECT f.at FROM followup f WHERE f.customer_id "
+        "= customer.id ORDER BY f.at DESC, f.id DESC LIMIT 1) WHERE stage <> 'lost' AND "
+        "(SELECT f.feedback = 'negative' OR f.objection FROM followup f WHERE "
+        "f.customer_id = customer.id ORDER BY f.at DESC, f.id DESC LIMIT 1)")
     con.close()
     print(f"  indexes in {time.perf_counter() - t0:.1f} s", file=sys.stderr)
     busiest = max(set(owners), key=owners.count)
     return {"today": today.isoformat(), "customers": n_customers, "followups": len(keys),
-            "seed": seed, "reps": reps,
+            "seed": seed, "reps": reps, **counts_by_table,
             "busiest_rep": busiest, "timezone": TEAM_ZONE}
+
+
+STAFF = (("zhang.manager", "manager"), ("li.legal", "legal"), ("wang.gm", "gm"))
+NEED_TEXTS = ["需要对接现有ERP", "希望提供试用", "要求本地化部署", "需要分期付款", "关注售后响应时间",
+              "希望增加培训", "需要定制报表"]
+DEPARTMENTS = ["技术部", "产品部", "财务部", "售后部"]
+
+
+def contracts_and_needs(con: sqlite3.Connection, rng: random.Random,
+                        signings: list[tuple[int, str, int]], stage: list[str],
+                        created: list[int], last: list[int], potential: list[int | None],
+                        owners: list[str], today_day: int) -> dict[str, int]:
+    """A signed contract (3 approvals, 2 installments) for every move to won/repeat; a
+    pending one for a third of the customers in negotiation; a need for one customer in
+    five, the older ones mostly resolved."""
+    from salesflow.rules.contract import format_number
+
+    month_seq: dict[str, int] = {}
+    contracts, approvals, payments, needs = [], [], [], []
+
+    def number(when: int) -> str:
+        day = local_day(when)
+        key = day.strftime("%Y%m")
+        month_seq[key] = month_seq.get(key, 0) + 1
+        return format_number(day, month_seq[key])
+
+    def add_contract(i: int, drafted: int, status: str, signed: int | None,
+                     approved_steps: int, pending: str | None) -> int:
+        cid = len(contracts) + 1
+        value = potential[i] or 20_000_000
+        amount = max(5_000_000, int(value * rng.uniform(0.3, 1.0)) // 100_000 * 100_000)
+        contracts.append((cid, number(drafted), i + 1, amount, None, None, None, owners[i],
+                          stamp(drafted), status, 1, pending,
+                          stamp(drafted + DAY) if pending else None,
+                          stamp(signed) if signed else None))
+        for n, (name, role) in enumerate(STAFF[:approved_steps]):
+            approvals.append((cid, 1, role, "approve", name,
+                              stamp(drafted + (n + 1) * 3600 * 5), None))
+        if signed:
+            for due_in, share in ((30, 0.5), (120, 0.5)):
+                due = local_day(signed) + timedelta(days=due_in)
+                part = int(amount * share)
+                paid = (due - date(1970, 1, 1)).days < today_day - rng.choice([-30, 0, 5, 20])
+                payments.append((cid, due.isoformat(), part, part if paid else 0,
+                                 due.isoformat() if paid else None))
+        return cid
+
+    for i, _to, when in signings:
+        add_contract(i, when - 10 * DAY, "signed", when, 3, None)
+    for i, st in enumerate(stage):
+        if st == "negotiation" and rng.random() < 1 / 3:
+            drafted = (today_day - rng.randint(1, 12)) * DAY + 3 * 3600
+            steps = rng.randint(0, 2)
+            add_contract(i, drafted, "pending", None, steps, STAFF[steps][1])
+        if rng.random() < 0.2:
+            at = rng.randint(created[i], max(created[i], last[i] or created[i]))
+            age = today_day - at // DAY
+            status = (rng.choices(["open", "responded"], [1, 1])[0] if age < 10 else
+                      rng.choices(["resolved", "responded", "open"], [80, 15, 5])[0])
+            needs.append((i + 1, rng.choice(NEED_TEXTS), rng.choice(["must", "nice", "latent"]),
+                          rng.choice(["high", "medium", "low"]), rng.choice(DEPARTMENTS),
+                          status, stamp(at), owners[i],
+                          stamp(at + DAY) if status != "open" else None,
+                          owners[i] if status != "open" else None,
+                          "已安排对接" if status != "open" else None,
+                          stamp(at + 5 * DAY) if status == "resolved" else None,
+                          owners[i] if status == "resolved" else None,
+                          "已解决" if status == "resolved" else None))
+    _insert(con, "contract", contracts, columns=(
+        "id, number, customer_id, amount, start, \"end\", terms, created_by, created_at, "
+        "status, round, pending_step, pending_since, signed_at"))
+    _insert(con, "approval", approvals, columns="contract_id, round, step, decision, by, at, note")
+    _insert(con, "payment", payments, columns="contract_id, due, amount, paid_amount, paid_at")
+    _insert(con, "need", needs, columns=(
+        "customer_id, description, kind, priority, department, status, created_at, "
+        "created_by, responded_at, responded_by, response, resolved_at, resolved_by, "
+        "resolution"))
+    return {"contracts": len(contracts), "payments": len(payments), "needs": len(needs)}
 
 
 _CUSTOMER_COLUMNS = (
     "id, code, name, name_key, industry, region, size, founded, website, contact_name, "
     "contact_title, contact_role, phone, email, source, source_detail, need, potential, "
-    "decision_days, tier, tier_override, tier_reason, stage, stage_changed_at, owner, tags, "
-    "notes, created_at, last_contact_at, next_due_at, next_due_kind, import_batch")
+    "decision_days, tier, tier_override, tier_reason, stage, stage_changed_at, progressed_at, "
+    "owner, tags, notes, created_at, last_contact_at, next_due_at, next_due_kind, "
+    "import_batch")
 _STAGE_COLUMNS = "customer_id, from_stage, to_stage, at, by, reason"
 _FOLLOWUP_COLUMNS = ("customer_id, at, logged_at, by, channel, summary, feedback, reason, "
                      "objection, next_action, next_action_due, satisfaction, due_at_time")
