@@ -23,7 +23,10 @@ from salesflow.commands import (
     export,
     followup,
     grade,
+    need,
     payment,
+    report,
+    target,
     user,
 )
 from salesflow.context import AppState
@@ -107,6 +110,9 @@ app.add_typer(config.app, name="config")
 app.add_typer(export.app, name="export")
 app.add_typer(contract.app, name="contract")
 app.add_typer(payment.app, name="payment")
+app.add_typer(need.app, name="need")
+app.add_typer(report.app, name="report")
+app.add_typer(target.app, name="target")
 app.command("grade")(grade.grade)
 app.command("due")(due.due)
 app.command("demo")(demo.demo)

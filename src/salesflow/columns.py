@@ -52,8 +52,21 @@ PAYMENT = cols(
     "contract_number,due,amount,paid_at,paid_amount,status",
     due="date", amount="money", paid_at="date", paid_amount="money",
 )
+# `export payments`: PAYMENT with the customer's code appended (the cron contract only grows
+# at the end), so a finance system need not join contracts to find whose money it is.
+PAYMENT_EXPORT = (*PAYMENT, Col("customer_code"))
 NEED = cols(
     "id,customer_code,description,kind,priority,department,status,created_at,created_by,"
     "responded_at,response,resolved_at,resolution",
     id="int", created_at="datetime", responded_at="datetime", resolved_at="datetime",
 )
+# `report quarter`: target and actual are in each metric's unit (a count, yuan, a rate as a
+# decimal, days), so the command writes them per metric (rules/kpi.machine_value).
+# `--by owner` appends `owner` (empty on the team's rows).
+REPORT = cols("metric,target,actual,completion,yoy,qoq",
+              completion="ratio", yoy="ratio", qoq="ratio")
+REPORT_BY_OWNER = (*REPORT, Col("owner"))
+REPORT_HEADER = cols("quarter,from,to", **{"from": "date", "to": "date"})
+FUNNEL = cols("stage,entered,conversion", entered="int", conversion="ratio")
+FUNNEL_BY_OWNER = (*FUNNEL, Col("owner"))
+TARGET = cols("quarter,metric,value,set_by,set_at", set_at="datetime")

@@ -24,7 +24,9 @@ def due(
     kind: Annotated[list[str] | None, typer.Option(
         help="Only these kinds: followup, next-action, new-lead, payment (installment due "
              "or late; 7+ days late: escalation), approval (contracts waiting for your "
-             "role) (repeatable).")] = None,
+             "role), objection (negative feedback unanswered for 24h), proposal (in intent "
+             "5 working days), need (not responded to in 48h), stalled (A tier, no stage "
+             "progress for 14 days) (repeatable).")] = None,
     fmt: Annotated[str, typer.Option("--format", "-f",
                                      help="table, csv, json or ics (a calendar feed).")]
     = "table",

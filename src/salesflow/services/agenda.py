@@ -9,6 +9,14 @@ installment of a signed contract, from 3 days before it falls due; 7+ days late 
 escalation, which also belongs to every sales manager's agenda: `--owner <manager>`
 includes it) and `approval` (a pending contract waiting for the acting user's role, not
 created by them; its due date is the day it reached that step).
+
+The process deadlines (rules/deadline.py) add four, each read through its own index up to
+a cutoff computed from the horizon (plan date + days), never by loading every customer:
+`objection` (an unanswered negative or objection follow-up, 24 hours; index objection_at),
+`need` (an open need not responded to, 48 hours; index (status, created_at)), `proposal`
+(in intent 5 working days without reaching proposal; index (stage, stage_changed_at)) and
+`stalled` (an A-tier customer with no stage progress for 14 days; index (tier,
+progressed_at)). Lost customers have none. One customer may show under several kinds.
 """
 
 from __future__ import annotations
@@ -22,8 +30,9 @@ from sqlalchemy import or_
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col
 
-from salesflow.models import Contract, Customer, FollowUp, Payment
+from salesflow.models import Contract, Customer, FollowUp, Need, Payment
 from salesflow.rules import contract as contract_rules
+from salesflow.rules import deadline
 from salesflow.rules.cadence import SCREENING_WORKING_DAYS, phase_for
 from salesflow.rules.money import format_yuan
 from salesflow.rules.tier import tier_rank
@@ -31,7 +40,8 @@ from salesflow.services.env import Env
 from salesflow.services.schedule import latest_followup
 from salesflow.services.users import role_of
 
-KINDS = ("followup", "next-action", "new-lead", "payment", "approval")
+KINDS = ("followup", "next-action", "new-lead", "payment", "approval", "objection", "proposal",
+         "need", "stalled")
 SECTIONS = ("overdue", "today", "upcoming")
 
 
@@ -81,6 +91,9 @@ def items(session: Session, env: Env, q: Query) -> list[dict[str, Any]]:
         out.extend(_payment_items(session, env, q))
     if not q.kinds or "approval" in q.kinds:
         out.extend(_approval_items(session, env, q))
+    for kind, build in _DEADLINE_ITEMS.items():
+        if not q.kinds or kind in q.kinds:
+            out.extend(build(session, env, q))
     return sort_items(out)
 
 
@@ -155,6 +168,102 @@ def _approval_items(session: Session, env: Env, q: Query) -> list[dict[str, Any]
         out.append(_item(env, q, waiting, "approval", code, name, tier, stage, owner, action,
                          last, ref=number))
     return out
+
+
+def _horizon(q: Query) -> date:
+    return q.plan + timedelta(days=q.days)
+
+
+def _scoped(query: Any, q: Query) -> Any:
+    """The --owner and --tier filters, and never a lost customer."""
+    query = query.where(col(Customer.stage) != "lost")
+    if q.owner:
+        query = query.where(col(Customer.owner) == q.owner)
+    if q.tiers:
+        query = query.where(col(Customer.tier).in_(list(q.tiers)))
+    return query
+
+
+def _objection_items(session: Session, env: Env, q: Query) -> list[dict[str, Any]]:
+    """Customers whose latest follow-up is negative or an objection, answered by no later
+    contact, due 24 hours after it (index on objection_at, a range up to the cutoff)."""
+    cutoff = deadline.hours_cutoff(_horizon(q), deadline.OBJECTION_HOURS, env.tz)
+    query = _scoped(
+        sa_select(col(Customer.objection_at), latest_followup(col(FollowUp.objection)),
+                  *_customer_columns())
+        .where(col(Customer.objection_at).is_not(None), col(Customer.objection_at) < cutoff),
+        q)
+    out = []
+    for since, objection, code, name, tier, stage, owner, last in session.execute(query):
+        what = "the objection" if objection else "the negative feedback"
+        out.append(_item(env, q, deadline.objection_due(since, env.tz), "objection", code,
+                         name, tier, stage, owner, f"answer {what} (24h)", last,
+                         ref=""))
+    return out
+
+
+def _need_items(session: Session, env: Env, q: Query) -> list[dict[str, Any]]:
+    """Open needs not responded to, due 48 hours after they were recorded (index (status,
+    created_at)); the need's id tells two needs of one customer apart."""
+    cutoff = deadline.hours_cutoff(_horizon(q), deadline.NEED_HOURS, env.tz)
+    query = _scoped(
+        sa_select(col(Need.id), col(Need.created_at), col(Need.priority),
+                  *_customer_columns())
+        .join_from(Need, Customer, col(Customer.id) == col(Need.customer_id))
+        .where(col(Need.status) == "open", col(Need.created_at) < cutoff)
+        .order_by(col(Need.created_at), col(Need.id)),
+        q)
+    out = []
+    for nid, created, priority, code, name, tier, stage, owner, last in session.execute(query):
+        out.append(_item(env, q, deadline.need_due(created, env.tz), "need", code, name, tier,
+                         stage, owner, f"respond to need #{nid} ({priority}, 48h)", last,
+                         ref=str(nid)))
+    return out
+
+
+def _proposal_items(session: Session, env: Env, q: Query) -> list[dict[str, Any]]:
+    """Customers in intent whose proposal is due by the horizon: 5 working days after the
+    day they entered intent, so they entered on or before proposal_cutoff (index (stage,
+    stage_changed_at))."""
+    last_day = deadline.proposal_cutoff(_horizon(q), env.calendar)
+    before = deadline.start_of_day(last_day + timedelta(days=1), env.tz)
+    query = _scoped(
+        sa_select(col(Customer.stage_changed_at), *_customer_columns())
+        .where(col(Customer.stage) == deadline.PROPOSAL_STAGE,
+               col(Customer.stage_changed_at) < before),
+        q)
+    out = []
+    for entered, code, name, tier, stage, owner, last in session.execute(query):
+        due = deadline.proposal_due(env.local_date(entered), env.calendar)
+        out.append(_item(env, q, due, "proposal", code, name, tier, stage, owner,
+                         f"submit the proposal ({deadline.PROPOSAL_WORKING_DAYS} working "
+                         "days)", last, ref=""))
+    return out
+
+
+def _stalled_items(session: Session, env: Env, q: Query) -> list[dict[str, Any]]:
+    """A-tier customers still prospecting with no forward move for 14 days (index (tier,
+    progressed_at))."""
+    tiers = [t for t in deadline.STALLED_TIERS if not q.tiers or t in q.tiers]
+    if not tiers:
+        return []
+    cutoff = deadline.stalled_cutoff(_horizon(q), env.tz)
+    query = _scoped(
+        sa_select(col(Customer.progressed_at), *_customer_columns())
+        .where(col(Customer.tier).in_(tiers), col(Customer.progressed_at) < cutoff,
+               col(Customer.stage).in_(list(deadline.STALLED_STAGES))),
+        q)
+    out = []
+    for progressed, code, name, tier, stage, owner, last in session.execute(query):
+        out.append(_item(env, q, deadline.stalled_due(progressed, env.tz), "stalled", code,
+                         name, tier, stage, owner,
+                         f"push the deal (no progress in {deadline.STALLED_DAYS}d)",
+                         last, ref=""))
+    return out
+
+
+_DEADLINE_ITEMS = {"objection": _objection_items, "need": _need_items,
+                   "proposal": _proposal_items, "stalled": _stalled_items}
 
 
 def _item(env: Env, q: Query, due: date, kind: str, code: str, name: str, tier: str,

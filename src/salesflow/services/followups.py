@@ -3,6 +3,9 @@
 Logging a contact moves last_contact_at, records the due date the contact answered (for
 the on-time KPI), and recomputes the customer's next due date: the new follow-up's
 promised action replaces any earlier one, and the tier cadence runs from this contact.
+It also keeps the `objection` deadline (schedule.refresh): the latest follow-up by `at`,
+when negative or an objection, opens it; a later contact of any kind answers it; a
+back-dated entry older than the latest changes nothing.
 """
 
 from __future__ import annotations

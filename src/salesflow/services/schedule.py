@@ -3,6 +3,13 @@
 Every write that can move a due date (a follow-up, a tier or stage change, a settings
 change) calls refresh() or refresh_all(), so that `due` reads a short indexed range
 instead of computing anything for every customer.
+
+refresh() also keeps `objection_at` (the `objection` deadline, rules/deadline.py): the
+time of the customer's latest follow-up while that one is negative feedback or an
+objection, i.e. not yet answered by another contact; None otherwise and for a lost
+customer. A back-dated entry older than the latest follow-up does not answer it. A
+reopened customer whose latest contact was negative has it again, as the 0003 migration
+would compute it.
 """
 
 from __future__ import annotations
@@ -12,10 +19,11 @@ from typing import Any
 
 from sqlalchemy import ScalarSelect, update
 from sqlalchemy import select as sa_select
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col
 
 from salesflow.models import Customer, FollowUp
 from salesflow.rules.cadence import Due, next_due
+from salesflow.rules.deadline import objection_since
 from salesflow.services.env import Env
 
 BATCH = 2000
@@ -40,10 +48,12 @@ def latest_followup(column: Any) -> ScalarSelect[Any]:
     )
 
 
-def latest_promise(session: Session, customer_id: int) -> date | None:
-    """The next_action_due of the customer's latest follow-up (a later one closes it)."""
-    return session.exec(
-        select(col(FollowUp.next_action_due))
+def _latest(session: Session, customer_id: int) -> Any:
+    """The customer's latest follow-up as a row (next_action_due, at, feedback, objection),
+    or None: one index probe on (customer_id, at)."""
+    return session.execute(
+        sa_select(col(FollowUp.next_action_due), col(FollowUp.at), col(FollowUp.feedback),
+                  col(FollowUp.objection))
         .where(col(FollowUp.customer_id) == customer_id)
         .order_by(*_latest_first())
         .limit(1)
@@ -64,11 +74,17 @@ def _due(env: Env, *, stage: str, tier: str, created_at: datetime,
 
 
 def refresh(session: Session, env: Env, customer: Customer) -> None:
-    promise = latest_promise(session, customer.id) if customer.id is not None else None
+    """Recompute the customer's stored deadlines from its latest follow-up: next_due_at
+    (with its kind) and objection_at."""
+    latest = _latest(session, customer.id) if customer.id is not None else None
     due = _due(env, stage=customer.stage, tier=customer.tier, created_at=customer.created_at,
-               last_contact_at=customer.last_contact_at, promise=promise)
+               last_contact_at=customer.last_contact_at,
+               promise=latest.next_action_due if latest else None)
     customer.next_due_at = due.on if due else None
     customer.next_due_kind = due.kind if due else None
+    customer.objection_at = (
+        objection_since(customer.stage, latest.at, latest.feedback, latest.objection)
+        if latest else None)
     session.add(customer)
 
 

@@ -1,0 +1,65 @@
+"""`salesflow target set|list` — quarterly KPI targets (销售数据分析表 目标值)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from salesflow.commands._options import ExcelOpt, FormatOpt, RawOpt, check_format, state
+
+app = typer.Typer(no_args_is_help=True,
+                  help="Quarterly KPI targets, shown by `salesflow report quarter`.")
+
+
+@app.command("set")
+def set_(
+    ctx: typer.Context,
+    quarter: Annotated[str, typer.Argument(help="The quarter, e.g. 2024Q4.")],
+    metric: Annotated[str, typer.Argument(
+        help="new_leads, won_deals, lead_conversion_rate, signed_amount, avg_deal_size, "
+             "avg_sales_cycle_days, csat, followups, on_time_rate or late_entry_rate.")],
+    value: Annotated[str, typer.Argument(
+        help="Counts: 40. Money: 258万, 2,580,000. Rates: 15% or 0.15 (at most 100%). "
+             "Days: 45 or 45.5.")],
+) -> None:
+    """Set a quarter's target for one metric; setting it again replaces it.
+
+    Once the team has users, only a manager or gm may set targets.
+
+    Example: salesflow --as wang.lei target set 2024Q4 lead_conversion_rate 15%
+    """
+    from salesflow.output import message
+    from salesflow.rules.kpi import format_target
+    from salesflow.services import targets
+
+    with state(ctx).unit("target set", write=True) as unit:
+        saved = targets.set_target(unit.session, unit.env, quarter, metric, value)
+    t = saved.target
+    was = (f" (was {format_target(saved.metric, saved.previous)})"
+           if saved.previous is not None else "")
+    message(f"target {t.quarter} {t.metric}: {format_target(saved.metric, t.value)}{was}")
+
+
+@app.command("list")
+def list_(
+    ctx: typer.Context,
+    quarter: Annotated[str | None, typer.Option(help="Only this quarter, e.g. 2024Q4.")]
+    = None,
+    fmt: FormatOpt = "table", excel: ExcelOpt = False, raw: RawOpt = False,
+) -> None:
+    """List targets by quarter, in the KPI table's metric order.
+
+    Each value is written as target set takes it: 15%, ¥2,580,000.00, 40, 45.5.
+
+    Example: salesflow target list --quarter 2024Q4 --format csv
+    """
+    from salesflow import columns
+    from salesflow.output import OutputOptions, render
+    from salesflow.services import targets
+
+    fmt = check_format(fmt)
+    with state(ctx).unit("target list", write=False) as unit:
+        render(targets.rows(unit.session, quarter=quarter), columns.TARGET,
+               OutputOptions(fmt, excel, raw), tz=unit.env.tz, title="Targets",
+               empty="No targets set.")
