@@ -90,19 +90,22 @@ class AppState:
         return self.user or login_name()
 
     @contextmanager
-    def unit(self, command: str, *, write: bool) -> Iterator[Unit]:
-        """One transaction for one command, with the clock read once."""
+    def unit(self, command: str, *, write: bool, erase: bool = False) -> Iterator[Unit]:
+        """One transaction for one command, with the clock read once. erase=True: the
+        command erases personal data, and the database files are scrubbed after the
+        commit (db.unit_of_work)."""
         from salesflow.db import unit_of_work
         from salesflow.rules.workdays import calendar_for
         from salesflow.services import settings as settings_service
         from salesflow.services.env import Env
 
-        with unit_of_work(self.location, write=write) as session:
+        notices: list[str] = []
+        with unit_of_work(self.location, write=write, erase=erase, notes=notices) as session:
             settings = settings_service.load(session)
             tz = team_zone(settings.timezone)
             env = Env(actor=self.actor, command=command, now=read_clock(tz), tz=tz,
                       settings=settings, calendar=calendar_for(settings.calendar),
-                      zone_for=team_zone)
+                      zone_for=team_zone, notices=notices)
             yield Unit(session=session, env=env)
             years = sorted(getattr(env.calendar, "uncovered_years", ()))
             if years:

@@ -4,6 +4,9 @@ SQLite runs in WAL mode (readers never block the writer) with a busy timeout, an
 writing command takes the write lock when its transaction begins (BEGIN IMMEDIATE), so a
 cron export and an interactive edit at the same moment both succeed, and two writers
 queue instead of failing half-way. A value with `://` is a SQLAlchemy URL (PostgreSQL).
+
+An erasing unit of work (`customer forget`) also leaves nothing of the erased values in the
+SQLite file: see scrub_sqlite().
 """
 
 from __future__ import annotations
@@ -45,7 +48,7 @@ def ensure_private_file(path: Path) -> None:
     os.close(fd)
 
 
-def make_engine(location: str, *, write: bool) -> Engine:
+def make_engine(location: str, *, write: bool, secure_delete: bool = False) -> Engine:
     if is_url(location):
         return create_engine(location, pool_pre_ping=False)
     path = Path(location).expanduser()
@@ -64,6 +67,9 @@ def make_engine(location: str, *, write: bool) -> Engine:
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA synchronous=NORMAL")
+        if secure_delete:
+            # Space freed or overwritten by this connection is zeroed, not left readable.
+            cursor.execute("PRAGMA secure_delete=ON")
         cursor.close()
 
     @event.listens_for(engine, "begin")
@@ -152,10 +158,59 @@ def translate(exc: OperationalError) -> Exception:
     return DatabaseError(f"database error: {message}")
 
 
+def scrub_sqlite(engine: Engine, path: Path) -> list[str]:
+    """After an erasure has committed, leave no copy of the erased values in the files.
+
+    Updated rows get new page versions, but the old versions stay readable: in the WAL
+    until a checkpoint, and in the main file's free cells and free pages (from this and
+    every earlier edit) until they happen to be reused. So the file is rebuilt (VACUUM:
+    no free page or free cell is left), the WAL is folded into it and truncated to zero
+    bytes (wal_checkpoint(TRUNCATE)), and the file shrinks to its live pages.
+
+    Returns the one-line notes for stderr: what could not be scrubbed (another
+    connection kept the database busy or an old snapshot open) and the migration backups
+    (`<db>.before-XXXX.bak`), which hold older copies and are the user's to delete.
+    """
+    notes: list[str] = []
+    raw = engine.raw_connection()
+    try:
+        cursor = raw.cursor()
+        try:
+            cursor.execute("VACUUM")
+        except sqlite3.OperationalError as exc:
+            notes.append(f"warning: erased, but the database was busy ({exc}), so old copies "
+                         f"may remain in the free space of {path}; run the command again")
+        try:
+            busy = cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]
+        except sqlite3.OperationalError:
+            busy = 1
+        if busy:
+            notes.append(f"warning: erased, but a reader holds an old snapshot, so old "
+                         f"copies remain in {path.name}-wal until it closes; run the "
+                         "command again then")
+        cursor.close()
+    finally:
+        raw.close()
+    backups = sorted(path.parent.glob(f"{path.name}.before-*.bak"))
+    if backups:
+        notes.append("note: " + ", ".join(str(b) for b in backups) + " (backup before a "
+                     "schema upgrade) may still hold the erased data; delete it if that "
+                     "copy must go too")
+    return notes
+
+
 @contextmanager
-def unit_of_work(location: str, *, write: bool) -> Iterator[Session]:
-    """One transaction for one command: commit at the end, or roll everything back."""
-    engine = make_engine(location, write=write)
+def unit_of_work(location: str, *, write: bool, erase: bool = False,
+                 notes: list[str] | None = None) -> Iterator[Session]:
+    """One transaction for one command: commit at the end, or roll everything back.
+
+    erase=True (customer forget): on SQLite, freed space is zeroed while the command
+    writes, and after the commit the files are scrubbed (scrub_sqlite), its notes
+    appended to `notes`. On PostgreSQL the rows are updated and the server's VACUUM
+    reclaims the old row versions.
+    """
+    sqlite_erase = erase and not is_url(location)
+    engine = make_engine(location, write=write, secure_delete=sqlite_erase)
     try:
         try:
             migrate(engine, location)
@@ -176,5 +231,9 @@ def unit_of_work(location: str, *, write: bool) -> Iterator[Session]:
             raise
         finally:
             session.close()
+        if sqlite_erase:
+            scrubbed = scrub_sqlite(engine, Path(location).expanduser())
+            if notes is not None:
+                notes.extend(scrubbed)
     finally:
         engine.dispose()

@@ -19,6 +19,13 @@ CUSTOMER_HEADER = (
 FOLLOWUP_HEADER = ("customer_code,at,logged_at,by,channel,summary,feedback,reason,objection,"
                    "next_action,next_action_due,satisfaction")
 STAGE_CHANGE_HEADER = "customer_code,from_stage,to_stage,at,by,reason"
+CONTRACT_HEADER = "number,customer_code,amount,start,end,status,created_by,signed_at"
+PAYMENT_HEADER = "contract_number,due,amount,paid_at,paid_amount,status,customer_code"
+HEADERS = {"customers": CUSTOMER_HEADER, "followups": FOLLOWUP_HEADER,
+           "stage-changes": STAGE_CHANGE_HEADER, "contracts": CONTRACT_HEADER,
+           "payments": PAYMENT_HEADER}
+ENTITIES = list(HEADERS)
+FORMULA = '=HYPERLINK("http://x","y")'
 
 
 def add(cli, name: str, *extra: str) -> str:  # type: ignore[no-untyped-def]
@@ -48,20 +55,39 @@ def sample(cli):  # type: ignore[no-untyped-def]
     return old, new
 
 
-@pytest.mark.parametrize(("entity", "header"), [
-    ("customers", CUSTOMER_HEADER), ("followups", FOLLOWUP_HEADER),
-    ("stage-changes", STAGE_CHANGE_HEADER),
-], ids=["customers", "followups", "stage-changes"])
-def test_csv_headers_are_exactly_the_stable_columns(cli, sample, entity, header):
+@pytest.fixture
+def deals(cli, sample):  # type: ignore[no-untyped-def]
+    """On top of `sample`: a signed contract of the first customer, drafted on 05-08 by a
+    user whose name is a formula, with installments due 06-01 (paid on 06-03) and 07-01
+    (partly paid); and a draft drafted on 06-03 for the second, due 06-20."""
+    old, new = sample
+    cli("user", "add", "wang.lei", "--role", "manager", user="wang.lei")
+    for name, role in [("zhao.min", "legal"), ("chen.gang", "gm")]:
+        cli("user", "add", name, "--role", role, user="wang.lei")
+    signed = cli("contract", "add", old, "--amount", "258万", "--start", "2024-06-01",
+                 "--end", "2025-05-31", "--payment", "2024-06-01:100万",
+                 "--payment", "2024-07-01:158万", "--submit", user=FORMULA).stdout.strip()
+    for approver in ("wang.lei", "zhao.min", "chen.gang"):
+        cli("contract", "approve", signed, user=approver)
+    cli("contract", "sign", signed)
+    cli.today("2024-06-03")
+    cli("payment", "record", signed, "120万")
+    draft = cli("contract", "add", new, "--amount", "5万",
+                "--payment", "2024-06-20:5万").stdout.strip()
+    return signed, draft
+
+
+@pytest.mark.parametrize("entity", ENTITIES)
+def test_csv_headers_are_exactly_the_stable_columns(cli, deals, entity):
     out = cli("export", entity).stdout  # csv is the default
-    assert out.splitlines()[0] == header
+    assert out.splitlines()[0] == HEADERS[entity]
     assert len(csv_rows(out)) >= 2
 
 
-@pytest.mark.parametrize("entity", ["customers", "followups", "stage-changes"])
+@pytest.mark.parametrize("entity", ENTITIES)
 def test_an_empty_database_still_gives_the_header(cli, entity):
     out = cli("export", entity).stdout
-    assert len(out.splitlines()) == 1
+    assert out.splitlines() == [HEADERS[entity]]
     assert cli("export", entity, "--format", "json").stdout.strip() == "[]"
     assert cli("export", entity, "--format", "jsonl").stdout == ""
 
@@ -83,6 +109,41 @@ def test_rows_come_oldest_first_with_values_as_in_json_elsewhere(cli, sample):
     moves = cli.json("export", "stage-changes")
     assert [(m["customer_code"], m["from_stage"], m["to_stage"]) for m in moves] == [
         (old, None, "lead"), (old, "lead", "intent"), (new, None, "lead")]
+
+
+def test_contracts_and_payments_rows(cli, sample, deals):
+    old, new = sample
+    signed, draft = deals
+    assert (signed, draft) == ("HT20240501", "HT20240601")
+    contracts = cli.json("export", "contracts")
+    assert list(contracts[0]) == CONTRACT_HEADER.split(",")
+    assert [(c["number"], c["customer_code"], c["amount"], c["status"]) for c in contracts] == [
+        (signed, old, 2580000, "signed"), (draft, new, 50000, "draft")]
+    assert (contracts[0]["start"], contracts[0]["end"], contracts[0]["created_by"]) == (
+        "2024-06-01", "2025-05-31", FORMULA)
+    assert contracts[0]["signed_at"].endswith("Z") and contracts[1]["signed_at"] is None
+    payments = cli.json("export", "payments")
+    assert [(p["contract_number"], p["due"], p["amount"], p["paid_amount"], p["paid_at"],
+             p["status"], p["customer_code"]) for p in payments] == [
+        (signed, "2024-06-01", 1000000, 1000000, "2024-06-03", "paid", old),
+        (draft, "2024-06-20", 50000, 0, None, "open", new),
+        (signed, "2024-07-01", 1580000, 200000, None, "partial", old),
+    ]
+    row = csv_rows(cli("export", "payments").stdout)[2]
+    assert (row["amount"], row["paid_amount"], row["paid_at"]) == ("1580000.00", "200000.00", "")
+
+
+def test_since_picks_contracts_by_drafting_day_and_payments_by_due_date(cli, deals):
+    signed, draft = deals
+    assert [c["number"] for c in cli.json("export", "contracts", "--since",
+                                          "2024-05-09")] == [draft]
+    assert len(cli.json("export", "contracts", "--since", "2024-05-08")) == 2
+    assert [(p["contract_number"], p["due"]) for p in cli.json(
+        "export", "payments", "--since", "2024-06-02")] == [
+        (draft, "2024-06-20"), (signed, "2024-07-01")]
+    assert cli.json("export", "payments", "--since", "2024-07-02") == []
+    err = cli.fails("export", "payments", "--since", "2024-02-30")
+    assert err.startswith("Error: since:")
 
 
 def test_since_counts_days_in_the_team_time_zone(cli, sample):
@@ -114,6 +175,54 @@ def test_jsonl_is_one_object_per_line_and_json_one_array(cli, sample):
     assert all(list(o) == FOLLOWUP_HEADER.split(",") for o in objects)
     array = json.loads(cli("export", "followups", "--format", "json").stdout)
     assert array == objects
+
+
+@pytest.fixture
+def formulas(cli, sample):  # type: ignore[no-untyped-def]
+    """A formula in a text cell of every entity that has one: a customer's contact (with
+    a +86 phone), a follow-up's summary, a stage move's reason, and a contract's creator
+    (its only free text: the user who drafted it)."""
+    cli.today("2024-05-09")
+    code = add(cli, "丙公司", "--contact", FORMULA, "--phone", "+8613912345678")
+    cli("followup", "log", code, "-s", FORMULA)
+    cli("customer", "stage", code, "intent", "--reason", FORMULA)
+    cli("contract", "add", code, "--amount", "1万", "--payment", "2024-06-01:1万",
+        user=FORMULA)
+    return code
+
+
+# entity → (column holding the formula, column holding a phone or an amount)
+FORMULA_CELLS = {"customers": ("contact_name", "phone"), "followups": ("summary", None),
+                 "stage-changes": ("reason", None), "contracts": ("created_by", "amount")}
+
+
+@pytest.mark.parametrize("entity", list(FORMULA_CELLS))
+def test_every_csv_export_is_formula_safe_unless_raw(cli, formulas, entity):
+    column, plain = FORMULA_CELLS[entity]
+    safe = [r[column] for r in csv_rows(cli("export", entity).stdout) if r[column]]
+    raw = [r[column] for r in csv_rows(cli("export", entity, "--raw").stdout) if r[column]]
+    assert "'" + FORMULA in safe and FORMULA not in safe
+    assert FORMULA in raw and "'" + FORMULA not in raw
+    assert not any(cell.startswith(("=", "+", "-", "@")) for cell in safe
+                   if not cell.lstrip("+-").replace(".", "").isdigit())
+    if plain:
+        values = {r[plain] for r in csv_rows(cli("export", entity).stdout)}
+        assert values == {r[plain] for r in csv_rows(cli("export", entity, "--raw").stdout)}
+        assert "+8613912345678" in values or "10000.00" in values
+    excel = cli("export", entity, "--excel").stdout
+    assert excel.startswith("\ufeff" + HEADERS[entity])
+    assert "'" + FORMULA in {r[column] for r in csv_rows(excel.lstrip("\ufeff"))}
+
+
+def test_payments_csv_holds_no_free_text_and_amounts_stay_numbers(cli, formulas):
+    """No column of `export payments` is free text (number, dates, amounts, status, code),
+    so nothing in it is ever prefixed; a negative amount cannot be stored (formula_safe's
+    own tests cover `-1290000.00`)."""
+    out = cli("export", "payments").stdout
+    assert out == cli("export", "payments", "--raw").stdout
+    [row] = csv_rows(out)
+    assert (row["amount"], row["status"]) == ("10000.00", "open")
+    assert cli("export", "payments", "--excel").stdout == "\ufeff" + out
 
 
 def test_csv_is_formula_safe_unless_raw_and_excel_adds_a_bom(cli, sample):
@@ -158,15 +267,16 @@ def test_usage_errors_exit_2(cli, args):
     cli(*args, code=2)
 
 
-def test_export_reads_the_database_without_writing(cli, sample, unchanged):
+def test_export_reads_the_database_without_writing(cli, deals, unchanged):
     check = unchanged()
-    for entity in ("customers", "followups", "stage-changes"):
+    for entity in ENTITIES:
         cli("export", entity, "--format", "jsonl")
     check()
 
 
-@pytest.mark.parametrize("entity", ["customers", "followups", "stage_changes"])
-def test_the_service_streams_lazily(cli, sample, entity):
+@pytest.mark.parametrize("entity", ["customers", "followups", "stage_changes", "contracts",
+                                    "payments"])
+def test_the_service_streams_lazily(cli, deals, entity):
     """The service returns a generator that has not touched the database yet; rows are
     fetched as it is consumed (in batches, through yield_per), never all at once."""
     from sqlalchemy import event

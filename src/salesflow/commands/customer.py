@@ -1,4 +1,5 @@
-"""`salesflow customer add|list|show|edit|stage` — the customer register (客户信息登记表)."""
+"""`salesflow customer add|list|show|edit|stage|reassign|forget` — the customer register
+(客户信息登记表)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,8 @@ import typer
 
 from salesflow.commands._options import ExcelOpt, FormatOpt, RawOpt, check_format, state
 
-app = typer.Typer(no_args_is_help=True, help="Customer records: add, list, show, edit, stage.")
+app = typer.Typer(no_args_is_help=True,
+                  help="Customer records: add, list, show, edit, stage, reassign, forget.")
 
 Name = Annotated[str | None, typer.Option("--name", help="Full registered company name.")]
 Industry = Annotated[str | None, typer.Option(help="Industry, e.g. 制造业 or manufacturing.")]
@@ -174,23 +176,60 @@ def show(
     fmt: FormatOpt = "table",
 ) -> None:
     """Everything held on one customer: profile, tier and why, strategy, completeness,
-    follow-ups and stage history.
+    follow-ups, stage history, needs, and contracts with their approvals and payments.
+
+    --format json is the whole record (a subject access request): the `export customers`
+    keys, then each list with its export keys (contracts with `approvals` and `payments`).
+    The table shows summaries of contracts and needs (details: contract show).
 
     Example: salesflow customer show MFG-EC-001 --format json
     """
     from salesflow import columns
-    from salesflow.output import OutputOptions, render_object
-    from salesflow.services import customers
+    from salesflow.output import OutputOptions, iso_utc, json_row, render_object
+    from salesflow.services import privacy
 
     fmt = check_format(fmt)
     with state(ctx).unit("customer show", write=False) as unit:
-        data = customers.show(unit.session, unit.env, ref)
-        render_object(
-            data["row"], columns.CUSTOMER, OutputOptions(fmt), extra=data["extra"],
-            lists={"followups": (columns.FOLLOWUP, data["followups"]),
-                   "stage_changes": (columns.STAGE_CHANGE, data["stage_changes"])},
-            tz=unit.env.tz, title=f"{data['row']['code']} {data['row']['name']}",
-        )
+        data = privacy.held(unit.session, unit.env, ref)
+        extra = dict(data["extra"])
+        forgotten = data["forgotten_at"]
+        lists = {"followups": (columns.FOLLOWUP, data["followups"]),
+                 "stage_changes": (columns.STAGE_CHANGE, data["stage_changes"])}
+        if fmt == "json":
+            extra["forgotten_at"] = iso_utc(forgotten) if forgotten else None
+            extra["contracts"] = [
+                {**json_row(k, columns.CONTRACT), "terms": k["terms"],
+                 "approvals": [json_row(a, columns.APPROVAL) for a in k["approvals"]],
+                 "payments": [json_row(p, columns.PAYMENT) for p in k["payments"]]}
+                for k in data["contracts"]]
+            lists["needs"] = (columns.NEED, data["needs"])
+        else:
+            if forgotten:
+                extra["personal_data"] = (f"erased on {unit.env.local_date(forgotten)} "
+                                          "(customer forget)")
+            lists["contracts"] = (_contract_summary_cols(), [
+                {**k, "paid": sum(p["paid_amount"] for p in k["payments"])}
+                for k in data["contracts"]])
+            lists["needs"] = (_need_summary_cols(), data["needs"])
+        render_object(data["row"], columns.CUSTOMER, OutputOptions(fmt), extra=extra,
+                      lists=lists, tz=unit.env.tz,
+                      title=f"{data['row']['code']} {data['row']['name']}")
+
+
+def _contract_summary_cols():  # type: ignore[no-untyped-def]
+    from salesflow import columns
+    from salesflow.columns import Col
+
+    picked = {c.name: c for c in columns.CONTRACT}
+    return (picked["number"], picked["amount"], Col("paid", "money"), picked["status"],
+            picked["start"], picked["end"], picked["signed_at"])
+
+
+def _need_summary_cols():  # type: ignore[no-untyped-def]
+    from salesflow import columns
+
+    keep = ("id", "description", "kind", "priority", "status", "created_at")
+    return tuple(c for c in columns.NEED if c.name in keep)
 
 
 @app.command("stage")
@@ -215,3 +254,208 @@ def stage(
     with state(ctx).unit("customer stage", write=True) as unit:
         customer, move = customers.change_stage(unit.session, unit.env, ref, to, reason)
     message(f"{customer.code}: {move.from_stage} → {move.to_stage}")
+
+
+OnDuplicate = Annotated[str, typer.Option(
+    "--on-duplicate", metavar="fail|skip|update", case_sensitive=False,
+    help="A row whose company already exists (or is on an earlier line): fail (default: "
+         "a bad row), skip it, or update the existing customer with its non-empty cells.")]
+
+
+@app.command("import")
+def import_(
+    ctx: typer.Context,
+    file: Annotated[str | None, typer.Argument(
+        metavar="[FILE]", help="A .csv (UTF-8, UTF-8 with BOM or GBK) or .xlsx file.",
+        show_default=False)] = None,
+    dry_run: Annotated[bool, typer.Option(
+        "--dry-run", help="Check every row and say what would happen; write nothing.")]
+    = False,
+    on_duplicate: OnDuplicate = "fail",
+    undo: Annotated[str | None, typer.Option(
+        "--undo", metavar="BATCH",
+        help="Remove the customers an earlier import added (if nothing happened to them "
+             "since).")] = None,
+) -> None:
+    """Import customers from the 客户信息登记表 spreadsheet (CSV or XLSX) as one batch;
+    prints the batch id (e.g. 20241008-1) on stdout, a summary on stderr.
+
+    Headers, in Chinese or as the columns of `export customers`: 客户名称/name,
+    行业/所属行业/industry, 地区/区域/region, 企业规模/size, 成立时间/founded,
+    网址/企业官网/website, 联系人/contact_name, 职务/contact_title, 角色/contact_role,
+    电话/手机/phone, 邮箱/email, 联系方式 (phone and/or email), 线索来源/信息来源/source,
+    来源说明/source_detail, 初步需求/need, 年合作潜力/potential, 决策周期/decision_days,
+    线索等级/tier (kept as a manual tier, reason "imported"), 负责人/owner (default: you),
+    标签/tags, 备注/notes, 最后跟进时间/last_contact_at. 序号 is ignored, and so are
+    code/客户编号, stage, created_at and next_due_at (salesflow sets them). Any other header
+    is refused. Title rows above the header are skipped.
+
+    Every row is checked first, as `customer add` checks it; if any is bad, nothing is
+    imported and each bad cell is listed as `line N: header: problem`. --undo BATCH removes
+    what that batch added, unless something was recorded against one of its customers
+    since (follow-up, contract, need, stage move, edit, grading, reassignment).
+
+    Example: salesflow customer import 客户信息登记表.xlsx --on-duplicate skip --dry-run
+    """
+    from salesflow.output import message
+    from salesflow.services import imports
+
+    if undo is not None:
+        if file is not None or dry_run:
+            raise typer.BadParameter("give either FILE or --undo BATCH (without --dry-run)",
+                                     param_hint="--undo")
+        with state(ctx).unit("customer import --undo", write=True) as unit:
+            done = imports.undo(unit.session, unit.env, undo)
+        message(f"undid {done.batch} ({done.file}): removed {done.removed} "
+                f"customer{'' if done.removed == 1 else 's'}; their codes are not reused")
+        if done.updated:
+            message(f"note: the {done.updated} update(s) it made to existing customers stay",
+                    style="yellow")
+        return
+    if file is None:
+        raise typer.BadParameter("name the FILE to import (or --undo BATCH)",
+                                 param_hint="FILE")
+    mode = on_duplicate.lower()
+    if mode not in imports.ON_DUPLICATE:
+        raise typer.BadParameter(f"'{on_duplicate}' is not accepted; use fail, skip or "
+                                 "update", param_hint="--on-duplicate")
+    sheet = imports.read(file)
+    with _progress(len(sheet.rows), phases=1 if dry_run else 2) as advance, \
+            state(ctx).unit("customer import", write=not dry_run) as unit:
+        result = imports.run(unit.session, unit.env, sheet, on_duplicate=mode,
+                             dry_run=dry_run, progress=advance)
+    if result.batch:
+        typer.echo(result.batch)  # committed by now: a script may rely on it
+    if result.encoding and not result.encoding.startswith("UTF-8"):
+        message(f"note: read {result.file} as {result.encoding}")
+    for note in result.notes[:20]:  # plain lines, unwrapped, so that `grep ^line` works
+        typer.echo(note, err=True)
+    if len(result.notes) > 20:
+        typer.echo(f"… and {len(result.notes) - 20} more", err=True)
+    if result.batch:
+        message(f"imported {result.file} as batch {result.batch}: added {result.added}, "
+                f"updated {result.updated}, skipped {result.skipped}")
+    else:
+        message(f"dry run, nothing written: {result.file} would add {result.added}, "
+                f"update {result.updated}, skip {result.skipped}")
+
+
+def _progress(rows: int, *, phases: int):  # type: ignore[no-untyped-def]
+    """A progress bar on stderr for a long file (over 200 rows) on a terminal; otherwise
+    nothing. Each row advances it once per phase (checking, importing)."""
+    import sys
+    from contextlib import contextmanager, nullcontext
+
+    if rows <= 200 or not sys.stderr.isatty():
+        return nullcontext(None)
+    total = rows * phases
+
+    @contextmanager
+    def bar():  # type: ignore[no-untyped-def]
+        from rich.console import Console
+        from rich.progress import Progress
+
+        with Progress(console=Console(stderr=True), transient=True) as progress:
+            task = progress.add_task("checking", total=total)
+
+            def advance(phase: str) -> None:
+                progress.update(task, advance=1, description=phase)
+
+            yield advance
+
+    return bar()
+
+
+@app.command("reassign")
+def reassign(
+    ctx: typer.Context,
+    from_: Annotated[str, typer.Option("--from", metavar="REP",
+                                       help="The departing rep (owner of the customers).")],
+    to: Annotated[str, typer.Option("--to", metavar="REP",
+                                    help="The rep who takes them over.")],
+    dry_run: Annotated[bool, typer.Option(
+        "--dry-run", help="Only list the customers that would move.")] = False,
+    fmt: FormatOpt = "table",
+) -> None:
+    """Hand a departing rep's customers, with all their open items, to another rep.
+
+    One step: lists the customers moved and prints the count. Promised next actions,
+    cadence follow-ups, open needs, payment reminders and contract approvals belong to
+    the customer, so they appear under `due --owner` of the new rep at once. Who logged,
+    drafted or approved what is history and stays: a contract keeps its creator, who
+    still may not approve it. Once users exist, only a manager or gm may reassign, and
+    --to must be a user. A rep without customers: nothing moves, exit 0.
+
+    Example: salesflow --as wang.lei customer reassign --from li.na --to sun.li --dry-run
+    """
+    from salesflow import columns
+    from salesflow.output import OutputOptions, message, render
+    from salesflow.services import customers
+
+    fmt = check_format(fmt)
+    shown = tuple(c for c in columns.CUSTOMER
+                  if c.name in ("code", "name", "tier", "stage", "next_due_at"))
+    with state(ctx).unit("customer reassign", write=not dry_run) as unit:
+        done = customers.reassign(unit.session, unit.env, from_, to, dry_run=dry_run)
+    count = len(done.moved)
+    render(done.moved, shown, OutputOptions(fmt), tz=unit.env.tz,
+           title=f"{'Would move' if dry_run else 'Moved'} from {done.from_owner} to "
+                 f"{done.to_owner}",
+           empty=f"nothing to move: {done.from_owner} owns no customers")
+    if count:
+        noun = "customer" if count == 1 else "customers"
+        message(f"would move {count} {noun} from {done.from_owner} to {done.to_owner} "
+                "(dry run: nothing changed)" if dry_run else
+                f"moved {count} {noun} from {done.from_owner} to {done.to_owner}")
+
+
+def _on_terminal() -> bool:
+    import sys
+
+    return sys.stdin.isatty()
+
+
+@app.command("forget")
+def forget(
+    ctx: typer.Context,
+    ref: Annotated[str, typer.Argument(help="Customer code or company name.")],
+    yes: Annotated[bool, typer.Option(
+        "--yes", "-y", help="Erase without asking (required when not on a terminal).")]
+    = False,
+) -> None:
+    """Erase a customer's personal data for good, keeping the anonymous counts.
+
+    Erased: the contact's name, title, phone and email; the need, notes, tags and source
+    detail; every follow-up's summary, reason and next action; needs' descriptions,
+    responses and resolutions; stage-move reasons; contract terms and approval notes.
+    Kept (for reports): the customer (code, company, tier, stage, owner, dates), each
+    follow-up's time, channel, feedback and satisfaction, needs' status, stage moves,
+    contracts, approvals and payments. `customer show` then says when it was erased.
+
+    On SQLite the database file is rebuilt and its WAL emptied, so no old copy remains in
+    them; migration backups (<db>.before-XXXX.bak) are named on stderr, and copies you
+    made of the file yourself are yours to delete. On PostgreSQL the rows are overwritten; the
+    server's (auto)VACUUM reclaims the old row versions. Asks first on a terminal.
+
+    Example: salesflow customer forget MFG-EC-001 --yes
+    """
+    from salesflow.errors import InputError
+    from salesflow.output import message
+    from salesflow.services import customers, privacy
+
+    if not yes:
+        if not _on_terminal():
+            raise InputError("yes: erasing personal data cannot be undone; add --yes to "
+                             "confirm (there is no terminal to ask on)")
+        with state(ctx).unit("customer forget", write=False) as unit:
+            found = customers.resolve(unit.session, ref)
+            who = f"{found.code} {found.name}"
+        if not typer.confirm(f"Erase the personal data held on {who}? This cannot be "
+                             "undone", default=False):
+            raise InputError("yes: not confirmed; nothing was erased")
+    with state(ctx).unit("customer forget", write=True, erase=True) as unit:
+        done = privacy.forget(unit.session, unit.env, ref)
+    message(f"erased the personal data of {done.customer.code}: contact, notes and the "
+            f"texts of {done.followups} follow-up(s), {done.needs} need(s), "
+            f"{done.stage_changes} stage move(s) and {done.contracts} contract(s); "
+            "counts and amounts kept")

@@ -1,9 +1,10 @@
-"""`salesflow export customers|followups|stage-changes` — every row, for other systems.
+"""`salesflow export customers|followups|contracts|payments|stage-changes` — every row,
+for other systems.
 
 Rows stream from the database to stdout (or --output FILE) in constant memory, with the
 stable columns of SPEC §7. One command per entity; each is a few lines around
-export_rows(), so another entity (contracts, payments) is one more such command here and
-one more query in services/export.py.
+export_rows(), so another entity is one more such command here and one more query in
+services/export.py.
 """
 
 from __future__ import annotations
@@ -141,4 +142,34 @@ def stage_changes(ctx: typer.Context, since: SinceOpt = None, fmt: ExportFormatO
     from salesflow.services import export
 
     export_rows(ctx, "stage-changes", columns.STAGE_CHANGE, export.stage_changes, fmt=fmt,
+                since=since, excel=excel, raw=raw, output=output)
+
+
+@app.command("contracts")
+def contracts(ctx: typer.Context, since: SinceOpt = None, fmt: ExportFormatOpt = "csv",
+              excel: ExcelOpt = False, raw: RawOpt = False, output: OutputOpt = None) -> None:
+    """Contracts (number, customer, amount, term, status, creator, signing), oldest first;
+    --since filters on the day a contract was drafted (signed_at says when it was signed).
+
+    Example: salesflow export contracts --since 2024-10-01 --format json > contracts.json
+    """
+    from salesflow import columns
+    from salesflow.services import export
+
+    export_rows(ctx, "contracts", columns.CONTRACT, export.contracts, fmt=fmt, since=since,
+                excel=excel, raw=raw, output=output)
+
+
+@app.command("payments")
+def payments(ctx: typer.Context, since: SinceOpt = None, fmt: ExportFormatOpt = "csv",
+             excel: ExcelOpt = False, raw: RawOpt = False, output: OutputOpt = None) -> None:
+    """Installments of every contract (due, amount, what was paid and when, open / partial /
+    paid, and the customer's code), in due order; --since filters on the due date.
+
+    Example: salesflow export payments --since 2024-01-01 --excel -o payments.csv
+    """
+    from salesflow import columns
+    from salesflow.services import export
+
+    export_rows(ctx, "payments", columns.PAYMENT_EXPORT, export.payments, fmt=fmt,
                 since=since, excel=excel, raw=raw, output=output)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
+from sqlalchemy import insert
 from sqlmodel import Session
 
 from salesflow.models import Audit
@@ -10,3 +13,11 @@ from salesflow.services.env import Env
 
 def record(session: Session, env: Env, what: str) -> None:
     session.add(Audit(at=env.now, user=env.actor, command=env.command, what=what))
+
+
+def record_many(session: Session, env: Env, whats: Iterable[str]) -> None:
+    """One row per text, in one INSERT (a bulk import writes one per customer)."""
+    rows = [{"at": env.now, "user": env.actor, "command": env.command, "what": what}
+            for what in whats]
+    if rows:
+        session.execute(insert(Audit), rows)

@@ -1,4 +1,5 @@
-"""Customers (客户信息登记表): add, edit, find, list, show, and stage moves.
+"""Customers (客户信息登记表): add, edit, find, list, stage moves, and reassigning a rep's
+customers. (Everything held on one customer, and erasing it: services/privacy.py.)
 
 Every value a user types is parsed here through the rules, and a bad one is refused with
 the field's name before anything is written.
@@ -6,14 +7,16 @@ the field's name before anything is written.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from sqlalchemy import select as sa_select
+from sqlalchemy import update
 from sqlmodel import Session, col, select
 
-from salesflow.errors import Conflict, InputError, NotFound
-from salesflow.models import CodeSequence, Customer, FollowUp, StageChange
+from salesflow.errors import Conflict, Forbidden, InputError, NotFound
+from salesflow.models import CodeSequence, Customer, StageChange, User
 from salesflow.rules import pipeline
 from salesflow.rules.choices import CONTACT_ROLES, SOURCES, parse_choice
 from salesflow.rules.codes import code_prefix, format_code
@@ -22,7 +25,7 @@ from salesflow.rules.contact import normalize_email, normalize_phone
 from salesflow.rules.dates import parse_date
 from salesflow.rules.money import parse_money
 from salesflow.rules.names import name_key, validate_company_name
-from salesflow.rules.tier import TierDecision, strategy_for, tier_for
+from salesflow.rules.tier import TierDecision, tier_for
 from salesflow.services import audit, schedule, users
 from salesflow.services.env import Env
 
@@ -116,16 +119,29 @@ def find_duplicate(session: Session, key: str, *, exclude: int | None = None) ->
 
 
 def _next_code(session: Session, env: Env, industry: str | None, region: str | None) -> str:
-    prefix = code_prefix(industry, region, env.settings.industry_codes,
-                         env.settings.region_codes)
+    return next_codes(session, env, [(industry, region)])[0]
+
+
+def next_codes(session: Session, env: Env,
+               places: Sequence[tuple[str | None, str | None]]) -> list[str]:
+    """New codes for customers of these (industry, region) pairs, in order, in one query
+    (`customer import` draws thousands at once)."""
+    prefixes = [code_prefix(industry, region, env.settings.industry_codes,
+                            env.settings.region_codes) for industry, region in places]
     # FOR UPDATE: on PostgreSQL two concurrent adds must not draw the same number (SQLite
     # already serializes writers with BEGIN IMMEDIATE and ignores it).
-    seq = session.get(CodeSequence, prefix, with_for_update=True)
-    if seq is None:
-        seq = CodeSequence(prefix=prefix, last=0)
-    seq.last += 1
-    session.add(seq)
-    return format_code(prefix, seq.last)
+    seqs = {seq.prefix: seq for seq in session.exec(
+        select(CodeSequence).where(col(CodeSequence.prefix).in_(set(prefixes)))
+        .with_for_update())}
+    codes = []
+    for prefix in prefixes:
+        seq = seqs.get(prefix)
+        if seq is None:
+            seq = seqs[prefix] = CodeSequence(prefix=prefix, last=0)
+        seq.last += 1
+        codes.append(format_code(prefix, seq.last))
+    session.add_all(seqs.values())
+    return codes
 
 
 def decide_tier(customer: Customer, env: Env) -> TierDecision:
@@ -151,9 +167,27 @@ def add(session: Session, env: Env, raw: Mapping[str, str | None], *, force: boo
             f"name: '{values['name']}' duplicates {existing.code} ({existing.name}); "
             "use --force to add it anyway"
         )
+    code = _next_code(session, env, values.get("industry"), values.get("region"))
+    customer = build(env, values, code=code, import_batch=import_batch)
+    session.add(customer)
+    session.flush()
+    assert customer.id is not None
+    session.add(StageChange(**creation(env, customer.id)))
+    schedule.refresh(session, env, customer)
+    audit.record(session, env, f"customer {customer.code} added")
+    session.flush()
+    return Saved(customer, decide_tier(customer, env), missing_fields(profile(customer)))
+
+
+def build(env: Env, values: dict[str, Any], *, code: str,
+          import_batch: str | None = None) -> Customer:
+    """A new customer from parsed values (parse_fields): a lead, owned by the acting user
+    unless `owner` is given, graded at once (a `tier_override` among the values is kept).
+    Not added to the session. `customer add` and
+    `customer import` both make customers here, so they obey the same rules."""
     customer = Customer(
-        code=_next_code(session, env, values.get("industry"), values.get("region")),
-        name_key=key,
+        code=code,
+        name_key=name_key(values["name"]),
         owner=values.pop("owner", None) or env.actor,
         stage="lead",
         stage_changed_at=env.now,
@@ -162,17 +196,15 @@ def add(session: Session, env: Env, raw: Mapping[str, str | None], *, force: boo
         import_batch=import_batch,
         **values,
     )
-    decision = decide_tier(customer, env)
-    customer.tier = decision.tier
-    session.add(customer)
-    session.flush()
-    assert customer.id is not None
-    session.add(StageChange(customer_id=customer.id, from_stage=None, to_stage="lead",
-                            at=env.now, by=env.actor, reason="created"))
-    schedule.refresh(session, env, customer)
-    audit.record(session, env, f"customer {customer.code} added")
-    session.flush()
-    return Saved(customer, decision, missing_fields(profile(customer)))
+    customer.tier = customer.tier_override or decide_tier(customer, env).tier
+    return customer
+
+
+def creation(env: Env, customer_id: int) -> dict[str, Any]:
+    """The stage history's first row for a new customer, as StageChange fields (a dict,
+    so that `customer import` can insert thousands in one statement)."""
+    return {"customer_id": customer_id, "from_stage": None, "to_stage": "lead",
+            "at": env.now, "by": env.actor, "reason": "created"}
 
 
 def edit(session: Session, env: Env, ref: str, raw: Mapping[str, str | None], *,
@@ -181,6 +213,16 @@ def edit(session: Session, env: Env, ref: str, raw: Mapping[str, str | None], *,
     values = parse_fields(raw, env)
     if not values:
         raise InputError("edit: give at least one field to change, e.g. --phone or --need")
+    saved = change(session, env, customer, values, force=force)
+    session.flush()
+    return saved
+
+
+def change(session: Session, env: Env, customer: Customer, values: Mapping[str, Any], *,
+           force: bool = False) -> Saved:
+    """Write parsed values (parse_fields) onto a customer: a new name is checked for
+    duplicates, the tier is regraded unless set by hand, the due date recomputed, the edit
+    audited. Not flushed (`customer import` updates thousands, then flushes once)."""
     if "name" in values:
         key = name_key(values["name"])
         existing = find_duplicate(session, key, exclude=customer.id)
@@ -197,7 +239,6 @@ def edit(session: Session, env: Env, ref: str, raw: Mapping[str, str | None], *,
         customer.tier = decision.tier
     schedule.refresh(session, env, customer)
     audit.record(session, env, f"customer {customer.code} edited: {', '.join(sorted(values))}")
-    session.flush()
     return Saved(customer, decision, missing_fields(profile(customer)))
 
 
@@ -269,38 +310,59 @@ def rows(session: Session, *, owner: str | None = None, tier: str | None = None,
         yield data
 
 
-def show(session: Session, env: Env, ref: str) -> dict[str, Any]:
-    """Everything held on one customer (SPEC §10)."""
-    from salesflow.services.followups import followup_row
+@dataclass
+class Reassigned:
+    moved: list[dict[str, Any]]  # code, name, tier, stage, next_due_at of each customer
+    from_owner: str
+    to_owner: str
+    dry_run: bool
 
-    c = resolve(session, ref)
-    missing = missing_fields(profile(c))
-    followups = [
-        followup_row(f, c.code)
-        for f in session.exec(select(FollowUp).where(FollowUp.customer_id == c.id)
-                              .order_by(FollowUp.at, FollowUp.id))  # type: ignore[arg-type]
-    ]
-    changes = [
-        {"customer_code": c.code, "from_stage": s.from_stage, "to_stage": s.to_stage,
-         "at": s.at, "by": s.by, "reason": s.reason}
-        for s in session.exec(select(StageChange).where(StageChange.customer_id == c.id)
-                              .order_by(StageChange.at, StageChange.id))  # type: ignore[arg-type]
-    ]
-    decision = decide_tier(c, env)
-    return {
-        "row": row(c),
-        "extra": {
-            "founded": c.founded.isoformat() if c.founded else None,
-            "website": c.website,
-            "notes": c.notes,
-            "tier_override": c.tier_override,
-            "tier_reason": c.tier_reason,
-            "tier_rule": decision.rule,
-            "strategy": strategy_for(c.tier),
-            "complete": not missing,
-            "missing": missing,
-            "next_due_kind": c.next_due_kind,
-        },
-        "followups": followups,
-        "stage_changes": changes,
-    }
+
+def reassign(session: Session, env: Env, from_owner: str, to_owner: str, *,
+             dry_run: bool = False) -> Reassigned:
+    """A departing rep's book moves to another rep in one step (SPEC §10).
+
+    Every customer owned by `from_owner` gets `to_owner`, in one UPDATE. Everything open
+    that hangs off a customer follows it, because it belongs to the customer and the
+    agenda reads the customer's owner: promised next actions and cadence follow-ups, open
+    needs, payment reminders and approvals of its contracts (`due --owner`). What records
+    who did something stays as it was: follow-ups' and stage moves' `by`, needs'
+    `created_by`, and contracts' `created_by`, on which separation of duties rests (the
+    drafter of a contract may never approve it, whoever owns the customer now).
+
+    Once users exist, only a manager or gm may reassign, and `to_owner` must be one of
+    them. A rep without customers is not an error: nothing moves (so a retried script
+    succeeds). The audit gets one line per customer, so each customer's history shows
+    when it changed hands.
+    """
+    source, target = from_owner.strip(), to_owner.strip()
+    if not source:
+        raise InputError("from: name the rep whose customers move, e.g. --from li.na")
+    if not target:
+        raise InputError("to: name the rep who takes the customers over, e.g. --to sun.li")
+    if source == target:
+        raise InputError(f"to: '{target}' is also --from; name the rep who takes over")
+    names = session.exec(select(User.name).order_by(User.name)).all()
+    if names:
+        role = users.role_of(session, env.actor)
+        if role not in users.ADMIN_ROLES:
+            raise Forbidden(f"reassign: only a manager or gm may reassign customers "
+                            f"({env.actor} is {role}); run it as one with --as NAME")
+        if target not in names:
+            raise NotFound(f"to: no user '{target}'; use one of {', '.join(names)} "
+                           "(or add them first: salesflow user add NAME)")
+    shown = (col(Customer.code), col(Customer.name), col(Customer.tier),
+             col(Customer.stage), col(Customer.next_due_at))
+    if dry_run:
+        result = session.execute(sa_select(*shown).where(col(Customer.owner) == source))
+    else:
+        result = session.execute(
+            update(Customer).where(col(Customer.owner) == source).values(owner=target)
+            .returning(*shown).execution_options(synchronize_session=False))
+    keys = ("code", "name", "tier", "stage", "next_due_at")
+    moved = sorted((dict(zip(keys, r, strict=True)) for r in result), key=lambda r: r["code"])
+    if not dry_run:
+        audit.record_many(session, env, (f"customer {r['code']} reassigned from {source} "
+                                         f"to {target}" for r in moved))
+        session.flush()
+    return Reassigned(moved, source, target, dry_run)

@@ -10,9 +10,14 @@ an index already holds, so the database never sorts; an incremental `--since` ex
 reads only the tail of that index. Keys are the names of the entity's columns in
 salesflow.columns (the stable CSV headers of SPEC §7).
 
-To add an entity (e.g. contracts): write a function that builds its SELECT (labels =
-its columns' names; join to customer for `customer_code`), filter it with env.since_start(),
-and return stream(session, query).
+To add an entity: write a function that builds its SELECT (labels = its columns' names;
+join to customer for `customer_code`), filter it with env.since_start(), and return
+stream(session, query).
+
+Which day `--since` counts from: a customer's creation, a follow-up's or a stage move's
+`at`, a contract's drafting (`created_at`; its signing is the `signed_at` column), and an
+installment's `due` date. Contracts and installments are few (one per deal, a handful per
+contract), so ordering them is cheap even where no index holds that order.
 """
 
 from __future__ import annotations
@@ -24,7 +29,8 @@ from sqlalchemy import ColumnElement, Select, select
 from sqlmodel import Session
 
 from salesflow import columns
-from salesflow.models import Customer, FollowUp, StageChange
+from salesflow.models import Contract, Customer, FollowUp, Payment, StageChange
+from salesflow.rules.contract import payment_status
 from salesflow.services.env import Env
 
 BATCH = 1000
@@ -81,3 +87,41 @@ def followups(session: Session, env: Env, *, since: str | None = None) -> Iterat
 def stage_changes(session: Session, env: Env, *, since: str | None = None) -> Iterator[Row]:
     """Stage moves made on or after --since, oldest first (columns.STAGE_CHANGE)."""
     return stream(session, _of_customer(env, StageChange, columns.STAGE_CHANGE, since))
+
+
+def contracts(session: Session, env: Env, *, since: str | None = None) -> Iterator[Row]:
+    """Contracts drafted on or after --since, oldest first (columns.CONTRACT)."""
+    start = env.since_start(since)
+    table = Contract.__table__  # type: ignore[attr-defined]
+    customer = Customer.__table__  # type: ignore[attr-defined]
+    names = [c.name for c in columns.CONTRACT if c.name != "customer_code"]
+    query = (select(customer.c.code.label("customer_code"), *_columns(table, names))
+             .join_from(table, customer, customer.c.id == table.c.customer_id)
+             .order_by(table.c.created_at, table.c.id))
+    if start is not None:
+        query = query.where(table.c.created_at >= start)
+    return stream(session, query)
+
+
+def payments(session: Session, env: Env, *, since: str | None = None) -> Iterator[Row]:
+    """Installments falling due on or after --since, in due order (columns.PAYMENT_EXPORT); the
+    status (open, partial, paid) is derived from the amounts as in `contract show`."""
+    start = env.since_start(since)
+    table = Payment.__table__  # type: ignore[attr-defined]
+    contract = Contract.__table__  # type: ignore[attr-defined]
+    customer = Customer.__table__  # type: ignore[attr-defined]
+    query = (select(contract.c.number.label("contract_number"), table.c.due, table.c.amount,
+                    table.c.paid_at, table.c.paid_amount,
+                    customer.c.code.label("customer_code"))
+             .join_from(table, contract, contract.c.id == table.c.contract_id)
+             .join(customer, customer.c.id == contract.c.customer_id)
+             .order_by(table.c.due, table.c.id))
+    if start is not None:
+        query = query.where(table.c.due >= start.date())
+    return _with_status(stream(session, query))
+
+
+def _with_status(rows: Iterator[Row]) -> Iterator[Row]:
+    for row in rows:
+        row["status"] = payment_status(row["amount"], row["paid_amount"])
+        yield row

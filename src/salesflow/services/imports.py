@@ -1,0 +1,564 @@
+"""`customer import`: the customer register (客户信息登记表) from a CSV or XLSX file, as one
+batch that can be undone (SPEC §9).
+
+The rules, in the order they apply:
+
+1. The file is read whole before the database is opened (CSV in UTF-8, UTF-8 with BOM or
+   GBK/GB18030; XLSX, first worksheet); the header row is found below any title rows, and
+   its headers are mapped by rules.import_map.
+2. Every row is checked before anything is written, with the very parsing `customer add`
+   uses (services.customers.parse_fields), so that an imported customer obeys the same
+   rules as an added one. A bad row does not stop the check: every bad cell of every row
+   is reported as `line N: header (field): problem`, N being the row number a spreadsheet
+   shows, and nothing is written.
+3. Duplicates are found on the name key (rules.names), against the database — read in
+   chunks of the file's own keys, one indexed query per chunk — and within the file.
+   --on-duplicate fail (default) makes a duplicate a bad row naming the existing customer
+   (or the earlier line); skip leaves it alone and counts it; update writes the row's
+   non-empty cells onto the existing customer (never its name, which is what matched), and
+   a later row of the file updates the customer an earlier row adds.
+4. Everything is written in the command's one transaction: an ImportBatch row (id
+   YYYYMMDD-N, the team's date and the day's running number), the customers added with
+   import_batch set to it — through services.customers.add, so codes, tiers, the creation
+   stage change, the due date and the audit are exactly those of `customer add` — and the
+   updates through services.customers.edit. A 线索等级 cell is a manual tier with the reason
+   `imported`; 最后跟进时间 becomes last_contact_at, and the due date is recomputed from it.
+
+Undo removes the customers a batch added, with their creation stage change, only while
+nothing has happened to any of them since: no follow-up, contract or need, no stage move,
+and no line in the audit trail naming the customer other than the import's own (that is
+where edits, grading, reassignment and erasure are recorded). Otherwise it refuses, naming
+a customer and what happened to it. Updates the batch made to existing customers are not
+reverted (their earlier values are not kept). The batch is marked undone and cannot be
+undone twice; codes are never handed out again (the code sequence stays where it is).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import delete, func, insert
+from sqlalchemy import select as sa_select
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, select
+
+from salesflow.errors import Conflict, InputError, NotFound
+from salesflow.models import (
+    Audit,
+    Contract,
+    Customer,
+    FollowUp,
+    ImportBatch,
+    Need,
+    StageChange,
+)
+from salesflow.rules import import_map
+from salesflow.rules.import_map import CONTACT, LAST_CONTACT, TIER, Column, HeaderMap
+from salesflow.rules.names import name_key
+from salesflow.services import audit, customers, schedule
+from salesflow.services.env import Env
+
+ON_DUPLICATE = ("fail", "skip", "update")
+CSV_SUFFIXES = (".csv",)
+XLSX_SUFFIXES = (".xlsx", ".xlsm")
+HEADER_SEARCH_ROWS = 10  # title rows tolerated above the header
+CHUNK = 500  # keys per IN (…) query: well under SQLite's and PostgreSQL's limits
+TIER_REASON = "imported"
+
+Progress = Callable[[str], None]  # called once per data row and phase ("checking", …)
+
+
+@dataclass
+class Sheet:
+    """A file's rows as text, with the row numbers a spreadsheet shows (header included)."""
+
+    file: str
+    rows: list[tuple[int, list[str]]]
+    encoding: str | None = None  # CSV only
+
+
+def read(path: str) -> Sheet:
+    """The rows of a CSV or XLSX file; InputError (naming the file) when it cannot be read."""
+    source = Path(path).expanduser()
+    suffix = source.suffix.lower()
+    if suffix == ".xls":
+        raise InputError(f"file: '{source.name}' is an Excel 97-2003 workbook (.xls), which "
+                         "cannot be read; save it as .xlsx or 'CSV UTF-8' in Excel")
+    if suffix not in CSV_SUFFIXES + XLSX_SUFFIXES:
+        raise InputError(f"file: '{source.name}' is not a file salesflow reads; use a .csv "
+                         "(UTF-8 or GBK) or an .xlsx workbook")
+    if not source.is_file():
+        raise InputError(f"file: '{path}' does not exist or is not a file")
+    try:
+        sheet = _read_xlsx(source) if suffix in XLSX_SUFFIXES else _read_csv(source)
+    except OSError as exc:
+        raise InputError(f"file: cannot read '{path}': {exc.strerror or exc}") from None
+    if not any(any(cells) for _, cells in sheet.rows):
+        raise InputError(f"file: '{source.name}' is empty")
+    return sheet
+
+
+def _read_csv(source: Path) -> Sheet:
+    try:
+        decoded = import_map.decode(source.read_bytes())
+    except ValueError as exc:
+        raise InputError(f"file: '{source.name}': {exc}") from None
+    reader = csv.reader(io.StringIO(decoded.text, newline=""),
+                        delimiter=import_map.sniff_delimiter(decoded.text))
+    try:
+        rows = [(n, [cell.strip() for cell in cells]) for n, cells in enumerate(reader, 1)]
+    except csv.Error as exc:
+        raise InputError(f"file: '{source.name}' is not valid CSV ({exc}); "
+                         "save it from Excel as 'CSV UTF-8'") from None
+    return Sheet(source.name, rows, decoded.encoding)
+
+
+def _read_xlsx(source: Path) -> Sheet:
+    from zipfile import BadZipFile
+
+    from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    try:
+        workbook = load_workbook(source, read_only=True, data_only=True)
+    except (BadZipFile, InvalidFileException, KeyError, ValueError) as exc:
+        raise InputError(f"file: '{source.name}' is not a readable .xlsx workbook ({exc}); "
+                         "open it in Excel and save it as .xlsx again") from None
+    try:
+        if not workbook.worksheets:
+            raise InputError(f"file: '{source.name}' has no worksheet")
+        sheet = workbook.worksheets[0]
+        rows = [(n, [import_map.cell_text(v) for v in values])
+                for n, values in enumerate(sheet.iter_rows(min_row=1, min_col=1,
+                                                           values_only=True), 1)]
+    finally:
+        workbook.close()
+    return Sheet(source.name, rows)
+
+
+# ---------------------------------------------------------------------------- checking
+
+
+@dataclass
+class Row:
+    """One checked data row: its non-empty cells parsed as `customer add` parses them
+    (services.customers.parse_fields), plus a manual tier and the last contact."""
+
+    line: int
+    name: str
+    key: str
+    values: dict[str, Any]
+
+
+@dataclass
+class Plan:
+    """What the import does: rows to add, updates per existing customer, skipped lines."""
+
+    sheet: Sheet
+    header: HeaderMap
+    on_duplicate: str
+    adds: list[Row] = field(default_factory=list)
+    updates: dict[int, list[Row]] = field(default_factory=dict)  # customer id → rows
+    merged: dict[int, list[Row]] = field(default_factory=dict)  # line of an add → rows
+    skipped: list[tuple[int, str]] = field(default_factory=list)  # (line, why)
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def updated_rows(self) -> int:
+        return sum(map(len, self.updates.values())) + sum(map(len, self.merged.values()))
+
+
+@dataclass
+class Result:
+    file: str
+    batch: str | None  # None on a dry run
+    added: int
+    updated: int
+    skipped: int
+    notes: list[str]
+    encoding: str | None
+
+
+class BadRows(InputError):
+    """Rows that cannot be imported: the message lists every one of them."""
+
+
+def check(session: Session, env: Env, sheet: Sheet, on_duplicate: str,
+          progress: Progress | None = None) -> Plan:
+    """Validate every row and decide what happens to each; BadRows if any row is bad."""
+    if on_duplicate not in ON_DUPLICATE:
+        raise InputError(f"on-duplicate: '{on_duplicate}' is not accepted; "
+                         f"use {', '.join(ON_DUPLICATE)}")
+    header_at = import_map.find_header([cells for _, cells in
+                                        sheet.rows[:HEADER_SEARCH_ROWS]])
+    if header_at is None:
+        raise InputError(
+            f"header: '{sheet.file}' has no company-name column (客户名称 or name) in its "
+            f"first {HEADER_SEARCH_ROWS} rows" + _garbled_hint(sheet))
+    header_line, header_cells = sheet.rows[header_at]
+    try:
+        header = import_map.map_header(header_cells)
+    except ValueError as exc:
+        raise InputError(f"header (line {header_line}): {exc}{_garbled_hint(sheet)}") from None
+    plan = Plan(sheet, header, on_duplicate)
+    rows: list[Row] = []
+    for line, cells in sheet.rows[header_at + 1:]:
+        if progress:
+            progress("checking")
+        row = _check_row(env, header, line, cells, plan.problems)
+        if row is not None:
+            rows.append(row)
+    _decide_duplicates(session, plan, rows)
+    if plan.problems:
+        count = len({p.split(":", 1)[0] for p in plan.problems})
+        raise BadRows(
+            f"{sheet.file}: {count} bad {'row' if count == 1 else 'rows'}; nothing was "
+            "imported. Fix them and run again:\n" + "\n".join(plan.problems))
+    return plan
+
+
+def _garbled_hint(sheet: Sheet) -> str:
+    if sheet.encoding and not sheet.encoding.startswith("UTF-8"):
+        return (f" (the file was read as {sheet.encoding}; if its headers look garbled, "
+                "save it from Excel as 'CSV UTF-8')")
+    return ""
+
+
+def _where(column: Column, field: str | None = None) -> str:
+    """How a problem names its cell: the header as written, and the field it fills."""
+    field = field or column.field
+    return column.header if column.header == field else f"{column.header} ({field})"
+
+
+def _check_row(env: Env, header: HeaderMap, line: int, cells: Sequence[str],
+               problems: list[str]) -> Row | None:
+    """The row's values checked cell by cell, every problem appended to `problems`;
+    None for a blank row (only 序号 or computed columns filled) or a bad one."""
+    def cell(index: int) -> str:
+        return cells[index].strip() if index < len(cells) else ""
+
+    for index in header.blank:
+        if cell(index):
+            problems.append(f"line {line}: column {_column_letter(index)} has a value but "
+                            "no header; give it a header or clear it")
+            return None
+    filled = [(c, cell(c.index)) for c in header.columns]
+    filled = [(c, text) for c, text in filled if text]
+    if not filled:
+        return None
+    before = len(problems)
+    raw: dict[str, str | None] = {}
+    where: dict[str, Column] = {}
+    tier = last_contact = None
+    contact: tuple[Column, str] | None = None
+    for column, text in filled:
+        bad = f"line {line}: {_where(column)}"
+        if column.field == CONTACT:
+            contact = (column, text)
+        elif column.field == TIER:
+            try:
+                tier = import_map.tier_of(text)
+            except ValueError as exc:
+                problems.append(f"{bad}: {exc}")
+        elif column.field == LAST_CONTACT:
+            try:
+                last_contact = import_map.contact_time(text, env.local_now)
+            except ValueError as exc:
+                problems.append(f"{bad}: {exc}")
+        elif column.field == "source":
+            try:
+                source, detail = import_map.source_of(text)
+            except ValueError as exc:
+                problems.append(f"{bad}: {exc}")
+            else:
+                raw["source"] = source
+                where["source"] = column
+                if detail and not raw.get("source_detail"):
+                    raw["source_detail"], where["source_detail"] = detail, column
+        else:
+            raw[column.field] = import_map.with_unit(text, column.unit)
+            where[column.field] = column
+    if contact is not None:
+        column, text = contact
+        try:
+            parts = dict(zip(("phone", "email"), import_map.split_contact(text), strict=True))
+        except ValueError as exc:
+            problems.append(f"line {line}: {_where(column)}: {exc}")
+            parts = {}
+        for key, value in parts.items():
+            if value is None:
+                continue
+            if raw.get(key) and key in where:
+                problems.append(f"line {line}: {_where(column)}: gives a {key} as well as "
+                                f"{where[key].header}; keep one")
+                continue
+            raw[key], where[key] = value, column
+    values: dict[str, Any] = {}
+    for key, value in raw.items():
+        try:  # one field at a time, so that every bad cell is reported
+            values.update(customers.parse_fields({key: value}, env))
+        except InputError as exc:
+            problem = exc.message.removeprefix(f"{customers.label(key)}: ")
+            column = where.get(key) or next(c for c in header.columns if c.field == key)
+            problems.append(f"line {line}: {_where(column, key)}: {problem}")
+    name = values.get("name")
+    if not raw.get("name"):
+        column = next(c for c in header.columns if c.field == "name")
+        problems.append(f"line {line}: {_where(column)}: a customer needs its full "
+                        "registered company name")
+    if len(problems) > before or not name:
+        return None
+    if tier:
+        values.update(tier=tier, tier_override=tier, tier_reason=TIER_REASON)
+    if last_contact:
+        values["last_contact_at"] = last_contact
+    return Row(line, name, name_key(name), values)
+
+
+def _column_letter(index: int) -> str:
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
+
+
+def _decide_duplicates(session: Session, plan: Plan, rows: list[Row]) -> None:
+    existing = _existing(session, {row.key for row in rows})
+    first_line: dict[str, int] = {}
+    name_column = next(c for c in plan.header.columns if c.field == "name")
+    for row in rows:
+        found = existing.get(row.key)
+        earlier = first_line.get(row.key)
+        if found is None and earlier is None:
+            first_line[row.key] = row.line
+            plan.adds.append(row)
+            continue
+        what = (f"duplicates {found[1]} ({found[2]})" if found is not None
+                else f"duplicates line {earlier} of this file")
+        if plan.on_duplicate == "fail":
+            plan.problems.append(
+                f"line {row.line}: {_where(name_column)}: '{row.name}' {what}; use "
+                "--on-duplicate skip or update")
+        elif plan.on_duplicate == "skip":
+            plan.skipped.append((row.line, f"'{row.name}' {what}"))
+        elif found is not None:
+            plan.updates.setdefault(found[0], []).append(row)
+        else:
+            assert earlier is not None
+            plan.merged.setdefault(earlier, []).append(row)
+    plan.problems.sort(key=_line_number)
+
+
+def _line_number(problem: str) -> int:
+    match = re.match(r"line (\d+):", problem)
+    return int(match[1]) if match else 0
+
+
+def _existing(session: Session, keys: Iterable[str]) -> dict[str, tuple[int, str, str]]:
+    """Existing customers by name key, for the given keys only: key → (id, code, name)."""
+    keys = sorted(keys)
+    found: dict[str, tuple[int, str, str]] = {}
+    for start in range(0, len(keys), CHUNK):
+        chunk = keys[start:start + CHUNK]
+        query = (select(Customer.name_key, Customer.id, Customer.code, Customer.name)
+                 .where(col(Customer.name_key).in_(chunk))
+                 .order_by(col(Customer.id)))
+        for key, cid, code, name in session.exec(query):
+            if cid is not None:
+                found.setdefault(key, (cid, code, name))  # the oldest, if duplicated
+    return found
+
+
+# ---------------------------------------------------------------------------- writing
+
+
+def run(session: Session, env: Env, sheet: Sheet, *, on_duplicate: str = "fail",
+        dry_run: bool = False, progress: Progress | None = None) -> Result:
+    """Check the file, then (unless a dry run) write it as one batch."""
+    plan = check(session, env, sheet, on_duplicate, progress)
+    notes = []
+    if plan.header.ignored:
+        notes.append(f"note: column {', '.join(plan.header.ignored)} not imported "
+                     "(salesflow sets codes, stages and dates itself)")
+    verb = "would skip" if dry_run else "skipped"
+    notes.extend(f"line {line}: {verb}: {why}" for line, why in plan.skipped)
+    added = len(plan.adds)
+    if dry_run:
+        return Result(sheet.file, None, added, plan.updated_rows, len(plan.skipped), notes,
+                      sheet.encoding)
+    batch = _open_batch(session, env, sheet.file)
+    _add(session, env, plan, batch.id, progress)
+    _update(session, env, plan, progress)
+    batch.added, batch.updated, batch.skipped = added, plan.updated_rows, len(plan.skipped)
+    session.add(batch)
+    audit.record(session, env, f"import {batch.id} from {sheet.file}: added {batch.added}, "
+                               f"updated {batch.updated}, skipped {batch.skipped}")
+    session.flush()
+    return Result(sheet.file, batch.id, batch.added, batch.updated, batch.skipped, notes,
+                  sheet.encoding)
+
+
+def _merge(rows: Sequence[Row]) -> dict[str, Any]:
+    """Rows about one customer as one set of values: a later row's cells win, except
+    the name (the first row's spelling stays; the rest only matched it) and the last
+    contact (it only moves forward)."""
+    merged: dict[str, Any] = {}
+    for row in rows:
+        latest = max(filter(None, (merged.get("last_contact_at"),
+                                   row.values.get("last_contact_at"))), default=None)
+        merged.update(row.values)
+        merged["name"] = rows[0].name
+        if latest is not None:
+            merged["last_contact_at"] = latest
+    return merged
+
+
+def _add(session: Session, env: Env, plan: Plan, batch_id: str,
+         progress: Progress | None) -> None:
+    """The new customers, made as `customer add` makes them (customers.build), written in
+    bulk: codes drawn in one query, the customers inserted together, then their creation
+    stage changes and audit lines, rather than a round of queries per customer."""
+    values = [_merge([row, *plan.merged.get(row.line, [])]) for row in plan.adds]
+    codes = customers.next_codes(session, env,
+                                 [(v.get("industry"), v.get("region")) for v in values])
+    made = []
+    with session.no_autoflush:
+        for fields, code in zip(values, codes, strict=True):
+            if progress:
+                progress("importing")
+            customer = customers.build(env, fields, code=code, import_batch=batch_id)
+            schedule.refresh(session, env, customer)  # a new customer: no query
+            made.append(customer)
+        session.add_all(made)
+    session.flush()
+    if made:
+        session.execute(insert(StageChange),
+                        [customers.creation(env, c.id) for c in made if c.id is not None])
+    audit.record_many(session, env, (f"customer {c.code} added" for c in made))
+
+
+def _update(session: Session, env: Env, plan: Plan, progress: Progress | None) -> None:
+    """Existing customers edited as `customer edit` edits them (customers.change) with the
+    rows' non-empty cells, never the name (it is what matched); loaded in chunks, flushed
+    once."""
+    ids = sorted(plan.updates)
+    for start in range(0, len(ids), CHUNK):
+        chunk = ids[start:start + CHUNK]
+        loaded = {c.id: c for c in session.exec(
+            select(Customer).where(col(Customer.id).in_(chunk)))}
+        with session.no_autoflush:
+            for customer_id in chunk:
+                customer = loaded[customer_id]
+                values = _merge(plan.updates[customer_id])
+                values.pop("name", None)
+                contact = values.get("last_contact_at")
+                if contact and customer.last_contact_at and contact <= customer.last_contact_at:
+                    del values["last_contact_at"]
+                for _ in plan.updates[customer_id]:
+                    if progress:
+                        progress("importing")
+                if values:
+                    customers.change(session, env, customer, values, force=True)
+        session.flush()
+
+
+def _open_batch(session: Session, env: Env, file: str) -> ImportBatch:
+    """A new batch id: the team's date and the day's next number, e.g. 20241008-2 (undone
+    batches keep their numbers, so an id is never reused)."""
+    day = env.today.strftime("%Y%m%d")
+    ids = session.exec(select(ImportBatch.id).where(col(ImportBatch.id).like(f"{day}-%")))
+    numbers = [int(i.rsplit("-", 1)[1]) for i in ids if i.rsplit("-", 1)[1].isdigit()]
+    batch = ImportBatch(id=f"{day}-{max(numbers, default=0) + 1}", file=file, at=env.now,
+                        by=env.actor)
+    session.add(batch)
+    try:
+        session.flush()
+    except IntegrityError:
+        raise Conflict("import: another import started at the same moment; run "
+                       "this one again") from None
+    return batch
+
+
+# ---------------------------------------------------------------------------- undo
+
+
+@dataclass
+class Undone:
+    batch: str
+    file: str
+    removed: int
+    updated: int  # customers the batch updated, which keep their new values
+
+
+def undo(session: Session, env: Env, batch_id: str) -> Undone:
+    """Remove the customers a batch added, if nothing has happened to any of them since."""
+    batch = session.get(ImportBatch, batch_id.strip(), with_for_update=True)
+    if batch is None:
+        raise NotFound(f"undo: no import batch '{batch_id}'; use the id the import printed, "
+                       "e.g. 20241008-1")
+    if batch.undone_at is not None:
+        raise Conflict(f"undo: batch {batch.id} was already undone on "
+                       f"{env.local_date(batch.undone_at).isoformat()}")
+    added: dict[int, str] = {}
+    for cid, code, forgotten_at in session.exec(
+            select(Customer.id, Customer.code, Customer.forgotten_at)
+            .where(Customer.import_batch == batch.id)):
+        assert cid is not None
+        added[cid] = code
+        if forgotten_at is not None:
+            raise Conflict(f"undo: {code} has had its personal data erased since the "
+                           f"import; nothing was removed (batch {batch.id} stays)")
+    ids = sorted(added)
+    _refuse_if_active(session, batch, ids, added)
+    for start in range(0, len(ids), CHUNK):
+        chunk = ids[start:start + CHUNK]
+        session.execute(delete(StageChange).where(col(StageChange.customer_id).in_(chunk)))
+        session.execute(delete(Customer).where(col(Customer.id).in_(chunk)))
+    batch.undone_at = env.now
+    session.add(batch)
+    audit.record(session, env, f"import {batch.id} undone: removed {len(ids)} customers")
+    session.flush()
+    return Undone(batch.id, batch.file, len(ids), batch.updated)
+
+
+def _refuse_if_active(session: Session, batch: ImportBatch, ids: list[int],
+                      codes: dict[int, str]) -> None:
+    def refuse(customer_id: int, what: str) -> None:
+        raise Conflict(f"undo: {codes[customer_id]} has {what} since the import; "
+                       f"nothing was removed (batch {batch.id} stays)")
+
+    recorded = ((col(FollowUp.customer_id), "a follow-up"),
+                (col(Contract.customer_id), "a contract"), (col(Need.customer_id), "a need"))
+    for start in range(0, len(ids), CHUNK):
+        chunk = ids[start:start + CHUNK]
+        for column, what in recorded:
+            hit = session.execute(sa_select(column).where(column.in_(chunk)).limit(1)).scalar()
+            if hit is not None:
+                refuse(hit, what)
+        moved = session.exec(
+            select(StageChange.customer_id).where(col(StageChange.customer_id).in_(chunk))
+            .group_by(col(StageChange.customer_id)).having(func.count() > 1).limit(1)
+        ).first()
+        if moved is not None:
+            refuse(moved, "moved stage")
+    # Edits, grading, reassignment and erasure are recorded in the audit trail only.
+    by_code = {code: cid for cid, code in codes.items()}
+    later = select(Audit.what).where(
+        col(Audit.at) >= batch.at,
+        ~((col(Audit.at) == batch.at) & (col(Audit.command) == "customer import")),
+    )
+    for (what,) in session.execute(later.execution_options(yield_per=1000)):
+        for code in _CODE.findall(what):
+            if code in by_code:
+                refuse(by_code[code], f"been changed ('{what}')")
+
+
+_CODE = re.compile(r"\b[A-Z]{2,4}-[A-Z]{2,4}-[0-9]+\b")
