@@ -485,7 +485,7 @@ def test_a_back_dated_signature_dates_the_stage_change_too(cli):
     assert (last["to_stage"], last["at"]) == ("won", "2023-10-10T07:00:00Z")
 
 
-@settings(max_examples=30, deadline=None,
+@settings(max_examples=12, deadline=None,  # a command and a snapshot per example
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(text=st.text(alphabet=st.sampled_from("0123456789,./-+:万wm¥ abc"), max_size=16))
 def test_a_refused_installment_never_changes_the_database(cli, unchanged, text):

@@ -111,8 +111,15 @@ def test_demo_fills_an_empty_database_with_an_agenda_and_refuses_a_second_time(c
     items = cli.json("due")
     sections = {i["section"] for i in items}
     assert {"overdue", "today", "upcoming"} <= sections
-    assert {i["kind"] for i in items} >= {"followup", "next-action", "new-lead"}
+    assert {i["kind"] for i in items} >= {"followup", "next-action", "new-lead", "payment",
+                                          "approval", "need", "proposal", "objection",
+                                          "stalled"}
     assert any(c["tier"] == "A" for c in customers) and any(c["tier"] == "C" for c in customers)
+    # a quarter to report on: two signed contracts, targets, follow-ups
+    report = {m["metric"]: m for m in cli.json("report", "quarter")["metrics"]}
+    assert report["won_deals"]["actual"] == 2 and report["won_deals"]["target"] == 4
+    assert report["signed_amount"]["actual"] == 1_800_000
+    assert report["followups"]["actual"] > 0 and report["new_leads"]["completion"] is not None
     check = unchanged()
     assert "already holds customers" in cli.fails("demo")
     check()

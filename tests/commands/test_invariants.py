@@ -8,7 +8,9 @@ from hypothesis import strategies as st
 from salesflow.rules.dates import parse_date
 from salesflow.rules.money import parse_money
 
-SETTINGS = settings(max_examples=30, deadline=None,
+# Each example runs the real command against a database and snapshots it: a dozen keeps
+# the suite fast on PostgreSQL; tests/rules try hundreds of inputs on the parsers alone.
+SETTINGS = settings(max_examples=12, deadline=None,
                     suppress_health_check=[HealthCheck.function_scoped_fixture])
 garbage = st.text(alphabet=st.sampled_from("0123456789,./-+万wmM¥ abc年月日:"), max_size=12)
 

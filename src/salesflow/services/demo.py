@@ -7,12 +7,14 @@ from __future__ import annotations
 import random
 from datetime import timedelta
 
-from sqlmodel import Session, func, select
+from sqlmodel import Session, col, func, select
 
 from salesflow.errors import Conflict
 from salesflow.models import Customer
+from salesflow.rules.dates import quarter_of
+from salesflow.rules.money import parse_money
 from salesflow.rules.pipeline import OPEN_STAGES
-from salesflow.services import customers, followups
+from salesflow.services import contracts, customers, followups, needs, targets, users
 from salesflow.services.env import Env
 
 COMPANIES = [
@@ -49,6 +51,7 @@ ACTIONS = ["发送报价单", "安排技术交流会", "提交解决方案", "�
 SOURCES = ["trade-show", "website", "referral", "event", "cold-call", "public-info"]
 POTENTIALS = ["80万", "120万", "30万", "15万", "60万", "6万", "250万", "45万", "9万", None]
 CYCLES = ["20", "25", "45", "60", "80", "120", None, "30"]
+STAFF = (("zhao.legal", "legal"), ("chen.gm", "gm"))
 
 
 def seed(session: Session, env: Env, *, colleagues: tuple[str, ...] = ("li.na", "wang.fang"),
@@ -58,8 +61,11 @@ def seed(session: Session, env: Env, *, colleagues: tuple[str, ...] = ("li.na", 
         raise Conflict("demo: the database already holds customers; the demo fills only an "
                        "empty one (use --db to point at a new file)")
     rng = random.Random(rng_seed)
-    owners = (env.actor, env.actor, env.actor, *colleagues)
+    me = env.actor
+    colleagues = tuple(c for c in (*colleagues, "zhou.jie") if c != me)[:2]
+    owners = (me, me, me, *colleagues)
     real_now = env.now
+    negotiating: list[str] = []
     made_followups = 0
     for index, (name, industry, region) in enumerate(COMPANIES):
         fresh_lead = index % 8 == 7
@@ -106,9 +112,68 @@ def seed(session: Session, env: Env, *, colleagues: tuple[str, ...] = ("li.na", 
                 satisfaction=rng.choice([None, None, 4, 5, 3]),
             )
             made_followups += 1
-        stage_steps = index % 4
-        env.now = real_now
-        for stage in OPEN_STAGES[1:1 + stage_steps]:
+        # stage moves in the last week, two days apart: a customer moved to intent a week
+        # ago is now past its 5-working-day `proposal` deadline
+        for step, stage in enumerate(OPEN_STAGES[1:1 + index % 4], start=1):
+            env.now = max(real_now - timedelta(days=9 - 2 * step, hours=rng.randint(1, 6)),
+                          created + timedelta(hours=step))
             customers.change_stage(session, env, code, stage, None)
+            if stage == "negotiation":
+                negotiating.append(code)
     env.now = real_now
+    _team_contracts_needs_targets(session, env, colleagues, negotiating, rng)
+    env.now, env.actor = real_now, me
     return len(COMPANIES), made_followups
+
+
+def _team_contracts_needs_targets(session: Session, env: Env, colleagues: tuple[str, ...],
+                                  negotiating: list[str], rng: random.Random) -> None:
+    """The rest of a team's quarter: you as the sales manager with two reps, legal and a
+    general manager; two signed contracts (one installment due in two days, one 10 days
+    late: an escalation) and one waiting for your approval; needs; quarterly targets."""
+    me, real_now = env.actor, env.now
+    users.add(session, env, me, "manager")
+    for name, role in ((colleagues[0], "rep"), (colleagues[1], "rep"), *STAFF):
+        users.add(session, env, name, role)
+    legal, gm = (name for name, _ in STAFF)
+
+    def at(days_ago: float, actor: str) -> None:
+        env.now, env.actor = real_now - timedelta(days=days_ago), actor
+
+    today = env.local_date(real_now)
+    schedules = (  # (signed days ago, installment due in days from today, amount)
+        (20, (2, 90), "120万"), (40, (-10, 60), "60万"))
+    for code, (ago, dues, amount) in zip(negotiating, schedules, strict=False):
+        at(ago + 5, colleagues[0])
+        half = str(parse_money(amount) // 2 // 100)  # yuan; both amounts are even
+        added = contracts.add(session, env, code, amount=amount, submit=True, payments=[
+            f"{today + timedelta(days=d)}:{half}" for d in dues])
+        for days, approver in ((ago + 4, me), (ago + 3, legal), (ago + 2, gm)):
+            at(days, approver)
+            contracts.decide(session, env, added.contract.number)
+        at(ago, colleagues[0])
+        contracts.sign(session, env, added.contract.number)
+    if len(negotiating) > len(schedules):
+        at(1, colleagues[1])
+        contracts.add(session, env, negotiating[len(schedules)], amount="35万", submit=True)
+
+    codes = session.exec(select(Customer.code).order_by(col(Customer.id))).all()
+    for code, days_ago, text, kind, state in (
+            (codes[1], 3, "需要对接现有ERP的接口说明", "must", "open"),
+            (codes[2], 6, "希望提供两周试用", "nice", "responded"),
+            (codes[5], 12, "关注售后响应时间", "latent", "resolved")):
+        at(days_ago, me)
+        need, _ = needs.add(session, env, code, text, kind=kind, priority="high",
+                            department="技术部")
+        if state != "open":
+            at(days_ago - 1, me)
+            needs.respond(session, env, str(need.id), "已安排技术支持对接")
+        if state == "resolved":
+            needs.resolve_need(session, env, str(need.id), "已提供SLA说明")
+
+    env.now, env.actor = real_now, me
+    quarter = quarter_of(today)
+    for metric, value in (("new_leads", "30"), ("won_deals", "4"), ("signed_amount", "300万"),
+                          ("lead_conversion_rate", "15%"), ("followups", "60"),
+                          ("on_time_rate", "80%")):
+        targets.set_target(session, env, quarter, metric, value)
