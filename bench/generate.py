@@ -340,8 +340,8 @@ def generate(db: Path, n_customers: int, n_followups: int, seed: int, today: dat
 
 
 STAFF = (("zhang.manager", "manager"), ("li.legal", "legal"), ("wang.gm", "gm"))
-NEED_TEXTS = ["需要对接现有ERP", "希望提供试用", "要求本地化部署", "需要分期付款", "关注售后响应时间",
-              "希望增加培训", "需要定制报表"]
+NEED_TEXTS = ["需要对接现有ERP", "希望提供试用", "要求本地化部署", "需要分期付款",
+              "关注售后响应时间", "希望增加培训", "需要定制报表"]
 DEPARTMENTS = ["技术部", "产品部", "财务部", "售后部"]
 
 
