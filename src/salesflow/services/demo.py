@@ -115,8 +115,8 @@ def seed(session: Session, env: Env, *, colleagues: tuple[str, ...] = ("li.na", 
         # stage moves in the last week, two days apart: a customer moved to intent a week
         # ago is now past its 5-working-day `proposal` deadline
         for step, stage in enumerate(OPEN_STAGES[1:1 + index % 4], start=1):
-            env.now = max(real_now - timedelta(days=9 - 2 * step, hours=rng.randint(1, 6)),
-                          created + timedelta(hours=step))
+            env.now = min(max(real_now - timedelta(days=9 - 2 * step, hours=rng.randint(1, 6)),
+                              created + timedelta(minutes=step)), real_now)
             customers.change_stage(session, env, code, stage, None)
             if stage == "negotiation":
                 negotiating.append(code)
