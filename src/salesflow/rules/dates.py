@@ -114,6 +114,12 @@ def parse_datetime(text: str, now: datetime) -> datetime:
         raise _out_of_range(text) from None
 
 
+def start_of_day(day: date, zone: tzinfo) -> datetime:
+    """The first instant (in UTC) of a calendar day in `zone`: where a day of the team's
+    calendar begins for timestamps stored in UTC."""
+    return datetime.combine(day, time.min, tzinfo=zone).astimezone(UTC)
+
+
 def quarter_of(d: date) -> str:
     """The calendar quarter a date falls in: 2024-11-05 → '2024Q4'."""
     return f"{d.year:04d}Q{(d.month - 1) // 3 + 1}"

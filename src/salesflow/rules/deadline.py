@@ -23,8 +23,9 @@ date, inclusive). Dates are calendar dates in the team's time zone, passed in as
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from datetime import date, datetime, timedelta, tzinfo
 
+from salesflow.rules.dates import start_of_day
 from salesflow.rules.pipeline import OPEN_STAGES
 from salesflow.rules.workdays import WorkCalendar, add_working_days
 
@@ -45,11 +46,6 @@ def _aware(moment: datetime) -> datetime:
     if moment.utcoffset() is None:
         raise ValueError(f"'{moment.isoformat()}' has no time zone; use an aware time")
     return moment
-
-
-def start_of_day(day: date, tz: tzinfo) -> datetime:
-    """The first instant (in UTC) of a calendar day in the zone `tz`."""
-    return datetime.combine(day, time.min, tzinfo=tz).astimezone(UTC)
 
 
 def due_after_hours(start: datetime, hours: int, tz: tzinfo) -> date:

@@ -53,7 +53,7 @@ from datetime import UTC, datetime, timedelta, tzinfo
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Literal
 
-from salesflow.rules.dates import quarter_bounds
+from salesflow.rules.dates import quarter_bounds, start_of_day
 from salesflow.rules.money import fen_to_yuan, format_yuan, parse_money
 
 Kind = Literal["count", "money", "rate", "days"]
@@ -345,8 +345,7 @@ def day_bounds(quarter: str, zone: tzinfo) -> tuple[datetime, datetime]:
     in the team's zone, so that a signing at 23:30 local on 31 December is in Q4 wherever
     UTC puts it."""
     first, after = quarter_bounds(quarter)
-    return (datetime(first.year, first.month, first.day, tzinfo=zone).astimezone(UTC),
-            datetime(after.year, after.month, after.day, tzinfo=zone).astimezone(UTC))
+    return start_of_day(first, zone), start_of_day(after, zone)
 
 
 def offset_periods(zone: tzinfo, start: datetime, end: datetime

@@ -34,6 +34,7 @@ from salesflow.models import Contract, Customer, FollowUp, Need, Payment
 from salesflow.rules import contract as contract_rules
 from salesflow.rules import deadline
 from salesflow.rules.cadence import SCREENING_WORKING_DAYS, phase_for
+from salesflow.rules.dates import start_of_day
 from salesflow.rules.money import format_yuan
 from salesflow.rules.tier import tier_rank
 from salesflow.services.env import Env
@@ -226,7 +227,7 @@ def _proposal_items(session: Session, env: Env, q: Query) -> list[dict[str, Any]
     day they entered intent, so they entered on or before proposal_cutoff (index (stage,
     stage_changed_at))."""
     last_day = deadline.proposal_cutoff(_horizon(q), env.calendar)
-    before = deadline.start_of_day(last_day + timedelta(days=1), env.tz)
+    before = start_of_day(last_day + timedelta(days=1), env.tz)
     query = _scoped(
         sa_select(col(Customer.stage_changed_at), *_customer_columns())
         .where(col(Customer.stage) == deadline.PROPOSAL_STAGE,
