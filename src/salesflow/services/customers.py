@@ -15,7 +15,7 @@ from sqlalchemy import select as sa_select
 from sqlalchemy import update
 from sqlmodel import Session, col, select
 
-from salesflow.errors import Conflict, Forbidden, InputError, NotFound
+from salesflow.errors import Conflict, InputError, NotFound
 from salesflow.models import CodeSequence, Customer, StageChange, User
 from salesflow.rules import pipeline
 from salesflow.rules.choices import CONTACT_ROLES, SOURCES, parse_choice
@@ -343,14 +343,10 @@ def reassign(session: Session, env: Env, from_owner: str, to_owner: str, *,
     if source == target:
         raise InputError(f"to: '{target}' is also --from; name the rep who takes over")
     names = session.exec(select(User.name).order_by(User.name)).all()
-    if names:
-        role = users.role_of(session, env.actor)
-        if role not in users.ADMIN_ROLES:
-            raise Forbidden(f"reassign: only a manager or gm may reassign customers "
-                            f"({env.actor} is {role}); run it as one with --as NAME")
-        if target not in names:
-            raise NotFound(f"to: no user '{target}'; use one of {', '.join(names)} "
-                           "(or add them first: salesflow user add NAME)")
+    users.require_admin(session, env, "reassign", "reassign customers")
+    if names and target not in names:
+        raise NotFound(f"to: no user '{target}'; use one of {', '.join(names)} "
+                       "(or add them first: salesflow user add NAME)")
     shown = (col(Customer.code), col(Customer.name), col(Customer.tier),
              col(Customer.stage), col(Customer.next_due_at))
     if dry_run:

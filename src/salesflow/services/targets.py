@@ -14,10 +14,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import case
-from sqlmodel import Session, col, func, select
+from sqlmodel import Session, col, select
 
-from salesflow.errors import Forbidden, InputError
-from salesflow.models import Target, User
+from salesflow.errors import InputError
+from salesflow.models import Target
 from salesflow.rules import kpi
 from salesflow.services import audit, users
 from salesflow.services.env import Env
@@ -54,11 +54,7 @@ def set_target(session: Session, env: Env, quarter: str, metric: str, value: str
         stored = kpi.parse_target(found, value)
     except ValueError as exc:
         raise InputError.field("value", exc) from None
-    if session.exec(select(func.count()).select_from(User)).one():
-        role = users.role_of(session, env.actor)
-        if role not in users.ADMIN_ROLES:
-            raise Forbidden(f"target: only a manager or gm may set targets ({env.actor} is "
-                            f"{role}); run it as one with --as NAME")
+    users.require_admin(session, env, "target", "set targets")
     target = session.exec(select(Target).where(col(Target.quarter) == quarter,
                                                col(Target.metric) == found.name)).first()
     previous = target.value if target is not None else None

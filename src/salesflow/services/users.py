@@ -22,6 +22,17 @@ def role_of(session: Session, name: str) -> str:
     return role or "rep"
 
 
+def require_admin(session: Session, env: Env, field: str, doing: str) -> None:
+    """Once the team has users, only a manager or gm may do this (add users, set targets,
+    reassign customers); a database without users is one person's and trusts them."""
+    if not session.exec(select(func.count()).select_from(User)).one():
+        return
+    role = role_of(session, env.actor)
+    if role not in ADMIN_ROLES:
+        raise Forbidden(f"{field}: only a manager or gm may {doing} ({env.actor} is "
+                        f"{role}); run it as one with --as NAME")
+
+
 def add(session: Session, env: Env, name: str, role: str) -> User:
     name = name.strip()
     if not name:
@@ -30,12 +41,7 @@ def add(session: Session, env: Env, name: str, role: str) -> User:
         role = parse_choice(role, ROLES, "role")
     except ValueError as exc:
         raise InputError.field("role", exc) from None
-    count = session.exec(select(func.count()).select_from(User)).one()
-    if count and role_of(session, env.actor) not in ADMIN_ROLES:
-        raise Forbidden(
-            f"user: only a manager or gm may add users ({env.actor} is "
-            f"{role_of(session, env.actor)}); run it as one with --as NAME"
-        )
+    require_admin(session, env, "user", "add users")
     if session.exec(select(User).where(User.name == name)).first():
         raise Conflict(f"name: user '{name}' already exists")
     user = User(name=name, role=role, created_at=env.now)
