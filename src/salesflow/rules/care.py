@@ -77,8 +77,9 @@ def cloud_folder(path: str) -> str | None:
     for part in PurePosixPath(path).parts[:-1]:
         low = part.lower()
         for known in CLOUD_FOLDERS:
-            if low == known or low.startswith(known + " ") or low.startswith(known + "-") \
-                    or low.startswith(known + "_") or (len(known) > 4 and known in low):
+            # Chinese names run on without a separator (百度网盘同步空间).
+            if low == known or low.startswith((known + " ", known + "-", known + "_")) \
+                    or ((len(known) > 4 or not known.isascii()) and known in low):
                 return part
     return None
 
