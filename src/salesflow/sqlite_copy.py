@@ -25,6 +25,7 @@ from salesflow.errors import DatabaseError
 from salesflow.i18n import _
 
 PARTIAL = ".sfpartial-"
+SIDECARS = ("-journal", "-wal", "-shm")
 
 
 @dataclass(frozen=True)
@@ -97,7 +98,8 @@ def remove_stale_partials(folder: Path) -> list[Path]:
     """Delete the temporary copies left in `folder` by a copy that was killed."""
     removed = []
     for path in folder.glob(f".*{PARTIAL}*"):
-        pid_text = path.name.rsplit(PARTIAL, 1)[1]
+        # `<pid>`, or `<pid>-journal` / `-wal` / `-shm` beside it
+        pid_text = path.name.rsplit(PARTIAL, 1)[1].split("-", 1)[0]
         if pid_text.isdigit() and int(pid_text) != os.getpid() and _pid_alive(int(pid_text)):
             continue
         with contextlib.suppress(FileNotFoundError):
@@ -125,8 +127,9 @@ def safe_copy(source: Path, dest: Path, *, replace: bool = False) -> str | None:
             _("{dest} already exists; choose a new file name").format(dest=dest))
     remove_stale_partials(dest.parent)
     temp = dest.with_name(f".{dest.name}{PARTIAL}{os.getpid()}")
-    with contextlib.suppress(FileNotFoundError):
-        temp.unlink()  # our own, from an earlier copy in this process
+    for leftover in (temp, *(Path(f"{temp}{side}") for side in SIDECARS)):
+        with contextlib.suppress(FileNotFoundError):
+            leftover.unlink()  # our own, from an earlier copy in this process
     try:
         fd = os.open(temp, os.O_CREAT | os.O_WRONLY | os.O_EXCL, 0o600)
         os.close(fd)
@@ -170,5 +173,6 @@ def safe_copy(source: Path, dest: Path, *, replace: bool = False) -> str | None:
         raise DatabaseError(_("cannot copy {source} to {dest}: {error}").format(
             source=source, dest=dest, error=exc.strerror or exc)) from None
     finally:
-        with contextlib.suppress(FileNotFoundError):
-            temp.unlink()
+        for leftover in (temp, *(Path(f"{temp}{side}") for side in SIDECARS)):
+            with contextlib.suppress(FileNotFoundError):
+                leftover.unlink()

@@ -476,3 +476,32 @@ def test_a_kill_during_the_pre_migration_backup_leaves_no_trusted_bak(cli, isola
     assert check_file(isolated).version == "0002"  # not migrated without a backup
     cli("customer", "list")
     assert check_file(bak).version == "0002" and check_file(isolated).version == HEAD
+    assert not [p for p in isolated.parent.iterdir() if PARTIAL in p.name]
+
+
+def no_room(limit: int):  # type: ignore[no-untyped-def]
+    """A child process that may write at most `limit` bytes to any file: a full disk."""
+    def apply() -> None:
+        import resource
+
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+    return apply
+
+
+@pytest.mark.sqlite_only
+def test_a_full_disk_during_the_pre_migration_backup_stops_the_migration(cli, isolated):
+    at_0002(isolated)
+    biggish(isolated)
+    before = isolated.read_bytes()
+    bak = isolated.with_name(f"{isolated.name}.before-{HEAD}.bak")
+    env = {**os.environ, "SALESFLOW_DB": str(isolated)}
+    env.pop("SALESFLOW_DEBUG")
+    done = subprocess.run([SALESFLOW, "customer", "list"], env=env, capture_output=True,
+                          text=True, preexec_fn=no_room(1 << 20))
+    assert done.returncode == 1
+    assert done.stderr.startswith("Error: cannot copy") and "Traceback" not in done.stderr
+    assert done.stderr.count("\n") == 1
+    assert not bak.exists()
+    assert not [p for p in isolated.parent.iterdir() if PARTIAL in p.name]
+    assert isolated.read_bytes() == before  # not migrated without a backup

@@ -19,7 +19,6 @@ from salesflow.errors import Conflict, DatabaseBusy, DatabaseError, InputError, 
 from salesflow.i18n import _
 from salesflow.migrations import HEAD
 from salesflow.rules.care import (
-    BACKUP_NAME,
     Finding,
     backup_name,
     calendar_finding,
@@ -278,11 +277,12 @@ def due_findings(session, env, *, fix: bool) -> list[Finding]:  # type: ignore[n
 
 def forgotten_count(session) -> int:  # type: ignore[no-untyped-def]
     from sqlalchemy import func, select
+    from sqlmodel import col
 
     from salesflow.models import Customer
 
     return int(session.execute(select(func.count()).select_from(Customer)
-                               .where(Customer.forgotten_at.is_not(None))).scalar() or 0)
+                               .where(col(Customer.forgotten_at).is_not(None))).scalar() or 0)
 
 
 def stored_version(location: str) -> str | None:

@@ -128,7 +128,7 @@ def drifted(session: Session, env: Env) -> list[tuple[str, Any, Any, Any, Any]]:
                   col(Customer.next_due_at), col(Customer.next_due_kind))
         .order_by(col(Customer.id))
     )
-    out = []
+    out: list[tuple[str, Any, Any, Any, Any]] = []
     last_id = 0
     while True:
         batch = session.execute(query.where(col(Customer.id) > last_id).limit(BATCH)).all()
