@@ -412,6 +412,18 @@ def test_doctor_reports_a_damaged_database_and_a_broken_foreign_key(cli, isolate
 
 
 @pytest.mark.sqlite_only
+def test_doctor_reports_a_damaged_file_and_fix_changes_nothing(cli, isolated):
+    book(cli)
+    biggish(isolated)
+    damaged(isolated)
+    before = isolated.read_bytes()
+    problems = findings(cli, "--fix", code=1)
+    assert problems and {f["check"] for f in problems} == {"integrity"}
+    assert all("salesflow restore" in f["message"] for f in problems)
+    assert isolated.read_bytes() == before
+
+
+@pytest.mark.sqlite_only
 def test_doctor_on_a_missing_database_says_so_and_creates_nothing(cli, isolated):
     assert "no database" in cli.fails("doctor")
     assert not isolated.exists()

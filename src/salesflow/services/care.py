@@ -218,15 +218,18 @@ def file_findings(path: Path, *, fix: bool, mounts: str) -> list[Finding]:
                     table=table, rowid=rowid, parent=parent)))
     finally:
         con.close()
-    for target, wanted, what in ((path, 0o600, "file"), (path.parent, 0o700, "folder")):
+    for target, wanted, said in (
+        (path, 0o600, _("the database file {path} is {mode}, open to others; it should be "
+                        "{wanted} (doctor --fix)")),
+        (path.parent, 0o700, _("the database folder {path} is {mode}, open to others; it "
+                               "should be {wanted} (doctor --fix)")),
+    ):
         mode = stat.S_IMODE(target.stat().st_mode)
         if mode_too_open(mode):
             if fix:
                 os.chmod(target, wanted)
-            out.append(Finding("mode", "problem", _(
-                "the database {what} {path} is {mode:o}, readable by others; it should be "
-                "{wanted:o} (doctor --fix)").format(what=what, path=target, mode=mode,
-                                                    wanted=wanted), fixed=fix))
+            out.append(Finding("mode", "problem", said.format(
+                path=target, mode=f"{mode:o}", wanted=f"{wanted:o}"), fixed=fix))
     real = str(path.resolve())
     fs = network_mount(real, mounts)
     if fs is not None:
