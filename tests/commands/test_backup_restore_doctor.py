@@ -286,6 +286,43 @@ def test_restore_needs_yes_without_a_terminal(cli, isolated, unchanged):
     assert backups(isolated) == [copy]
 
 
+def on_a_terminal(db: Path, answer: str, *args: str) -> tuple[int, str]:
+    """Run the installed salesflow with a terminal as stdin, typing `answer`."""
+    import pty
+
+    master, slave = pty.openpty()
+    env = {**os.environ, "SALESFLOW_DB": str(db)}
+    proc = subprocess.Popen([SALESFLOW, *args], env=env, stdin=slave, stdout=slave,
+                            stderr=slave, close_fds=True)
+    os.close(slave)
+    os.write(master, answer.encode())
+    output = b""
+    while True:
+        try:
+            chunk = os.read(master, 4096)
+        except OSError:
+            break
+        if not chunk:
+            break
+        output += chunk
+    os.close(master)
+    return proc.wait(), output.decode(errors="replace")
+
+
+@pytest.mark.sqlite_only
+def test_restore_asks_on_a_terminal(cli, isolated):
+    book(cli)
+    copy = make_backup(cli)
+    add(cli, "宁波海运")
+    before = cli.dump()
+    code, output = on_a_terminal(isolated, "n\n", "restore", str(copy))
+    assert code == 1 and "Replace" in output and "nothing restored" in output
+    assert cli.dump() == before
+    code, output = on_a_terminal(isolated, "y\n", "restore", str(copy))
+    assert code == 0, output
+    assert len(cli.json("customer", "list")) == 3
+
+
 def hold_write_lock(db: Path) -> subprocess.Popen:
     """Another process in the middle of a write: BEGIN IMMEDIATE, a row, no commit."""
     code = (
