@@ -28,6 +28,12 @@ PARTIAL = ".sfpartial-"
 SIDECARS = ("-journal", "-wal", "-shm")
 
 
+def _uri(path: Path, mode: str) -> str:
+    """A `file:` URI for the path (percent-encoded, so `?`, `#` or 客户 in a folder name
+    are part of the path), opened in `mode` (`ro`: never writes; `rw`: never creates)."""
+    return f"{path.expanduser().resolve().as_uri()}?mode={mode}"
+
+
 @dataclass(frozen=True)
 class Checked:
     """What a SQLite file holds: None `problem` when it is whole."""
@@ -49,7 +55,7 @@ def check_file(path: Path) -> Checked:
     if header != b"SQLite format 3\x00":
         return Checked(_("{path} is not a SQLite database").format(path=path), None)
     try:
-        con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        con = sqlite3.connect(_uri(path, "ro"), uri=True)
     except sqlite3.Error as exc:
         return Checked(_("{path} cannot be opened: {error}").format(path=path, error=exc), None)
     try:
@@ -72,7 +78,7 @@ def check_file(path: Path) -> Checked:
 def read_version(path: Path) -> str | None:
     """The salesflow schema version stored in the file (no check, nothing written)."""
     try:
-        con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        con = sqlite3.connect(_uri(path, "ro"), uri=True)
     except sqlite3.Error:
         return None
     try:
@@ -133,7 +139,7 @@ def safe_copy(source: Path, dest: Path, *, replace: bool = False) -> str | None:
     try:
         fd = os.open(temp, os.O_CREAT | os.O_WRONLY | os.O_EXCL, 0o600)
         os.close(fd)
-        src = sqlite3.connect(source)
+        src = sqlite3.connect(_uri(source, "rw"), uri=True)  # never creates it
         try:
             try:
                 row = src.execute("SELECT version_num FROM alembic_version").fetchone()

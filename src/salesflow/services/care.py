@@ -201,7 +201,7 @@ def schema_finding(version: str | None) -> Finding | None:
 def file_findings(path: Path, *, fix: bool, mounts: str) -> list[Finding]:
     """Integrity, foreign keys, file modes and where the file lives (SQLite only)."""
     out: list[Finding] = []
-    con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    con = sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True)
     try:
         try:
             result = [row[0] for row in con.execute("PRAGMA integrity_check")]
