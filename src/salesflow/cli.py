@@ -15,6 +15,7 @@ from typer.core import TyperGroup
 
 from salesflow import __version__
 from salesflow.commands import (
+    care,
     config,
     contract,
     customer,
@@ -116,6 +117,9 @@ app.add_typer(target.app, name="target")
 app.command("grade")(grade.grade)
 app.command("due")(due.due)
 app.command("demo")(demo.demo)
+app.command("backup")(care.backup)
+app.command("restore")(care.restore)
+app.command("doctor")(care.doctor)
 
 
 def main() -> None:

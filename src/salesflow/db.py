@@ -95,22 +95,17 @@ def has_tables(engine: Engine) -> bool:
     return bool(inspect(engine).get_table_names())
 
 
-def backup_sqlite(source: Path, dest: Path) -> None:
-    """An online, consistent copy through SQLite's backup API, written 0600."""
-    dest = dest.expanduser()
-    if dest.exists():
-        raise DatabaseError(f"backup: {dest} already exists; choose a new file name")
-    fd = os.open(dest, os.O_CREAT | os.O_WRONLY | os.O_EXCL, 0o600)
-    os.close(fd)
-    src = sqlite3.connect(source)
-    try:
-        out = sqlite3.connect(dest)
-        try:
-            src.backup(out)
-        finally:
-            out.close()
-    finally:
-        src.close()
+def backup_sqlite(source: Path, dest: Path, *, reuse: bool = False) -> None:
+    """An online, consistent, checked copy, written 0600 and renamed into place only once
+    it is whole (sqlite_copy.safe_copy: the one implementation `backup` uses too).
+
+    reuse=True (the backup before a migration): an existing `dest` is kept only if it is
+    a whole database; a 0-byte or partial one from a killed run is replaced."""
+    from salesflow.sqlite_copy import check_file, safe_copy
+
+    if reuse and dest.exists() and check_file(dest).problem is None:
+        return
+    safe_copy(source, dest, replace=reuse)
 
 
 def migrate(engine: Engine, location: str) -> None:
@@ -121,8 +116,7 @@ def migrate(engine: Engine, location: str) -> None:
     if current is not None and not is_url(location):
         path = Path(location).expanduser()
         backup = path.with_name(f"{path.name}.before-{HEAD}.bak")
-        if not backup.exists():
-            backup_sqlite(path, backup)
+        backup_sqlite(path, backup, reuse=True)
     elif current is None and has_tables(engine):
         raise DatabaseError(f"{location} is not a salesflow database (no schema version)")
     from alembic import command

@@ -114,3 +114,31 @@ def refresh_all(session: Session, env: Env) -> int:
         session.execute(update(Customer), params)
         count += len(batch)
         last_id = batch[-1][0]
+
+
+def drifted(session: Session, env: Env) -> list[tuple[str, Any, Any, Any, Any]]:
+    """The customers whose stored due date or kind differs from a recomputation (for
+    `doctor`): (code, stored date, stored kind, computed date, computed kind), by code.
+    Same reads as refresh_all(), so `doctor --fix` (refresh_all) mends exactly these."""
+    query = (
+        sa_select(col(Customer.id), col(Customer.code), col(Customer.stage),
+                  col(Customer.tier), col(Customer.created_at),
+                  col(Customer.last_contact_at),
+                  latest_followup(col(FollowUp.next_action_due)),
+                  col(Customer.next_due_at), col(Customer.next_due_kind))
+        .order_by(col(Customer.id))
+    )
+    out: list[tuple[str, Any, Any, Any, Any]] = []
+    last_id = 0
+    while True:
+        batch = session.execute(query.where(col(Customer.id) > last_id).limit(BATCH)).all()
+        if not batch:
+            return sorted(out)
+        for (_id, code, stage, tier, created_at, last_contact_at, promise, stored_on,
+             stored_kind) in batch:
+            due = _due(env, stage=stage, tier=tier, created_at=created_at,
+                       last_contact_at=last_contact_at, promise=promise)
+            on, kind = (due.on, due.kind) if due else (None, None)
+            if (on, kind) != (stored_on, stored_kind):
+                out.append((code, stored_on, stored_kind, on, kind))
+        last_id = batch[-1][0]
