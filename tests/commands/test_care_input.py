@@ -40,13 +40,13 @@ INTEGER_REFUSALS = [
     (["customer", "add", "甲公司", "--decision-days", "٣"], "decision-days:", "digits 0-9"),
     (["customer", "add", "甲公司", "--decision-days", "３"], "decision-days:", "digits 0-9"),
     (["customer", "add", "甲公司", "--decision-days", "1_000"], "decision-days:", "digits"),
-    (["due", "--days", HUGE], "--days:", "0 to 366"),
-    (["due", "--days", "٣"], "--days:", "digits 0-9"),
-    (["due", "--days", "1_0"], "--days:", "digits 0-9"),
+    (["due", "--days", HUGE], "days:", "0 to 366"),
+    (["due", "--days", "٣"], "days:", "digits 0-9"),
+    (["due", "--days", "1_0"], "days:", "digits 0-9"),
     (["need", "respond", "99999999999999999999", "--note", "x"], "id:", "9223372036854775807"),
-    (["followup", "log", "MFG-EC-001", "-s", "x", "--satisfaction", HUGE], "--satisfaction:",
+    (["followup", "log", "MFG-EC-001", "-s", "x", "--satisfaction", HUGE], "satisfaction:",
      "1 to 5"),
-    (["followup", "log", "MFG-EC-001", "-s", "x", "--satisfaction", "٣"], "--satisfaction:",
+    (["followup", "log", "MFG-EC-001", "-s", "x", "--satisfaction", "٣"], "satisfaction:",
      "digits 0-9"),
 ]
 

@@ -18,7 +18,7 @@ def due(
         "--date", help="The day to plan (default today): YYYY-MM-DD, tomorrow, mon …")]
     = None,
     days: Annotated[int, typer.Option(
-        parser=whole_number("--days", 0, MAX_WINDOW_DAYS),
+        parser=whole_number("days", 0, MAX_WINDOW_DAYS),
         help=f"Upcoming window after the day, in days (0 to {MAX_WINDOW_DAYS}).")] = 3,
     owner: Annotated[str | None, typer.Option(help="Only this owner's customers.")] = None,
     tier: Annotated[list[str] | None, typer.Option(help="Only these tiers (repeatable).")]

@@ -37,7 +37,7 @@ def log(
     next_due: Annotated[str | None, typer.Option(
         "--next-due", help="When the next step is due: YYYY-MM-DD, +3d, fri …")] = None,
     satisfaction: Annotated[int | None, typer.Option(
-        parser=whole_number("--satisfaction", 1, 5),
+        parser=whole_number("satisfaction", 1, 5),
         help="Satisfaction survey answer, 1–5.")] = None,
 ) -> None:
     """Log a contact. It becomes the last contact, closes any earlier promised action,
