@@ -48,6 +48,8 @@ INTEGER_REFUSALS = [
      "1 to 5"),
     (["followup", "log", "MFG-EC-001", "-s", "x", "--satisfaction", "٣"], "satisfaction:",
      "digits 0-9"),
+    (["target", "set", "2024Q4", "new_leads", HUGE], "value:", "0 to 1000000000"),
+    (["target", "set", "2024Q4", "avg_sales_cycle_days", HUGE], "value:", "0 to 3660 days"),
 ]
 
 
@@ -56,7 +58,8 @@ INTEGER_REFUSALS = [
                               "decision-days-full-width", "decision-days-underscore",
                               "days-huge", "days-arabic-indic", "days-underscore",
                               "need-id-huge", "satisfaction-huge",
-                              "satisfaction-arabic-indic"])
+                              "satisfaction-arabic-indic", "target-count-huge",
+                              "target-days-huge"])
 def test_integers_out_of_range_or_in_other_scripts_are_refused(cli, unchanged, args, field,
                                                                accepted):
     add(cli)
