@@ -52,10 +52,12 @@ def team_zone(name: str | None) -> tzinfo:
     try:
         return get_localzone()
     except Exception:  # tzlocal raises ZoneInfoNotFoundError, ValueError … for a bogus TZ
+        value = os.environ.get("TZ", "")
+        problem = (_("TZ: '{value}' is not a time zone").format(value=value) if value
+                   else _("timezone: the machine's time zone is not an IANA zone"))
         raise LocalZoneUnknown(
-            _("TZ: '{value}' is not a time zone; set TZ to an IANA name such as "
-              "Asia/Shanghai, or the team's zone: salesflow config set timezone "
-              "Asia/Shanghai").format(value=os.environ.get("TZ", ""))
+            _("{problem}; set TZ to an IANA name such as Asia/Shanghai, or the team's "
+              "zone: salesflow config set timezone Asia/Shanghai").format(problem=problem)
         ) from None
 
 
