@@ -95,6 +95,8 @@ PAST_LEAD_NEVER_CONTACTED = [
     ("repeat-signed", "repeat", "B", "2024-01-01", "2024-06-01", "2024-07-16"),
     ("won-no-move-known", "won", "C", "2024-03-01", None, "2024-08-30"),
 ]
+# An imported contact older than the record counts: the cadence runs from it, not from
+# the creation (see test_the_cadence_counts_from_the_latest_of_contact_and_move).
 
 
 @pytest.mark.parametrize(
@@ -118,6 +120,7 @@ LATEST_OF = [
     ("contact-after-move", "2024-03-10", "2024-03-01", "2024-03-17"),
     ("move-after-contact", "2024-03-01", "2024-03-10", "2024-03-17"),
     ("same-day", "2024-03-05", "2024-03-05", "2024-03-12"),
+    ("contact-before-creation-no-move", "2023-12-20", None, "2023-12-27"),
 ]
 
 
@@ -125,11 +128,12 @@ LATEST_OF = [
     ("last", "moved", "expected"), [e[1:] for e in LATEST_OF], ids=[e[0] for e in LATEST_OF]
 )
 def test_the_cadence_counts_from_the_latest_of_contact_and_move(
-    last: str, moved: str, expected: str
+    last: str, moved: str | None, expected: str
 ) -> None:
     due = next_due(
         stage="intent", tier="A", created_on=D("2024-01-02"), last_contact_on=D(last),
-        next_action_due=None, cadences=DEFAULT, calendar=WEEKDAYS, last_moved_on=D(moved),
+        next_action_due=None, cadences=DEFAULT, calendar=WEEKDAYS,
+        last_moved_on=D(moved) if moved else None,
     )
     assert due == Due(D(expected), "followup")
 
@@ -262,7 +266,8 @@ def test_next_due_is_the_earliest_candidate(
     )
     assert due is not None
     screened = stage == "lead" and last is None
-    since = max(d for d in (last, moved, created) if d is not None)
+    known = [d for d in (last, moved) if d is not None]
+    since = max(known) if known else created
     base = (
         add_working_days(created, 3, cal)
         if screened

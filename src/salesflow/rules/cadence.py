@@ -118,7 +118,8 @@ def next_due(
 
     `last_moved_on`: the day of the last stage move or signing (None: never moved). A lead
     never contacted is screened (`new-lead`); every other customer follows its cadence
-    from the latest of the last contact and the last move (creation when neither).
+    from the latest of the last contact and the last move (creation when neither: an
+    imported contact older than the record still counts).
     None for a lost customer. On a tie the more specific reason wins: next-action, then
     new-lead, then followup.
     """
@@ -134,7 +135,8 @@ def next_due(
         screening = add_working_days(created_on, SCREENING_WORKING_DAYS, calendar)
         candidates.append(Due(screening, "new-lead"))
     else:
-        since = max(d for d in (last_contact_on, last_moved_on, created_on) if d is not None)
+        known = [d for d in (last_contact_on, last_moved_on) if d is not None]
+        since = max(known) if known else created_on
         candidates.append(Due(since + timedelta(days=cadence), "followup"))
     return min(candidates, key=lambda due: (due.on, DUE_KINDS.index(due.kind)))
 

@@ -14,7 +14,7 @@ would compute it.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import ScalarSelect, update
@@ -60,11 +60,19 @@ def _latest(session: Session, customer_id: int) -> Any:
     ).first()
 
 
+def _utc(moment: datetime) -> datetime:
+    """Stored timestamps are UTC; SQLite hands them back naive."""
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
 def _due(env: Env, *, stage: str, tier: str, created_at: datetime,
          last_contact_at: datetime | None, promise: date | None,
          stage_changed_at: datetime | None) -> Due | None:
     """The due date by the rule (rules/cadence.next_due). `stage_changed_at` is the last
-    stage move, a signing included (signing moves the stage, back-dated to the signature)."""
+    stage move, a signing included (signing moves the stage, back-dated to the signature);
+    equal to `created_at`, it is the creation, not a move."""
+    moved = (stage_changed_at
+             if stage_changed_at and _utc(stage_changed_at) > _utc(created_at) else None)
     return next_due(
         stage=stage,
         tier=tier,
@@ -73,7 +81,7 @@ def _due(env: Env, *, stage: str, tier: str, created_at: datetime,
         next_action_due=promise,
         cadences=env.settings.cadences,
         calendar=env.calendar,
-        last_moved_on=env.local_date(stage_changed_at) if stage_changed_at else None,
+        last_moved_on=env.local_date(moved) if moved else None,
     )
 
 
