@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from salesflow.errors import InputError
+from salesflow.i18n import _
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -37,6 +38,10 @@ def login_name() -> str:
         return "me"
 
 
+class LocalZoneUnknown(InputError):
+    """The team's zone is `local` and the machine's (TZ, /etc/localtime) is no IANA zone."""
+
+
 def team_zone(name: str | None) -> tzinfo:
     if name:
         from zoneinfo import ZoneInfo
@@ -44,19 +49,46 @@ def team_zone(name: str | None) -> tzinfo:
         return ZoneInfo(name)
     from tzlocal import get_localzone
 
-    return get_localzone()
+    try:
+        return get_localzone()
+    except Exception:  # tzlocal raises ZoneInfoNotFoundError, ValueError … for a bogus TZ
+        value = os.environ.get("TZ", "")
+        problem = (_("TZ: '{value}' is not a time zone").format(value=value) if value
+                   else _("timezone: the machine's time zone is not an IANA zone"))
+        raise LocalZoneUnknown(
+            _("{problem}; set TZ to an IANA name such as Asia/Shanghai, or the team's "
+              "zone: salesflow config set timezone Asia/Shanghai").format(problem=problem)
+        ) from None
+
+
+def unit_zone(name: str | None, notices: list[str]) -> tzinfo:
+    """The team's zone for a command; UTC, with a warning, when the team's zone is `local`
+    and the machine's cannot be read — so that `config set timezone` can still fix it."""
+    try:
+        return team_zone(name)
+    except LocalZoneUnknown as exc:
+        notices.append(_("warning: {problem}; using UTC meanwhile").format(problem=exc.message))
+        return UTC
 
 
 def today_override() -> date | None:
+    from salesflow.rules.dates import RECORD_RANGE
+
     text = os.environ.get("SALESFLOW_TODAY", "").strip()
     if not text:
         return None
     try:
-        return date.fromisoformat(text)
+        day = date.fromisoformat(text)
     except ValueError:
         raise InputError(
             f"SALESFLOW_TODAY: '{text}' is not a date; use YYYY-MM-DD, e.g. 2024-10-08"
         ) from None
+    first, last = RECORD_RANGE
+    if not first <= day <= last:
+        raise InputError(_("SALESFLOW_TODAY: '{value}' is outside the accepted dates; use a "
+                           "date from {first} to {last}").format(value=text, first=first,
+                                                                   last=last))
+    return day
 
 
 def read_clock(tz: tzinfo) -> datetime:
@@ -87,7 +119,14 @@ class AppState:
 
     @property
     def actor(self) -> str:
-        return self.user or login_name()
+        """--as / SALESFLOW_USER, else the login name; a blank name is refused."""
+        if self.user is None:
+            return login_name()
+        name = self.user.strip()
+        if not name:
+            raise InputError(_("--as: '{value}' is blank; name a user, e.g. --as li.na")
+                             .format(value=self.user))
+        return name
 
     @contextmanager
     def unit(self, command: str, *, write: bool, erase: bool = False) -> Iterator[Unit]:
@@ -97,13 +136,16 @@ class AppState:
         from salesflow.db import unit_of_work
         from salesflow.rules.workdays import calendar_for
         from salesflow.services import settings as settings_service
+        from salesflow.services import users
         from salesflow.services.env import Env
 
+        actor = self.actor  # a blank --as is refused before the database opens
         notices: list[str] = []
         with unit_of_work(self.location, write=write, erase=erase, notes=notices) as session:
             settings = settings_service.load(session)
-            tz = team_zone(settings.timezone)
-            env = Env(actor=self.actor, command=command, now=read_clock(tz), tz=tz,
+            users.require_user(session, "--as", actor)
+            tz = unit_zone(settings.timezone, notices)
+            env = Env(actor=actor, command=command, now=read_clock(tz), tz=tz,
                       settings=settings, calendar=calendar_for(settings.calendar),
                       zone_for=team_zone, notices=notices)
             yield Unit(session=session, env=env)

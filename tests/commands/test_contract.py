@@ -376,7 +376,9 @@ def test_approvals_wait_in_the_agenda_and_list_of_the_right_role_only(cli):
     assert waiting("zhao.min") == waiting("li.na") == waiting("chen.gang") == []
     assert agenda("wang.lei") == [(code, mine), (other, theirs)]
     assert agenda("wang.lei", "--owner", "li.na") == [(code, mine), (other, theirs)]
-    assert agenda("wang.lei", "--owner", "someone.else") == []
+    assert agenda("wang.lei", "--owner", "sun.li") == []  # a rep without customers
+    assert "no user 'someone.else'" in cli.fails("due", "--kind", "approval", "--owner",
+                                                 "someone.else", user="wang.lei")
     assert agenda("li.na") == [] and agenda("zhao.min") == []
 
     cli.today("2023-10-11")

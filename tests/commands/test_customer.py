@@ -181,6 +181,7 @@ def test_stage_moves_forward_one_at_a_time_and_keeps_history(cli, unchanged):
 
 def test_a_manager_may_skip_a_stage_with_a_reason(cli, unchanged):
     cli("user", "add", "wang.lei", "--role", "manager", user="wang.lei")
+    cli("user", "add", "li.na", "--role", "rep", user="wang.lei")  # the acting user
     code = add(cli, "甲公司")
     check = unchanged()
     assert "reason" in cli.fails("customer", "stage", code, "proposal", user="wang.lei")

@@ -96,7 +96,9 @@ def quarter(cli):  # type: ignore[no-untyped-def]
     customer(cli, "己食品有限公司", "2024-11-11", owner="sun.li")  # D: created, nothing else
 
     stage(cli, q, "2024-10-08", "negotiation")
-    contact(cli, q, "2024-10-08", "--satisfaction", "3")  # F5: due 09-19 → late
+    # F5: due 09-19, but the move to negotiation just before restarts the cadence
+    # (SPEC §4: from the latest of contact, move and signing): due 10-22 → on time
+    contact(cli, q, "2024-10-08", "--satisfaction", "3")
     contact(cli, a, "2024-10-15", "--satisfaction", "5", "--next-action", "send proposal",
             "--next-due", "2024-10-18")  # F1: due 10-17 → on time
     stage(cli, a, "2024-10-15", "intent")
@@ -114,7 +116,8 @@ def quarter(cli):  # type: ignore[no-untyped-def]
     sign(cli, p, "10万", "2024-11-18")  # P's second contract: not a first deal
     sign(cli, a, "20万", "2024-12-02")  # A's second: repeat, not a first deal
     contact(cli, a, "2024-12-02", "--satisfaction", "5")  # F7: won, due 2025-04 → on time
-    contact(cli, p, "2024-12-10", "--satisfaction", "5")  # F6: due 2024-05-20 → late
+    # F6: P's second signing on 11-18 restarts its care cadence → on time
+    contact(cli, p, "2024-12-10", "--satisfaction", "5")
     stage(cli, b, "2024-12-16", "negotiation")
     # B signs at 07:30 on New Year's Day in Shanghai — 23:30 on 12-31 in UTC: not 2024Q4.
     sign(cli, b, "40万", "2024-12-30", at="2025-01-01 07:30", signed_on="2025-01-02")
@@ -132,14 +135,14 @@ def check_csv(cli) -> None:  # type: ignore[no-untyped-def]
     assert by_name["signed_amount"]["actual"] == "1600000"
     assert by_name["csat"]["actual"] == "0.6667"
     assert by_name["on_time_rate"]["yoy"] == ""  # None is empty
-    assert by_name["on_time_rate"]["qoq"] == "-0.4286"
+    assert by_name["on_time_rate"]["qoq"] == "-0.1429"
 
 
 def check_table(cli) -> None:  # type: ignore[no-untyped-def]
     """People see percentages, yuan, signed changes, dashes and funnel bars."""
     out = cli("report", "quarter", "2024Q4").stdout
     assert "KPIs 2024Q4" in out
-    assert "57.1%" in out and "¥1,600,000.00" in out and "+220.0%" in out
+    assert "85.7%" in out and "¥1,600,000.00" in out and "+220.0%" in out
     assert "—" in out  # no YoY for on_time_rate
     assert "████" in out and "lead→intent 75.0%" in out
 
@@ -161,7 +164,7 @@ def test_every_metric_of_a_quarter_worked_out_by_hand(cli, quarter):
         "avg_sales_cycle_days": 52.5,  # (84 + 21) ÷ 2, first deals only
         "csat": 0.6667,  # answers 3, 5, 2, 4, 5, 5: four are 4 or 5 → 4/6
         "followups": 7,  # F1–F7
-        "on_time_rate": 0.5714,  # F1, F3, F4, F7 on time; F2, F5, F6 late → 4/7
+        "on_time_rate": 0.8571,  # all but F2 (promise 10-18, contact 10-25) → 6/7
         "late_entry_rate": 0.1429,  # F3 logged three days after → 1/7
     }
     # YoY against 2023Q4: 1 lead (P), 1 deal of ¥500,000 (P's first, 29 days, rate 1/1),
@@ -178,7 +181,7 @@ def test_every_metric_of_a_quarter_worked_out_by_hand(cli, quarter):
     assert column(got, "qoq") == {
         "new_leads": 3, "won_deals": None, "lead_conversion_rate": None,
         "signed_amount": None, "avg_deal_size": None, "avg_sales_cycle_days": None,
-        "csat": None, "followups": 2.5, "on_time_rate": -0.4286, "late_entry_rate": None,
+        "csat": None, "followups": 2.5, "on_time_rate": -0.1429, "late_entry_rate": None,
     }
     assert column(got, "target") == dict.fromkeys(METRICS)
     assert column(got, "completion") == dict.fromkeys(METRICS)
@@ -259,16 +262,16 @@ def test_by_owner_counts_for_the_customers_current_owner(cli, quarter):
     li = {name: mine["li.na", name]["actual"] for name in METRICS}
     sun = {name: mine["sun.li", name]["actual"] for name in METRICS}
     # li.na: A and B new; A's two contracts and P's second (130万, A's first: 21 days);
-    # F1 5, F2 4, F3 2, F6 5, F7 5; on time F1, F3, F7; F3 entered late.
+    # F1 5, F2 4, F3 2, F6 5, F7 5; on time F1, F3, F6, F7; F3 entered late.
     assert li == {"new_leads": 2, "won_deals": 3, "lead_conversion_rate": 0.5,
                   "signed_amount": 1_300_000, "avg_deal_size": 433_333.33,
                   "avg_sales_cycle_days": 21, "csat": 0.8, "followups": 5,
-                  "on_time_rate": 0.6, "late_entry_rate": 0.2}
-    # sun.li: C and D new; Q's first contract (30万, 84 days); F4 (on time), F5 (3, late).
+                  "on_time_rate": 0.8, "late_entry_rate": 0.2}
+    # sun.li: C and D new; Q's first contract (30万, 84 days); F4, F5 (3) on time.
     assert sun == {"new_leads": 2, "won_deals": 1, "lead_conversion_rate": 0.5,
                    "signed_amount": 300_000, "avg_deal_size": 300_000,
                    "avg_sales_cycle_days": 84, "csat": 0, "followups": 2,
-                   "on_time_rate": 0.5, "late_entry_rate": 0}
+                   "on_time_rate": 1, "late_entry_rate": 0}
     # li.na had P in 2023Q4 and nothing in 2024Q3; sun.li the reverse.
     assert (mine["li.na", "new_leads"]["yoy"], mine["li.na", "new_leads"]["qoq"]) == (1, None)
     assert (mine["sun.li", "new_leads"]["yoy"], mine["sun.li", "new_leads"]["qoq"]) == (

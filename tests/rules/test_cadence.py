@@ -63,12 +63,11 @@ def test_cadence_is_counted_in_calendar_days_not_working_days() -> None:
 
 
 NEVER_CONTACTED = [
-    # (calendar, stage, created, expected)
+    # (calendar, stage, created, expected): only a lead is screened (SPEC §4)
     ("cn", "lead", "2023-09-28", "2023-10-09"),
     ("weekdays", "lead", "2023-09-28", "2023-10-03"),
-    ("cn", "intent", "2024-02-08", "2024-02-19"),  # Spring Festival break, make-up 02-18
-    ("weekdays", "intent", "2024-02-08", "2024-02-13"),
-    ("cn", "won", "2024-03-01", "2024-03-06"),  # the rule does not depend on the stage
+    ("cn", "lead", "2024-02-08", "2024-02-19"),  # Spring Festival break, make-up 02-18
+    ("weekdays", "lead", "2024-02-08", "2024-02-13"),
 ]
 
 
@@ -85,6 +84,58 @@ def test_never_contacted_is_due_three_working_days_after_creation(
         next_action_due=None, cadences=DEFAULT, calendar=calendar_for(cal),
     )
     assert due == Due(D(expected), "new-lead")
+
+
+PAST_LEAD_NEVER_CONTACTED = [
+    # (id, stage, tier, created, last move or signing, expected followup): the cadence
+    # from the latest of contact, move and signing; never a new-lead item
+    ("intent-moved", "intent", "A", "2024-02-08", "2024-02-09", "2024-02-16"),
+    ("negotiation-moved", "negotiation", "C", "2024-02-08", "2024-03-01", "2024-03-31"),
+    ("won-signed", "won", "A", "2024-03-01", "2024-03-10", "2024-04-09"),
+    ("repeat-signed", "repeat", "B", "2024-01-01", "2024-06-01", "2024-07-16"),
+    ("won-no-move-known", "won", "C", "2024-03-01", None, "2024-08-30"),
+]
+# An imported contact older than the record counts: the cadence runs from it, not from
+# the creation (see test_the_cadence_counts_from_the_latest_of_contact_and_move).
+
+
+@pytest.mark.parametrize(
+    ("stage", "tier", "created", "moved", "expected"),
+    [e[1:] for e in PAST_LEAD_NEVER_CONTACTED],
+    ids=[e[0] for e in PAST_LEAD_NEVER_CONTACTED],
+)
+def test_a_customer_past_lead_never_contacted_follows_its_cadence_from_the_move(
+    stage: str, tier: str, created: str, moved: str | None, expected: str
+) -> None:
+    due = next_due(
+        stage=stage, tier=tier, created_on=D(created), last_contact_on=None,
+        next_action_due=None, cadences=DEFAULT, calendar=calendar_for("cn"),
+        last_moved_on=D(moved) if moved else None,
+    )
+    assert due == Due(D(expected), "followup")
+
+
+LATEST_OF = [
+    # (id, last contact, last move, expected): whichever happened last counts
+    ("contact-after-move", "2024-03-10", "2024-03-01", "2024-03-17"),
+    ("move-after-contact", "2024-03-01", "2024-03-10", "2024-03-17"),
+    ("same-day", "2024-03-05", "2024-03-05", "2024-03-12"),
+    ("contact-before-creation-no-move", "2023-12-20", None, "2023-12-27"),
+]
+
+
+@pytest.mark.parametrize(
+    ("last", "moved", "expected"), [e[1:] for e in LATEST_OF], ids=[e[0] for e in LATEST_OF]
+)
+def test_the_cadence_counts_from_the_latest_of_contact_and_move(
+    last: str, moved: str | None, expected: str
+) -> None:
+    due = next_due(
+        stage="intent", tier="A", created_on=D("2024-01-02"), last_contact_on=D(last),
+        next_action_due=None, cadences=DEFAULT, calendar=WEEKDAYS,
+        last_moved_on=D(moved) if moved else None,
+    )
+    assert due == Due(D(expected), "followup")
 
 
 def test_screening_deadline_is_three_working_days() -> None:
@@ -201,21 +252,26 @@ tiers = st.sampled_from(["A", "B", "C"])
 @settings(max_examples=150, deadline=None)
 @given(
     stage=open_stages, tier=tiers, created=days, last=st.none() | days,
-    action=st.none() | days, cal_name=st.sampled_from(["cn", "weekdays"]),
+    moved=st.none() | days, action=st.none() | days,
+    cal_name=st.sampled_from(["cn", "weekdays"]),
 )
 def test_next_due_is_the_earliest_candidate(
-    stage: str, tier: str, created: date, last: date | None, action: date | None, cal_name: str
+    stage: str, tier: str, created: date, last: date | None, moved: date | None,
+    action: date | None, cal_name: str
 ) -> None:
     cal: WorkCalendar = calendar_for(cal_name)
     due = next_due(
         stage=stage, tier=tier, created_on=created, last_contact_on=last,
-        next_action_due=action, cadences=DEFAULT, calendar=cal,
+        next_action_due=action, cadences=DEFAULT, calendar=cal, last_moved_on=moved,
     )
     assert due is not None
+    screened = stage == "lead" and last is None
+    known = [d for d in (last, moved) if d is not None]
+    since = max(known) if known else created
     base = (
-        last + timedelta(days=DEFAULT.days(tier, stage))
-        if last is not None
-        else add_working_days(created, 3, cal)
+        add_working_days(created, 3, cal)
+        if screened
+        else since + timedelta(days=DEFAULT.days(tier, stage))
     )
     assert due.on == (min(base, action) if action is not None else base)
     assert due.on <= base
@@ -223,4 +279,4 @@ def test_next_due_is_the_earliest_candidate(
         assert due.on <= action
         assert (due.kind == "next-action") is (action <= base)
     else:
-        assert due.kind == ("followup" if last is not None else "new-lead")
+        assert due.kind == ("new-lead" if screened else "followup")

@@ -183,6 +183,23 @@ def test_check_schedule_refuses_more_than_the_contract() -> None:
         check_schedule(100, [(TODAY, 60), (TODAY, 41)])
 
 
+@pytest.mark.parametrize(("due", "refused"), [
+    (date(2023, 1, 1), True), (date(2023, 10, 31), True), (date(2023, 11, 1), False),
+    (date(2024, 1, 1), False),
+], ids=["months-before", "day-before", "on-the-start", "after"])
+def test_check_schedule_refuses_an_installment_before_the_start(due: date,
+                                                                 refused: bool) -> None:
+    start = date(2023, 11, 1)
+    if not refused:
+        assert check_schedule(100, [(due, 100)], start) == 0
+        return
+    with pytest.raises(ValueError) as excinfo:
+        check_schedule(100, [(date(2024, 1, 1), 50), (due, 50)], start)
+    assert str(excinfo.value) == (
+        f"an installment falls due on {due}, before the contract starts on 2023-11-01; "
+        "use a date on or after 2023-11-01")
+
+
 D1, D2, D3 = date(2023, 12, 1), date(2024, 1, 1), date(2024, 2, 1)
 ALLOCATIONS = [
     ([Installment(D1, 100)], 100, [100], "exact-one"),

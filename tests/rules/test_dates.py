@@ -462,3 +462,33 @@ def test_a_date_lies_within_its_quarter(d: date) -> None:
     assert quarter_of(end - timedelta(days=1)) == q
     last_year_start, _ = quarter_bounds(same_quarter_last_year(q))
     assert (last_year_start.year, last_year_start.month) == (start.year - 1, start.month)
+
+
+@pytest.mark.parametrize("text", ["0001-01-01", "1999-12-31", "2100-01-01", "+30000d"],
+                         ids=["year-1", "day-before", "day-after", "relative-past-2099"])
+def test_parse_date_refuses_dates_outside_within(text: str) -> None:
+    from salesflow.rules.dates import RECORD_RANGE
+
+    with pytest.raises(ValueError) as excinfo:
+        parse_date(text, FRIDAY, within=RECORD_RANGE)
+    assert str(excinfo.value) == (
+        f"'{text}' is outside the accepted dates; use a date from 2000-01-01 to 2099-12-31")
+
+
+@pytest.mark.parametrize(("text", "expected"),
+                         [("2000-01-01", date(2000, 1, 1)), ("2099-12-31", date(2099, 12, 31))],
+                         ids=["first", "last"])
+def test_parse_date_accepts_the_bounds_of_within(text: str, expected: date) -> None:
+    from salesflow.rules.dates import RECORD_RANGE
+
+    assert parse_date(text, FRIDAY, within=RECORD_RANGE) == expected
+
+
+def test_parse_datetime_refuses_a_moment_outside_within() -> None:
+    from datetime import UTC, datetime
+
+    from salesflow.rules.dates import RECORD_RANGE, parse_datetime
+
+    now = datetime(2024, 10, 8, 9, 0, tzinfo=UTC)
+    with pytest.raises(ValueError, match="use a date from 2000-01-01 to 2099-12-31"):
+        parse_datetime("0001-01-01 10:00", now, within=RECORD_RANGE)

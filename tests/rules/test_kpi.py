@@ -80,6 +80,9 @@ BAD_TARGETS = [
     ("csat", "abc", "not a rate", "rate-word"),
     ("avg_sales_cycle_days", "soon", "not a number of days", "days-word"),
     ("avg_sales_cycle_days", "1.00001", "4 decimals", "days-too-precise"),
+    ("new_leads", "99999999999999999999999", "from 0 to 1000000000", "count-past-64-bits"),
+    ("followups", "1000000001", "from 0 to 1000000000", "count-absurd"),
+    ("avg_sales_cycle_days", "99999999999999999999", "use 0 to 3660 days", "days-absurd"),
 ]
 
 
@@ -94,6 +97,10 @@ def test_bad_targets_are_refused(metric, text, says):
 def test_a_listed_target_reads_back_as_the_same_stored_value(metric, stored):
     if metric.kind == "rate":
         stored %= kpi.SCALE + 1
+    elif metric.kind == "count":
+        stored %= kpi.MAX_TARGET_COUNT + 1
+    elif metric.kind == "days":
+        stored %= kpi.MAX_TARGET_DAYS * kpi.SCALE + 1
     assert kpi.parse_target(metric, kpi.format_target(metric, stored)) == stored
 
 

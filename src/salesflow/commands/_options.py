@@ -33,3 +33,22 @@ def state(ctx: typer.Context):  # type: ignore[no-untyped-def]
 
     obj = ctx.find_object(AppState)
     return obj if obj is not None else AppState()
+
+
+def whole_number(field: str, low: int, high: int):  # type: ignore[no-untyped-def]
+    """A Typer `parser` for an integer option: rules/numbers.parse_int, so `٣`, `３`,
+    `1_000` and values beyond [low, high] are refused as one `Error: FIELD: …` line
+    (exit 1, like every other bad value), naming the accepted range."""
+
+    def parse(value: object) -> int:
+        if isinstance(value, int):
+            return value
+        from salesflow.errors import InputError
+        from salesflow.rules.numbers import parse_int
+
+        try:
+            return parse_int(str(value), low, high)
+        except ValueError as exc:
+            raise InputError.field(field, exc) from None
+
+    return parse

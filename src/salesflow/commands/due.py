@@ -6,9 +6,10 @@ from typing import Annotated
 
 import typer
 
-from salesflow.commands._options import ExcelOpt, RawOpt, check_format, state
+from salesflow.commands._options import ExcelOpt, RawOpt, check_format, state, whole_number
 
 DUE_FORMATS = ("table", "csv", "json", "ics")
+MAX_WINDOW_DAYS = 366  # a year ahead, leap day included
 
 
 def due(
@@ -16,8 +17,9 @@ def due(
     date_: Annotated[str | None, typer.Option(
         "--date", help="The day to plan (default today): YYYY-MM-DD, tomorrow, mon …")]
     = None,
-    days: Annotated[int, typer.Option(min=0, help="Upcoming window after the day, in days.")]
-    = 3,
+    days: Annotated[int, typer.Option(
+        parser=whole_number("days", 0, MAX_WINDOW_DAYS),
+        help=f"Upcoming window after the day, in days (0 to {MAX_WINDOW_DAYS}).")] = 3,
     owner: Annotated[str | None, typer.Option(help="Only this owner's customers.")] = None,
     tier: Annotated[list[str] | None, typer.Option(help="Only these tiers (repeatable).")]
     = None,
@@ -45,7 +47,7 @@ def due(
     from salesflow import columns
     from salesflow.errors import InputError
     from salesflow.output import OutputOptions, render
-    from salesflow.rules.dates import parse_date
+    from salesflow.rules.dates import RECORD_RANGE, parse_date
     from salesflow.rules.tier import parse_tier
     from salesflow.services import agenda
 
@@ -63,7 +65,7 @@ def due(
         plan = env.today
         if date_:
             try:
-                plan = parse_date(date_, env.today)
+                plan = parse_date(date_, env.today, within=RECORD_RANGE)
             except ValueError as exc:
                 raise InputError.field("date", exc) from None
         items = agenda.items(unit.session, env, agenda.Query(

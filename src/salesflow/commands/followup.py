@@ -6,7 +6,14 @@ from typing import Annotated
 
 import typer
 
-from salesflow.commands._options import ExcelOpt, FormatOpt, RawOpt, check_format, state
+from salesflow.commands._options import (
+    ExcelOpt,
+    FormatOpt,
+    RawOpt,
+    check_format,
+    state,
+    whole_number,
+)
 
 app = typer.Typer(no_args_is_help=True, help="Log contacts with customers and list them.")
 
@@ -30,6 +37,7 @@ def log(
     next_due: Annotated[str | None, typer.Option(
         "--next-due", help="When the next step is due: YYYY-MM-DD, +3d, fri …")] = None,
     satisfaction: Annotated[int | None, typer.Option(
+        parser=whole_number("satisfaction", 1, 5),
         help="Satisfaction survey answer, 1–5.")] = None,
 ) -> None:
     """Log a contact. It becomes the last contact, closes any earlier promised action,

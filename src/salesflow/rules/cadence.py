@@ -11,9 +11,12 @@ C类客户每半年1次信息同步" — A every 30 days, B every 45, C every 18
 A new lead must be screened within 3 working days (销售流程标准化管理系统模板, 节点把控:
 "线索筛选需在3个工作日内完成").
 
-A customer's next due date is the earliest of: the promised next action, the last contact
-plus its cadence, or — for a customer never contacted — creation plus 3 working days. Lost
-customers are never due. All cadences are team settings.
+A customer's next due date (SPEC §4) is the earliest of: the promised next action; the
+cadence counted from the latest of the last contact, the last stage move and the last
+signing (a customer moved or signed without a logged contact is not "never contacted");
+and — only for a `lead` never contacted — creation plus 3 working days. A customer past
+`lead` is never a `new-lead` item. Lost customers are never due. All cadences are team
+settings.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
+from salesflow.i18n import _
 from salesflow.rules.tier import TIERS
 from salesflow.rules.workdays import WorkCalendar, add_working_days
 
@@ -108,9 +112,14 @@ def next_due(
     next_action_due: date | None,
     cadences: Cadences,
     calendar: WorkCalendar,
+    last_moved_on: date | None = None,
 ) -> Due | None:
     """The earliest of the promised action, the cadence and the screening deadline.
 
+    `last_moved_on`: the day of the last stage move or signing (None: never moved). A lead
+    never contacted is screened (`new-lead`); every other customer follows its cadence
+    from the latest of the last contact and the last move (creation when neither: an
+    imported contact older than the record still counts).
     None for a lost customer. On a tie the more specific reason wins: next-action, then
     new-lead, then followup.
     """
@@ -122,9 +131,17 @@ def next_due(
     candidates: list[Due] = []
     if next_action_due is not None:
         candidates.append(Due(next_action_due, "next-action"))
-    if last_contact_on is not None:
-        candidates.append(Due(last_contact_on + timedelta(days=cadence), "followup"))
-    else:
+    if stage == "lead" and last_contact_on is None:
         screening = add_working_days(created_on, SCREENING_WORKING_DAYS, calendar)
         candidates.append(Due(screening, "new-lead"))
+    else:
+        known = [d for d in (last_contact_on, last_moved_on) if d is not None]
+        since = max(known) if known else created_on
+        candidates.append(Due(since + timedelta(days=cadence), "followup"))
     return min(candidates, key=lambda due: (due.on, DUE_KINDS.index(due.kind)))
+
+
+def care_strategy(tier: str, cadences: Cadences) -> str:
+    """How a won (or repeat) customer is worked: the tier's account-care cadence."""
+    return _("account care: contact every {days} days (tier {tier})").format(
+        days=cadences.days(tier, "won"), tier=tier)

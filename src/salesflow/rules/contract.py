@@ -26,7 +26,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from salesflow.rules.dates import parse_date
+from salesflow.i18n import _
+from salesflow.rules.dates import RECORD_RANGE, parse_date
 from salesflow.rules.money import format_yuan, parse_money
 
 STEPS = ("manager", "legal", "gm")
@@ -152,20 +153,26 @@ def parse_installment(text: str, today: date) -> tuple[date, int]:
     day_text, sep, amount_text = cleaned.partition(":")
     if not sep or not day_text.strip() or not amount_text.strip():
         raise ValueError(f"{text!r} is not an installment; use {_INSTALLMENT_FORM}")
-    due = parse_date(day_text, today)
+    due = parse_date(day_text, today, within=RECORD_RANGE)
     amount = parse_money(amount_text)
     if amount <= 0:
         raise ValueError(f"{text!r} has no amount; an installment is more than zero yuan")
     return due, amount
 
 
-def check_schedule(amount_fen: int, installments: Sequence[tuple[date, int]]) -> int:
+def check_schedule(amount_fen: int, installments: Sequence[tuple[date, int]],
+                   start: date | None = None) -> int:
     """The part of the contract amount the schedule leaves unscheduled (0: all of it is).
 
     A schedule larger than the contract is refused: it would ask the customer for more
-    than was agreed.
+    than was agreed; so is an installment due before the contract's `start`.
     """
-    total = sum(fen for _, fen in installments)
+    early = sorted(due for due, _fen in installments if start is not None and due < start)
+    if early:
+        raise ValueError(
+            _("an installment falls due on {due}, before the contract starts on {start}; "
+              "use a date on or after {start}").format(due=early[0], start=start))
+    total = sum(fen for _due, fen in installments)
     if total > amount_fen:
         raise ValueError(
             f"the installments add up to {format_yuan(total)}, more than the contract's "

@@ -21,6 +21,8 @@ from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
 
 from dateutil.relativedelta import relativedelta
 
+from salesflow.i18n import _
+
 _DATE_FORMS = "YYYY-MM-DD, today, tomorrow, +3d, +2w, +1m or a weekday such as fri or next monday"
 _DATETIME_FORMS = (
     "YYYY-MM-DD HH:MM, HH:MM, now, today, tomorrow, +3d or a weekday such as fri or next monday"
@@ -64,19 +66,46 @@ _QUARTER = re.compile(r"([0-9]{4})q([1-4])")
 # More digits than this is further than the calendar (years 1–9999) reaches in any unit.
 _MAX_RELATIVE_DIGITS = 7
 
+# The dates a record of the sales process may carry (a follow-up, a promise, a contract's
+# days, a payment, the planning day): year 1 or 9999 is a typing mistake, not a date of
+# the business. Callers pass it as `within`; SALESFLOW_TODAY must fall in it too.
+RECORD_RANGE = (date(2000, 1, 1), date(2099, 12, 31))
 
-def parse_date(text: str, today: date) -> date:
-    """The date `text` means, seen from `today`.
+
+def check_within(day: date, within: tuple[date, date] | None, *, quoted: str) -> date:
+    """`day` if it lies in the inclusive range `within` (None: any date); ValueError
+    stating the range otherwise."""
+    if within is not None and not within[0] <= day <= within[1]:
+        raise ValueError(
+            _("'{value}' is outside the accepted dates; use a date from {first} to {last}")
+            .format(value=quoted, first=within[0].isoformat(), last=within[1].isoformat())
+        )
+    return day
+
+
+def parse_date(text: str, today: date, *, within: tuple[date, date] | None = None) -> date:
+    """The date `text` means, seen from `today`, refused outside `within` (e.g.
+    RECORD_RANGE) when given.
 
     ISO 2024-10-25 (or 2024-1-5), today/tomorrow/yesterday, ±N days/weeks/months (+3d, -2w,
     +1m) and weekdays (fri, friday, next fri: the first one strictly after today).
     """
-    return _resolve_date(
+    day = _resolve_date(
         _clean(text), today, quoted=text, what="a date", forms=_DATE_FORMS, use="YYYY-MM-DD"
     )
+    return check_within(day, within, quoted=text)
 
 
-def parse_datetime(text: str, now: datetime) -> datetime:
+def parse_datetime(text: str, now: datetime, *,
+                   within: tuple[date, date] | None = None) -> datetime:
+    """The moment `text` means (below), refused when its date in now's zone is outside
+    `within` (e.g. RECORD_RANGE) when given."""
+    moment = _moment(text, now)
+    check_within(moment.date(), within, quoted=text)
+    return moment
+
+
+def _moment(text: str, now: datetime) -> datetime:
     """The moment `text` means, seen from the aware `now`; returned in `now`'s zone.
 
     `now`; anything parse_date accepts (at now's time of day); a date or date form followed

@@ -50,7 +50,7 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from salesflow.rules.choices import ALIASES, SOURCES, parse_choice
-from salesflow.rules.dates import parse_date, parse_datetime
+from salesflow.rules.dates import RECORD_RANGE, parse_date, parse_datetime
 from salesflow.rules.tier import parse_tier
 
 # Pseudo-fields: columns that are read but are not customer fields as such.
@@ -257,9 +257,9 @@ def contact_time(text: str, now: datetime) -> datetime:
     """最后跟进时间 as a moment in `now`'s zone: a date alone is that day at 00:00, a date
     and time is that time. Refuses a moment in the future."""
     try:
-        day = parse_date(text, now.date())
+        day = parse_date(text, now.date(), within=RECORD_RANGE)
     except ValueError:
-        moment = parse_datetime(text, now)
+        moment = parse_datetime(text, now, within=RECORD_RANGE)
     else:
         moment = parse_datetime(f"{day.isoformat()} 00:00", now)
     if moment > now + CLOCK_SKEW:

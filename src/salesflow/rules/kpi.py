@@ -53,8 +53,10 @@ from datetime import UTC, datetime, timedelta, tzinfo
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Literal
 
+from salesflow.i18n import _
 from salesflow.rules.dates import quarter_bounds, start_of_day
 from salesflow.rules.money import fen_to_yuan, format_yuan, parse_money
+from salesflow.rules.numbers import parse_int
 
 Kind = Literal["count", "money", "rate", "days"]
 Value = int | Decimal  # a count or fen (int); a rate or a number of days (Decimal)
@@ -84,6 +86,8 @@ BY_NAME: Mapping[str, Metric] = {m.name: m for m in METRICS}
 FUNNEL_STAGES = ("lead", "intent", "proposal", "negotiation", "won", "repeat")
 
 SCALE = 10_000  # a stored rate or day target is in 1/10000
+MAX_TARGET_COUNT = 10**9  # a count target beyond this is a typing mistake (and past 64 bits)
+MAX_TARGET_DAYS = 3660  # ten years, like the longest decision cycle
 PLACES = Decimal("0.0001")
 MIN_YEAR, MAX_YEAR = 1900, 9998  # a previous year and a next quarter always exist
 NONE_SHOWN = "—"
@@ -130,10 +134,13 @@ def parse_target(metric: Metric, text: str) -> int:
     if metric.kind == "count":
         if not _COUNT.fullmatch(cleaned):
             raise ValueError(f"'{text}' is not a count; use a whole number such as 40")
-        return int(cleaned.replace(",", ""))
+        return parse_int(cleaned.replace(",", ""), 0, MAX_TARGET_COUNT)
     if metric.kind == "days":
         number = _decimal(_DAY_SUFFIX.sub("", cleaned), text, "a number of days such as 30 "
                                                               "or 45.5")
+        if number > MAX_TARGET_DAYS:
+            raise ValueError(_("'{value}' is out of range; use 0 to {high} days").format(
+                value=text, high=MAX_TARGET_DAYS))
         return _scaled(number, text, "days")
     percent = cleaned.endswith("%")
     number = _decimal(cleaned.removesuffix("%").strip(), text, "a rate such as 15% or 0.15")

@@ -12,9 +12,11 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from salesflow.i18n import _
 from salesflow.rules.cadence import Cadences
 from salesflow.rules.codes import validate_mapping_code
 from salesflow.rules.money import format_plain, parse_money
+from salesflow.rules.numbers import parse_int
 from salesflow.rules.tier import TierThresholds
 from salesflow.rules.workdays import calendar_for
 
@@ -33,14 +35,18 @@ class Settings:
     region_codes: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
 
 
-def _positive_int(text: str) -> int:
-    try:
-        value = int(text.strip())
-    except ValueError:
-        raise ValueError(f"'{text}' is not a whole number of days") from None
-    if value <= 0:
-        raise ValueError(f"'{text}' must be at least 1")
-    return value
+# The accepted ranges, stated in every refusal: a cadence is at most a year between
+# contacts, a decision cycle at most ten years, a threshold at most 1万亿 yuan.
+MAX_CADENCE_DAYS = 365
+MAX_DECISION_DAYS = 3660
+MAX_THRESHOLD_FEN = 10**12 * 100
+
+
+def _days(high: int) -> Callable[[str], int]:
+    def parse(text: str) -> int:
+        return parse_int(text, 1, high, what="a whole number of days")
+
+    return parse
 
 
 def _timezone(text: str) -> str:
@@ -49,9 +55,10 @@ def _timezone(text: str) -> str:
         return ""
     try:
         ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # "Asia" is a directory: OSError
         raise ValueError(
-            f"'{text}' is not a time zone; use an IANA name such as Asia/Shanghai or local"
+            _("'{value}' is not a time zone; use an IANA name such as Asia/Shanghai, "
+              "or local").format(value=text)
         ) from None
     return name
 
@@ -69,7 +76,11 @@ def _region(text: str) -> str:
 
 
 def _money(text: str) -> str:
-    return format_plain(parse_money(text))
+    fen = parse_money(text)
+    if fen > MAX_THRESHOLD_FEN:
+        raise ValueError(_("'{value}' is out of range; use 0 to {high} yuan").format(
+            value=text, high=MAX_THRESHOLD_FEN // 100))
+    return format_plain(fen)
 
 
 # key → (parser returning the stored text, description). The stored text is what
@@ -79,26 +90,33 @@ SCALAR_KEYS: dict[str, tuple[Callable[[str], object], str]] = {
     "calendar": (_calendar, "working-day calendar: cn (official Chinese) or weekdays"),
     "phone_region": (_region, "default region for phone numbers without +country"),
     "tier.a.potential": (_money, "tier A: minimum potential (yuan)"),
-    "tier.a.days": (_positive_int, "tier A: maximum decision cycle (days)"),
+    "tier.a.days": (_days(MAX_DECISION_DAYS), "tier A: maximum decision cycle (days)"),
     "tier.b.potential": (_money, "tier B: minimum potential (yuan)"),
-    "tier.b.days": (_positive_int, "tier B: maximum decision cycle (days)"),
+    "tier.b.days": (_days(MAX_DECISION_DAYS), "tier B: maximum decision cycle (days)"),
     "gm_threshold": (_money, "contracts below this amount skip the gm step (yuan)"),
 }
 for _tier in ("A", "B", "C"):
     SCALAR_KEYS[f"cadence.{_tier}.prospecting"] = (
-        _positive_int,
+        _days(MAX_CADENCE_DAYS),
         f"tier {_tier}: days between contacts before won",
     )
     SCALAR_KEYS[f"cadence.{_tier}.care"] = (
-        _positive_int,
+        _days(MAX_CADENCE_DAYS),
         f"tier {_tier}: days between contacts once won",
     )
 MAPPING_PREFIXES = ("code.industry.", "code.region.")
 
 
+def canonical_key(key: str) -> str:
+    """A scalar key whatever its case (cadence.a.prospecting is cadence.A.prospecting);
+    any other key stripped."""
+    key = key.strip()
+    return next((k for k in SCALAR_KEYS if k.casefold() == key.casefold()), key)
+
+
 def parse_setting(key: str, value: str) -> tuple[str, str]:
     """Validate `config set KEY VALUE`; return (key, text to store). '' clears a mapping."""
-    key = key.strip()
+    key = canonical_key(key)
     if key in SCALAR_KEYS:
         parsed = SCALAR_KEYS[key][0](value)
         return key, str(parsed)

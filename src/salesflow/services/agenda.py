@@ -39,7 +39,7 @@ from salesflow.rules.money import format_yuan
 from salesflow.rules.tier import tier_rank
 from salesflow.services.env import Env
 from salesflow.services.schedule import latest_followup
-from salesflow.services.users import role_of
+from salesflow.services.users import require_user, role_of
 
 KINDS = ("followup", "next-action", "new-lead", "payment", "approval", "objection", "proposal",
          "need", "stalled")
@@ -70,6 +70,8 @@ def _action(kind: str, tier: str, stage: str, promise: str | None, env: Env) -> 
 
 
 def items(session: Session, env: Env, q: Query) -> list[dict[str, Any]]:
+    if q.owner:
+        require_user(session, "owner", q.owner)
     horizon = q.plan + timedelta(days=q.days)
     promise = latest_followup(col(FollowUp.next_action))
     query = (
@@ -147,6 +149,8 @@ def _approval_items(session: Session, env: Env, q: Query) -> list[dict[str, Any]
     role = role_of(session, env.actor)
     if role not in contract_rules.STEPS:
         return []
+    if q.owner:
+        require_user(session, "owner", q.owner)
     horizon = q.plan + timedelta(days=q.days)
     query = (
         sa_select(col(Contract.number), col(Contract.amount), col(Contract.pending_since),

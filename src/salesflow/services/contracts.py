@@ -23,7 +23,7 @@ from salesflow.errors import Conflict, Forbidden, InputError, NotFound
 from salesflow.models import Approval, CodeSequence, Contract, Customer, Payment, StageChange
 from salesflow.rules import contract as rules
 from salesflow.rules import pipeline
-from salesflow.rules.dates import parse_date, parse_datetime
+from salesflow.rules.dates import RECORD_RANGE, parse_date, parse_datetime
 from salesflow.rules.money import format_yuan, parse_money
 from salesflow.services import audit, customers, users
 from salesflow.services.env import Env
@@ -86,7 +86,7 @@ def add(session: Session, env: Env, customer_ref: str, *, amount: str,
         except ValueError as exc:
             raise InputError.field("payment", exc) from None
     try:
-        unscheduled = rules.check_schedule(fen, schedule) if schedule else 0
+        unscheduled = rules.check_schedule(fen, schedule, start_on) if schedule else 0
     except ValueError as exc:
         raise InputError.field("payment", exc) from None
     if number:
@@ -121,7 +121,7 @@ def _date(name: str, text: str | None, env: Env) -> date | None:
     if not text or not text.strip():
         return None
     try:
-        return parse_date(text, env.today)
+        return parse_date(text, env.today, within=RECORD_RANGE)
     except ValueError as exc:
         raise InputError.field(name, exc) from None
 
@@ -286,7 +286,7 @@ def sign(session: Session, env: Env, number: str, when: str | None = None) -> Si
     signed_at = env.now
     if when and when.strip():
         try:
-            signed_at = parse_datetime(when, env.local_now)
+            signed_at = parse_datetime(when, env.local_now, within=RECORD_RANGE)
         except ValueError as exc:
             raise InputError.field("date", exc) from None
         if signed_at > env.now + CLOCK_SKEW:

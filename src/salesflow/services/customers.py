@@ -25,9 +25,12 @@ from salesflow.rules.contact import normalize_email, normalize_phone
 from salesflow.rules.dates import parse_date
 from salesflow.rules.money import parse_money
 from salesflow.rules.names import name_key, validate_company_name
+from salesflow.rules.numbers import parse_int
 from salesflow.rules.tier import TierDecision, tier_for
 from salesflow.services import audit, schedule, users
 from salesflow.services.env import Env
+
+MAX_DECISION_DAYS = 3660  # ten years: a longer decision cycle is a typing mistake
 
 PROFILE_FIELDS = (
     "name", "industry", "region", "size", "founded", "website", "contact_name",
@@ -73,13 +76,7 @@ def _parse(key: str, text: str, env: Env) -> Any:
     if key == "potential":
         return parse_money(text)
     if key == "decision_days":
-        try:
-            days = int(text)
-        except ValueError:
-            raise ValueError(f"'{text}' is not a number of days; use e.g. 30") from None
-        if days < 0:
-            raise ValueError(f"'{text}' cannot be negative")
-        return days
+        return parse_int(text, 0, MAX_DECISION_DAYS, what="a number of days")
     if key == "founded":
         founded = parse_date(text, env.today)
         if founded > env.today:
@@ -160,6 +157,8 @@ def add(session: Session, env: Env, raw: Mapping[str, str | None], *, force: boo
     values = parse_fields(raw, env)
     if "name" not in values:
         raise InputError("name: a customer needs its full registered company name")
+    if values.get("owner"):
+        users.require_user(session, "owner", values["owner"])
     key = name_key(values["name"])
     existing = find_duplicate(session, key)
     if existing and not force:
@@ -213,6 +212,8 @@ def edit(session: Session, env: Env, ref: str, raw: Mapping[str, str | None], *,
     values = parse_fields(raw, env)
     if not values:
         raise InputError("edit: give at least one field to change, e.g. --phone or --need")
+    if values.get("owner"):
+        users.require_user(session, "owner", values["owner"])
     saved = change(session, env, customer, values, force=force)
     session.flush()
     return saved
@@ -294,7 +295,8 @@ def rows(session: Session, *, owner: str | None = None, tier: str | None = None,
          incomplete: bool = False) -> Iterator[dict[str, Any]]:
     query = select(Customer).order_by(Customer.code)
     if owner:
-        query = query.where(Customer.owner == owner)
+        users.require_user(session, "owner", owner.strip())
+        query = query.where(Customer.owner == owner.strip())
     if tier:
         query = query.where(Customer.tier == tier)
     if stage:

@@ -113,8 +113,10 @@ def seed(session: Session, env: Env, *, colleagues: tuple[str, ...] = ("li.na", 
             )
             made_followups += 1
         # stage moves in the last week, two days apart: a customer moved to intent a week
-        # ago is now past its 5-working-day `proposal` deadline
-        for step, stage in enumerate(OPEN_STAGES[1:1 + index % 4], start=1):
+        # ago is now past its 5-working-day `proposal` deadline. A fresh lead stays a lead,
+        # so that it shows as a `new-lead` item (a moved customer is not screened).
+        moves = 0 if fresh_lead else index % 4
+        for step, stage in enumerate(OPEN_STAGES[1:1 + moves], start=1):
             env.now = min(max(real_now - timedelta(days=9 - 2 * step, hours=rng.randint(1, 6)),
                               created + timedelta(minutes=step)), real_now)
             customers.change_stage(session, env, code, stage, None)

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, tzinfo
 
 from salesflow.errors import InputError
-from salesflow.rules.dates import parse_date
+from salesflow.rules.dates import RECORD_RANGE, parse_date
 from salesflow.rules.settings import Settings
 from salesflow.rules.workdays import WorkCalendar, calendar_for
 
@@ -45,7 +45,7 @@ class Env:
         if not since:
             return None
         try:
-            day = parse_date(since, self.today)
+            day = parse_date(since, self.today, within=RECORD_RANGE)
         except ValueError as exc:
             raise InputError.field("since", exc) from None
         return datetime.combine(day, time.min, tzinfo=self.tz)

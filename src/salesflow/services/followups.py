@@ -20,7 +20,7 @@ from sqlmodel import Session, col
 from salesflow.errors import InputError
 from salesflow.models import Customer, FollowUp
 from salesflow.rules.choices import CHANNELS, FEEDBACK, parse_choice
-from salesflow.rules.dates import parse_date, parse_datetime
+from salesflow.rules.dates import RECORD_RANGE, parse_date, parse_datetime
 from salesflow.services import audit, schedule
 from salesflow.services.customers import resolve
 from salesflow.services.env import Env
@@ -47,7 +47,7 @@ def log(session: Session, env: Env, ref: str, *, summary: str, channel: str = "p
     moment = env.now
     if at:
         try:
-            moment = parse_datetime(at, env.local_now)
+            moment = parse_datetime(at, env.local_now, within=RECORD_RANGE)
         except ValueError as exc:
             raise InputError.field("at", exc) from None
         if moment > env.now + CLOCK_SKEW:
@@ -55,7 +55,7 @@ def log(session: Session, env: Env, ref: str, *, summary: str, channel: str = "p
     promise: date | None = None
     if next_due:
         try:
-            promise = parse_date(next_due, env.today)
+            promise = parse_date(next_due, env.today, within=RECORD_RANGE)
         except ValueError as exc:
             raise InputError.field("next-due", exc) from None
         if promise < env.local_date(moment):

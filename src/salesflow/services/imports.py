@@ -61,7 +61,7 @@ from salesflow.models import (
 from salesflow.rules import import_map
 from salesflow.rules.import_map import CONTACT, LAST_CONTACT, TIER, Column, HeaderMap
 from salesflow.rules.names import name_key
-from salesflow.services import audit, customers, schedule
+from salesflow.services import audit, customers, schedule, users
 from salesflow.services.env import Env
 
 ON_DUPLICATE = ("fail", "skip", "update")
@@ -214,6 +214,7 @@ def check(session: Session, env: Env, sheet: Sheet, on_duplicate: str,
         row = _check_row(env, header, line, cells, plan.problems)
         if row is not None:
             rows.append(row)
+    rows = _known_owners(session, header, rows, plan.problems)
     _decide_duplicates(session, plan, rows)
     if plan.problems:
         count = len({p.split(":", 1)[0] for p in plan.problems})
@@ -221,6 +222,22 @@ def check(session: Session, env: Env, sheet: Sheet, on_duplicate: str,
             f"{sheet.file}: {count} bad {'row' if count == 1 else 'rows'}; nothing was "
             "imported. Fix them and run again:\n" + "\n".join(plan.problems))
     return plan
+
+
+def _known_owners(session: Session, header: HeaderMap, rows: list[Row],
+                  problems: list[str]) -> list[Row]:
+    """Once users exist, a 负责人 (owner) cell must name one: a row naming no user is a
+    bad row (one query for the whole file)."""
+    unknown = users.require_owners(
+        session, {r.values["owner"] for r in rows if r.values.get("owner")})
+    if not unknown:
+        return rows
+    column = next(c for c in header.columns if c.field == "owner")
+    for row in rows:
+        if row.values.get("owner") in unknown:
+            why = unknown[row.values["owner"]].removeprefix("owner: ")
+            problems.append(f"line {row.line}: {_where(column)}: {why}")
+    return [r for r in rows if r.values.get("owner") not in unknown]
 
 
 def _garbled_hint(sheet: Sheet) -> str:

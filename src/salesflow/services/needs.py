@@ -21,9 +21,11 @@ from sqlalchemy import select as sa_select
 from sqlmodel import Session, col
 
 from salesflow.errors import Conflict, InputError, NotFound
+from salesflow.i18n import _
 from salesflow.models import Customer, Need
 from salesflow.rules.choices import NEED_KINDS, NEED_STATUSES, PRIORITIES, parse_choice
 from salesflow.rules.deadline import need_due
+from salesflow.rules.numbers import INT64_MAX, parse_int
 from salesflow.services import audit
 from salesflow.services.customers import resolve
 from salesflow.services.env import Env
@@ -49,11 +51,12 @@ def _text(value: str | None, field: str, example: str) -> str:
 
 def parse_id(text: str) -> int:
     """A need id as `need add` printed it: 7 (or #7)."""
-    value = text.strip().removeprefix("#")
-    if not value.isascii() or not value.isdigit() or int(value) < 1:
-        raise InputError(f"id: '{text}' is not a need id; use the number `need add` printed, "
-                         "e.g. 7 (see salesflow need list)")
-    return int(value)
+    try:
+        return parse_int(text.strip().removeprefix("#"), 1, INT64_MAX, what="a need id")
+    except ValueError:
+        raise InputError(_("id: '{value}' is not a need id; use the number `need add` "
+                           "printed, e.g. 7, from 1 to {high} (see salesflow need list)")
+                         .format(value=text, high=INT64_MAX)) from None
 
 
 def get(session: Session, ref: str) -> Need:

@@ -16,7 +16,7 @@ from sqlmodel import Session, col, select
 from salesflow.errors import Conflict, InputError
 from salesflow.models import Payment
 from salesflow.rules import contract as rules
-from salesflow.rules.dates import parse_date
+from salesflow.rules.dates import RECORD_RANGE, parse_date
 from salesflow.rules.money import format_yuan, parse_money
 from salesflow.services import audit
 from salesflow.services.contracts import resolve, state_text
@@ -51,7 +51,7 @@ def record(session: Session, env: Env, number: str, amount: str,
     day = env.today
     if when and when.strip():
         try:
-            day = parse_date(when, env.today)
+            day = parse_date(when, env.today, within=RECORD_RANGE)
         except ValueError as exc:
             raise InputError.field("date", exc) from None
         if day > env.today:

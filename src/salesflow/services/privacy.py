@@ -41,6 +41,7 @@ from salesflow.models import (
     Payment,
     StageChange,
 )
+from salesflow.rules.cadence import ACCOUNT_CARE_STAGES, care_strategy
 from salesflow.rules.completeness import missing_fields
 from salesflow.rules.tier import strategy_for
 from salesflow.services import audit
@@ -99,7 +100,8 @@ def held(session: Session, env: Env, ref: str) -> dict[str, Any]:
             "tier_override": c.tier_override,
             "tier_reason": c.tier_reason,
             "tier_rule": decision.rule,
-            "strategy": strategy_for(c.tier),
+            "strategy": care_strategy(c.tier, env.settings.cadences)
+            if c.stage in ACCOUNT_CARE_STAGES else strategy_for(c.tier),
             "complete": not missing,
             "missing": missing,
             "next_due_kind": c.next_due_kind,

@@ -14,7 +14,7 @@ would compute it.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import ScalarSelect, update
@@ -60,8 +60,19 @@ def _latest(session: Session, customer_id: int) -> Any:
     ).first()
 
 
+def _utc(moment: datetime) -> datetime:
+    """Stored timestamps are UTC; SQLite hands them back naive."""
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
 def _due(env: Env, *, stage: str, tier: str, created_at: datetime,
-         last_contact_at: datetime | None, promise: date | None) -> Due | None:
+         last_contact_at: datetime | None, promise: date | None,
+         stage_changed_at: datetime | None) -> Due | None:
+    """The due date by the rule (rules/cadence.next_due). `stage_changed_at` is the last
+    stage move, a signing included (signing moves the stage, back-dated to the signature);
+    equal to `created_at`, it is the creation, not a move."""
+    moved = (stage_changed_at
+             if stage_changed_at and _utc(stage_changed_at) > _utc(created_at) else None)
     return next_due(
         stage=stage,
         tier=tier,
@@ -70,6 +81,7 @@ def _due(env: Env, *, stage: str, tier: str, created_at: datetime,
         next_action_due=promise,
         cadences=env.settings.cadences,
         calendar=env.calendar,
+        last_moved_on=env.local_date(moved) if moved else None,
     )
 
 
@@ -79,7 +91,8 @@ def refresh(session: Session, env: Env, customer: Customer) -> None:
     latest = _latest(session, customer.id) if customer.id is not None else None
     due = _due(env, stage=customer.stage, tier=customer.tier, created_at=customer.created_at,
                last_contact_at=customer.last_contact_at,
-               promise=latest.next_action_due if latest else None)
+               promise=latest.next_action_due if latest else None,
+               stage_changed_at=customer.stage_changed_at)
     customer.next_due_at = due.on if due else None
     customer.next_due_kind = due.kind if due else None
     customer.objection_at = (
@@ -96,7 +109,7 @@ def refresh_all(session: Session, env: Env) -> int:
     query = (
         sa_select(col(Customer.id), col(Customer.stage), col(Customer.tier),
                   col(Customer.created_at), col(Customer.last_contact_at),
-                  latest_followup(col(FollowUp.next_action_due)))
+                  latest_followup(col(FollowUp.next_action_due)), col(Customer.stage_changed_at))
         .order_by(col(Customer.id))
     )
     last_id = 0
@@ -106,9 +119,10 @@ def refresh_all(session: Session, env: Env) -> int:
         if not batch:
             return count
         params = []
-        for cid, stage, tier, created_at, last_contact_at, promise in batch:
+        for cid, stage, tier, created_at, last_contact_at, promise, moved_at in batch:
             due = _due(env, stage=stage, tier=tier, created_at=created_at,
-                       last_contact_at=last_contact_at, promise=promise)
+                       last_contact_at=last_contact_at, promise=promise,
+                       stage_changed_at=moved_at)
             params.append({"id": cid, "next_due_at": due.on if due else None,
                            "next_due_kind": due.kind if due else None})
         session.execute(update(Customer), params)

@@ -34,7 +34,8 @@ def set_value(session: Session, key: str, value: str) -> tuple[str, str]:
     try:
         key, text = rules.parse_setting(key, value)
     except ValueError as exc:
-        raise InputError.field(key if key in rules.SCALAR_KEYS else "key", exc) from None
+        known = rules.canonical_key(key)
+        raise InputError.field(known if known in rules.SCALAR_KEYS else "key", exc) from None
     row = session.get(Setting, key)
     if text == "" and key.startswith(rules.MAPPING_PREFIXES):
         if row is not None:

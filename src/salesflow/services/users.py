@@ -8,7 +8,8 @@ from typing import Any
 
 from sqlmodel import Session, func, select
 
-from salesflow.errors import Conflict, Forbidden, InputError
+from salesflow.errors import Conflict, Forbidden, InputError, NotFound
+from salesflow.i18n import _
 from salesflow.models import User
 from salesflow.rules.choices import ROLES, parse_choice
 from salesflow.services import audit
@@ -31,6 +32,34 @@ def require_admin(session: Session, env: Env, field: str, doing: str) -> None:
     if role not in ADMIN_ROLES:
         raise Forbidden(f"{field}: only a manager or gm may {doing} ({env.actor} is "
                         f"{role}); run it as one with --as NAME")
+
+
+def names(session: Session) -> list[str]:
+    return list(session.exec(select(User.name).order_by(User.name)).all())
+
+
+def unknown_user(field: str, name: str, known: list[str]) -> str:
+    """The refusal for a name that is not a user: the field, and who is accepted."""
+    shown = ", ".join(known[:10]) + (", …" if len(known) > 10 else "")
+    return _("{field}: no user '{name}'; use one of {names} (see salesflow user list)").format(
+        field=field, name=name, names=shown)
+
+
+def require_user(session: Session, field: str, name: str) -> None:
+    """Once users exist, `name` (an owner, the acting user) must be one of them; a database
+    without users is one person's and accepts any name."""
+    known = names(session)
+    if known and name not in known:
+        raise NotFound(unknown_user(field, name, known))
+
+
+def require_owners(session: Session, owners: set[str]) -> dict[str, str]:
+    """The owners among `owners` that name no user (once users exist), each with its
+    refusal; empty when every one is a user."""
+    known = names(session)
+    if not known:
+        return {}
+    return {o: unknown_user("owner", o, known) for o in owners if o not in known}
 
 
 def add(session: Session, env: Env, name: str, role: str) -> User:
