@@ -10,6 +10,8 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Mapping
 
+from salesflow.i18n import N_
+
 CONTACT_ROLES = ("decision-maker", "influencer", "user")
 SOURCES = ("trade-show", "website", "referral", "event", "cold-call", "public-info", "other")
 CHANNELS = ("phone", "email", "visit", "meeting", "im")
@@ -18,6 +20,13 @@ ROLES = ("rep", "manager", "legal", "gm")
 NEED_KINDS = ("must", "nice", "latent")  # 需求反馈表: rigid, elastic, latent
 PRIORITIES = ("high", "medium", "low")
 NEED_STATUSES = ("open", "responded", "resolved")
+
+# A value named inside a sentence a person reads ("the manager step"): the value itself
+# is the msgid, so English reads as before and the catalog gives the standard's word.
+ROLE_NAMES: Mapping[str, str] = {"rep": N_("rep"), "manager": N_("manager"),
+                                 "legal": N_("legal"), "gm": N_("gm")}
+PRIORITY_NAMES: Mapping[str, str] = {"high": N_("high"), "medium": N_("medium"),
+                                     "low": N_("low")}
 
 ALIASES: Mapping[str, Mapping[str, str]] = {
     "contact_role": {"决策者": "decision-maker", "决策人": "decision-maker",
