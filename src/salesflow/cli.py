@@ -131,6 +131,10 @@ _VALUE_DETAILS: tuple[tuple[re.Pattern[str], Any], ...] = tuple(
          lambda m: _("'{value}' is not a valid number.").format(value=m["value"])
          if m["kind"] != "boolean" else
          _("'{value}' is not a valid yes/no value.").format(value=m["value"])),
+        (r"Input should be a valid (?P<kind>integer|number|boolean)\b.*",
+         lambda m: _("Enter a valid whole number.") if m["kind"] == "integer" else
+         _("Enter a valid number.") if m["kind"] == "number" else
+         _("Enter a valid yes/no value.")),
         (r"(?P<value>.*) is not in the range (?P<range>.*)\.",
          lambda m: _("{value} is not in the range {range}.").format(
              value=m["value"], range=m["range"])),
