@@ -252,6 +252,45 @@ def render_object(obj: Mapping[str, Any], columns: Sequence[Col], opts: OutputOp
                     empty=_("No {what}.").format(what=_(label(key))))
 
 
+def xlsx_value(value: Any, kind: str) -> Any:
+    """A cell for a spreadsheet: numbers as numbers (money in yuan), dates as dates;
+    the rest as the CSV writes it (a date-time in ISO UTC, lists joined)."""
+    if value is None:
+        return None
+    if kind == "money":
+        return fen_to_yuan(value)
+    if kind in ("int", "ratio") or (kind == "date" and isinstance(value, date)):
+        return value
+    return csv_cell(value, kind)
+
+
+def write_xlsx(rows: Iterable[Mapping[str, Any]], columns: Sequence[Col], target: Any,
+               *, sheet: str = "salesflow") -> int:
+    """One worksheet, streamed: openpyxl's write-only mode keeps no rows in memory.
+    Text is always a string cell, so '=…' is never a formula (no ' prefix needed)."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+
+    book = Workbook(write_only=True)
+    ws = book.create_sheet(sheet)
+    ws.append([c.name for c in columns])
+    count = 0
+    for row in rows:
+        cells = []
+        for c in columns:
+            value = xlsx_value(row.get(c.name), c.kind)
+            if isinstance(value, str) and value.startswith("="):
+                cell = WriteOnlyCell(ws, value=value)
+                cell.data_type = "s"
+                cells.append(cell)
+            else:
+                cells.append(value)
+        ws.append(cells)
+        count += 1
+    book.save(target)
+    return count
+
+
 def message(text: str, *, style: str | None = None) -> None:
     """A human message on stderr (never on stdout, which belongs to the data)."""
     from rich.console import Console

@@ -28,6 +28,15 @@ ROLE_NAMES: Mapping[str, str] = {"rep": N_("rep"), "manager": N_("manager"),
 PRIORITY_NAMES: Mapping[str, str] = {"high": N_("high"), "medium": N_("medium"),
                                      "low": N_("low")}
 
+# The standard's own word for each value, as 客户信息登记表 writes it: `export customers
+# --headers zh` writes these, and the same words read back (they are among ALIASES).
+CHINESE: Mapping[str, Mapping[str, str]] = {
+    "contact_role": {"decision-maker": "决策者", "influencer": "影响者", "user": "使用者"},
+    "source": {"trade-show": "行业展会", "website": "官网咨询", "referral": "客户转介绍",
+               "event": "线下活动", "cold-call": "电话营销", "public-info": "公开信息",
+               "other": "其他"},
+}
+
 ALIASES: Mapping[str, Mapping[str, str]] = {
     "contact_role": {"决策者": "decision-maker", "决策人": "decision-maker",
                      "影响者": "influencer", "影响人": "influencer", "使用者": "user",
@@ -56,6 +65,13 @@ ALIASES: Mapping[str, Mapping[str, str]] = {
     "need_status": {"待响应": "open", "未响应": "open", "已响应": "responded",
                     "已解决": "resolved"},
 }
+
+
+def chinese(value: str | None, kind: str) -> str | None:
+    """The standard's word for a stored value ('trade-show' → '行业展会'); as is if none."""
+    if value is None:
+        return None
+    return CHINESE.get(kind, {}).get(value, value)
 
 
 def parse_choice(text: str, choices: tuple[str, ...], kind: str) -> str:
