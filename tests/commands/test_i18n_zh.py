@@ -37,8 +37,8 @@ def english(cli) -> None:  # type: ignore[no-untyped-def]
 
 def test_help_is_chinese_including_typers_own_words() -> None:
     out = run("--help", SALESFLOW_LANG="zh_CN").stdout
-    for text in ("用法：salesflow", "选项", "命令", "显示此帮助信息并退出。", "标准化的 B2B 销售流程",
-                 "显示版本号并退出。", "为当前 shell 安装命令补全。"):
+    for text in ("用法：salesflow", "选项", "命令", "显示此帮助信息并退出。",
+                 "标准化的 B2B 销售流程", "显示版本号并退出。", "为当前 shell 安装命令补全。"):
         assert text in out, text
     assert "Usage:" not in out and "Show this message and exit." not in out
     assert "逾期、今日到期" in run("due", "--help", LANG="zh_CN.UTF-8").stdout
@@ -90,7 +90,8 @@ def test_due_reads_as_chinese_and_its_csv_json_stay_byte_identical(cli, overdue)
 def test_customer_show_reads_as_chinese(cli, overdue):
     chinese(cli)
     out = cli("customer", "show", overdue).stdout
-    for text in ("客户编号", "客户名称", "客户等级", "沟通策略", "销售经理负责；每周沟通；定制化方案"):
+    for text in ("客户编号", "客户名称", "客户等级", "沟通策略",
+                 "销售经理负责；每周沟通；定制化方案"):
         assert text in out, text
     english(cli)
     assert cli.json("customer", "show", overdue)["strategy"] == (
