@@ -155,3 +155,16 @@ def test_an_xlsx_export_opens_and_holds_every_row(cli, overdue, tmp_path):
     potential = rows[0].index("potential")
     assert rows[2][potential] == 15000
     assert not Path(str(book) + ".tmp").exists()
+
+
+def test_a_code_in_the_register_identifies_an_existing_customer(cli, overdue, tmp_path):
+    """SPEC §14: a 客户编号 naming a customer is that customer, whatever the name says;
+    --on-duplicate decides, as for a duplicate name."""
+    sheet = tmp_path / "register.csv"
+    sheet.write_text("客户编号,客户名称,职务\n" + f"{overdue},甲公司（新名称）,采购总监\n",
+                     encoding="utf-8")
+    err = cli("customer", "import", str(sheet), code=1).stderr
+    assert f"duplicates {overdue} (甲有限公司); use --on-duplicate skip or update" in err
+    cli("customer", "import", str(sheet), "--on-duplicate", "update")
+    [row] = cli.json("customer", "list")
+    assert (row["code"], row["name"], row["contact_title"]) == (overdue, "甲有限公司", "采购总监")
