@@ -17,7 +17,11 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from salesflow.cli import app
+# English unless a test asks for Chinese: cli.py reads the language when it is imported.
+os.environ["SALESFLOW_LANG"] = "en"
+
+from salesflow import i18n  # noqa: E402
+from salesflow.cli import app  # noqa: E402
 
 
 @pytest.fixture(autouse=True)
@@ -29,6 +33,9 @@ def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.delenv("SALESFLOW_TODAY", raising=False)
     monkeypatch.setenv("TZ", "Asia/Shanghai")
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
+    monkeypatch.setenv("SALESFLOW_LANG", "en")
+    i18n.reset()
+    monkeypatch.setattr(i18n, "_translation", None)  # and forget a test's language after it
     return db
 
 

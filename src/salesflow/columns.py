@@ -2,18 +2,73 @@
 
 `customer list`, `customer show` and `export customers` share CUSTOMER; the CSV header of
 each list is the stable cron contract of SPEC §7: columns may only be appended.
-A column's kind tells the renderer how to print its value in each format.
+A column's kind tells the renderer how to print its value in each format. Its label is
+the header a person reads in a table (translated, SPEC §16); CSV and JSON keys are the
+names, in every language.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from salesflow.i18n import N_
+
+# Table headers (and the keys of a `show`): one translatable label per column name. A name
+# without a label shows as itself with spaces (add the label with the column).
+LABELS: dict[str, str] = {
+    "code": N_("code"), "name": N_("name"), "industry": N_("industry"),
+    "region": N_("region"), "size": N_("size"), "contact_name": N_("contact"),
+    "contact_title": N_("contact title"), "contact_role": N_("contact role"),
+    "phone": N_("phone"), "email": N_("email"), "source": N_("source"),
+    "source_detail": N_("source detail"), "need": N_("need"), "potential": N_("potential"),
+    "decision_days": N_("decision days"), "tier": N_("tier"), "stage": N_("stage"),
+    "owner": N_("owner"), "tags": N_("tags"), "created_at": N_("created at"),
+    "last_contact_at": N_("last contact"), "next_due_at": N_("next due"),
+    "customer_code": N_("code"), "at": N_("at"), "logged_at": N_("logged at"),
+    "by": N_("by"), "channel": N_("channel"), "summary": N_("summary"),
+    "feedback": N_("feedback"), "reason": N_("reason"), "objection": N_("objection"),
+    "next_action": N_("next action"), "next_action_due": N_("next action due"),
+    "satisfaction": N_("satisfaction"), "due_date": N_("due"), "days_overdue": N_("late"),
+    "kind": N_("kind"), "customer": N_("customer"), "action": N_("action"),
+    "last_contact": N_("last contact"), "section": N_("section"),
+    "from_stage": N_("from stage"), "to_stage": N_("to stage"), "old_tier": N_("old tier"),
+    "new_tier": N_("new tier"), "override": N_("override"), "rule": N_("rule"),
+    "role": N_("role"), "key": N_("key"), "value": N_("value"), "default": N_("default"),
+    "description": N_("description"), "missing": N_("missing"), "number": N_("number"),
+    "amount": N_("amount"), "start": N_("start"), "end": N_("end"), "status": N_("status"),
+    "created_by": N_("created by"), "signed_at": N_("signed at"), "step": N_("step"),
+    "decision": N_("decision"), "note": N_("note"),
+    "contract_number": N_("contract number"), "due": N_("due"), "paid_at": N_("paid at"),
+    "paid_amount": N_("paid amount"), "id": N_("id"), "priority": N_("priority"),
+    "department": N_("department"), "responded_at": N_("responded at"),
+    "response": N_("response"), "resolved_at": N_("resolved at"),
+    "resolution": N_("resolution"), "metric": N_("metric"), "target": N_("target"),
+    "actual": N_("actual"), "completion": N_("completion"), "yoy": N_("yoy"),
+    "qoq": N_("qoq"), "quarter": N_("quarter"), "from": N_("from"), "to": N_("to"),
+    "entered": N_("entered"), "conversion": N_("conversion"), "set_by": N_("set by"),
+    "set_at": N_("set at"),
+    # keys of `customer show` beyond the columns
+    "founded": N_("founded"), "website": N_("website"), "notes": N_("notes"),
+    "tier_override": N_("tier override"), "tier_reason": N_("tier reason"),
+    "tier_rule": N_("tier rule"), "strategy": N_("strategy"), "complete": N_("complete"),
+    "next_due_kind": N_("next due kind"), "followups": N_("followups"),
+    "stage_changes": N_("stage changes"), "needs": N_("needs"),
+}
+
+
+def label(name: str) -> str:
+    """The untranslated header of a column or key; the renderer translates it."""
+    return LABELS.get(name, name.replace("_", " "))
+
 
 @dataclass(frozen=True)
 class Col:
     name: str
     kind: str = "text"  # text | int | money | date | datetime | bool | ratio | list
+
+    @property
+    def label(self) -> str:
+        return label(self.name)
 
 
 def cols(spec: str, **kinds: str) -> tuple[Col, ...]:

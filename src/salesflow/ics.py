@@ -11,6 +11,8 @@ from collections.abc import Iterable, Mapping
 from datetime import UTC, date, timedelta
 from typing import Any
 
+from salesflow.i18n import Msg, _
+
 
 def write_ics(items: Iterable[Mapping[str, Any]], plan: date) -> None:
     from icalendar import Calendar, Event
@@ -26,8 +28,13 @@ def write_ics(items: Iterable[Mapping[str, Any]], plan: date) -> None:
         ref = f"{item['ref']}-" if item.get("ref") else ""
         event.add("uid", f"{item['kind']}-{item['customer_code']}-{ref}{item['due_date']}"
                          "@salesflow")
-        prefix = f"[overdue {item['days_overdue']}d] " if item["section"] == "overdue" else ""
-        event.add("summary", f"{prefix}{item['customer']}: {item['action']}")
+        action = item["action"]
+        text = action.translated() if isinstance(action, Msg) else action
+        summary = _("{customer}: {action}").format(customer=item["customer"], action=text)
+        if item["section"] == "overdue":
+            summary = _("[overdue {days}d] {summary}").format(days=item["days_overdue"],
+                                                               summary=summary)
+        event.add("summary", summary)
         event.add("description", f"{item['customer_code']} · tier {item['tier']} · "
                                  f"{item['stage']} · owner {item['owner']} · {item['kind']}")
         event.add("dtstart", day)

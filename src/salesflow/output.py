@@ -18,7 +18,8 @@ from datetime import UTC, date, datetime, tzinfo
 from decimal import Decimal
 from typing import Any, TextIO
 
-from salesflow.columns import Col
+from salesflow.columns import Col, label
+from salesflow.i18n import Msg, _
 from salesflow.rules.money import fen_to_yuan, format_plain, format_yuan
 
 FORMATS = ("table", "csv", "json")
@@ -86,14 +87,17 @@ def json_value(value: Any, kind: str) -> Any:
 
 
 def table_cell(value: Any, kind: str, tz: tzinfo | None) -> str:
+    """A value as a person reads it: in tables only (and translated: a Msg, yes)."""
     if value is None:
         return ""
+    if isinstance(value, Msg):
+        return value.translated()
     if kind == "money":
         return format_yuan(value)
     if kind == "datetime":
         return value.astimezone(tz).strftime("%Y-%m-%d %H:%M")
     if kind == "bool":
-        return "yes" if value else ""
+        return _("yes") if value else ""
     if kind == "ratio":
         return f"{Decimal(value) * 100:.1f}%"
     if kind == "list":
@@ -150,10 +154,6 @@ def write_jsonl(rows: Iterable[Mapping[str, Any]], columns: Sequence[Col],
     return count
 
 
-# Table headers a person reads (machine formats keep the column names).
-_SHORT = {"days_overdue": "late", "customer_code": "code", "due_date": "due",
-          "last_contact": "last contact", "contact_name": "contact",
-          "last_contact_at": "last contact", "next_due_at": "next due"}
 _MIN_WIDTH = {"customer": 8, "name": 8, "action": 14, "summary": 14, "rule": 20}
 # Dropped first when the terminal is narrow (in this order), so the rest stays readable.
 _OPTIONAL = ("last_contact", "owner", "last_contact_at", "contact_name", "stage")
@@ -173,13 +173,15 @@ def fit_columns(columns: Sequence[Col], width: int) -> list[Col]:
 
 
 def write_table(rows: Iterable[Mapping[str, Any]], columns: Sequence[Col], *,
-                tz: tzinfo | None, title: str | None = None, empty: str = "No rows.") -> int:
+                tz: tzinfo | None, title: str | None = None, empty: str | None = None) -> int:
+    """A Rich table of the rows: headers are the columns' translated labels; the caller
+    passes `title` and `empty` already translated."""
     from rich.console import Console
     from rich.table import Table
 
     collected = list(rows)
     if not collected:
-        Console(stderr=True).print(empty, style="dim")
+        Console(stderr=True).print(_("No rows.") if empty is None else empty, style="dim")
         return 0
     console = Console()
     shown = fit_columns(columns, console.width)
@@ -187,7 +189,7 @@ def write_table(rows: Iterable[Mapping[str, Any]], columns: Sequence[Col], *,
     table = Table(title=title, header_style="bold underline", box=None,
                   title_justify="left", title_style="bold")
     for c in shown:
-        table.add_column(_SHORT.get(c.name, c.name.replace("_", " ")),
+        table.add_column(_(c.label),
                          justify="right" if c.kind in ("money", "int", "ratio") else "left",
                          no_wrap=c.kind in _NO_WRAP_KINDS or c.name in _NO_WRAP_NAMES,
                          min_width=_MIN_WIDTH.get(c.name), overflow="fold")
@@ -198,7 +200,7 @@ def write_table(rows: Iterable[Mapping[str, Any]], columns: Sequence[Col], *,
 
 
 def render(rows: Iterable[Mapping[str, Any]], columns: Sequence[Col], opts: OutputOptions, *,
-           tz: tzinfo | None = None, title: str | None = None, empty: str = "No rows.",
+           tz: tzinfo | None = None, title: str | None = None, empty: str | None = None,
            out: TextIO | None = None) -> int:
     """Print rows in the chosen format (machine formats to `out`, default stdout);
     returns how many were printed."""
@@ -236,15 +238,57 @@ def render_object(obj: Mapping[str, Any], columns: Sequence[Col], opts: OutputOp
     table.add_column(style="bold")
     table.add_column(overflow="fold")
     for c in columns:
-        table.add_row(c.name, table_cell(obj.get(c.name), c.kind, tz))
+        table.add_row(_(c.label), table_cell(obj.get(c.name), c.kind, tz))
     for key, value in extra.items():
-        if not isinstance(value, (list, dict)):
-            table.add_row(key, "" if value is None else str(value))
+        if isinstance(value, Msg):
+            table.add_row(_(label(key)), value.translated())
+        elif not isinstance(value, (list, dict)):
+            table.add_row(_(label(key)), "" if value is None else str(value))
         elif isinstance(value, list) and all(not isinstance(v, (list, dict)) for v in value):
-            table.add_row(key, ", ".join(str(v) for v in value))
+            table.add_row(_(label(key)), ", ".join(str(v) for v in value))
     console.print(table)
     for key, (list_cols, items) in lists.items():
-        write_table(items, list_cols, tz=tz, title=key, empty=f"No {key}.")
+        write_table(items, list_cols, tz=tz, title=_(label(key)),
+                    empty=_("No {what}.").format(what=_(label(key))))
+
+
+def xlsx_value(value: Any, kind: str) -> Any:
+    """A cell for a spreadsheet: numbers as numbers (money in yuan), dates as dates;
+    the rest as the CSV writes it (a date-time in ISO UTC, lists joined)."""
+    if value is None:
+        return None
+    if kind == "money":
+        return fen_to_yuan(value)
+    if kind in ("int", "ratio") or (kind == "date" and isinstance(value, date)):
+        return value
+    return csv_cell(value, kind)
+
+
+def write_xlsx(rows: Iterable[Mapping[str, Any]], columns: Sequence[Col], target: Any,
+               *, sheet: str = "salesflow") -> int:
+    """One worksheet, streamed: openpyxl's write-only mode keeps no rows in memory.
+    Text is always a string cell, so '=…' is never a formula (no ' prefix needed)."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+
+    book = Workbook(write_only=True)
+    ws = book.create_sheet(sheet)
+    ws.append([c.name for c in columns])
+    count = 0
+    for row in rows:
+        cells = []
+        for c in columns:
+            value = xlsx_value(row.get(c.name), c.kind)
+            if isinstance(value, str) and value.startswith("="):
+                cell = WriteOnlyCell(ws, value=value)
+                cell.data_type = "s"
+                cells.append(cell)
+            else:
+                cells.append(value)
+        ws.append(cells)
+        count += 1
+    book.save(target)
+    return count
 
 
 def message(text: str, *, style: str | None = None) -> None:

@@ -296,11 +296,14 @@ def test_export_headers_read_back_and_computed_columns_are_noted(cli, tmp_path):
              "60万", "20", "won", "", ""]]
     result = imported(cli, write_csv(tmp_path / "export.csv", rows, header=header,
                                      title=True))
-    assert "note: column code, stage not imported" in result.stderr
-    [row] = cli.json("customer", "list")
+    assert "note: column stage not imported" in result.stderr
+    [row] = cli.json("customer", "list")  # a free code is kept (SPEC §14)
     assert (row["code"], row["stage"], row["tier"], row["potential"]) == (
-        "MFG-EC-001", "lead", "A", 600000)
-    assert cli.json("customer", "show", "MFG-EC-001")["tier_override"] is None
+        "MFG-EC-007", "lead", "A", 600000)
+    assert cli.json("customer", "show", "MFG-EC-007")["tier_override"] is None
+    # … and the counter continues after it: codes are never handed out twice
+    assert cli("customer", "add", "乙有限公司", "--industry", "制造业", "--region", "华东"
+               ).stdout.strip() == "MFG-EC-008"
 
 
 @pytest.mark.parametrize(

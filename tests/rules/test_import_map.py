@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from salesflow.rules.import_map import (
+    CODE,
     COMPUTED,
     CONTACT,
     ROW_NUMBER,
@@ -46,7 +47,7 @@ TEMPLATE = ["序号", "客户名称", "行业", "企业规模(员工数/营收)"
         ("最后跟进时间*", "last_contact_at"), ("备注", "notes"), ("成立时间", "founded"),
         ("企业官网", "website"), ("网址", "website"), ("年合作潜力(万元)", "potential"),
         ("决策周期（天）", "decision_days"), ("ＳＯＵＲＣＥ", "source"),
-        ("序号", ROW_NUMBER), ("客户编号", COMPUTED), ("code", COMPUTED),
+        ("序号", ROW_NUMBER), ("客户编号", CODE), ("code", CODE),
         ("stage", COMPUTED), ("next_due_at", COMPUTED), ("首次接触时间", None),
         ("合作渠道", None), ("", None),
     ],
@@ -85,8 +86,8 @@ def test_the_template_header_maps_every_column_but_the_row_number():
 
 def test_computed_and_blank_columns_are_set_aside():
     header = map_header(["code", "name", "", "stage", "  "])
-    assert [c.field for c in header.columns] == ["name"]
-    assert header.ignored == ("code", "stage")
+    assert [c.field for c in header.columns] == ["code", "name"]  # a code is read (§14)
+    assert header.ignored == ("stage",)
     assert header.blank == (2, 4)
 
 

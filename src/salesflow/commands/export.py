@@ -26,11 +26,19 @@ app = typer.Typer(
          "systems).\n\nExample: salesflow export customers --since 2024-10-01 > new.csv",
 )
 
-EXPORT_FORMATS = ("csv", "json", "jsonl")
+EXPORT_FORMATS = ("csv", "json", "jsonl", "xlsx")
 
 ExportFormatOpt = Annotated[
-    str, typer.Option("--format", "-f", help="csv (default), json (one array) or jsonl "
-                                             "(one object per line).", case_sensitive=False)
+    str, typer.Option("--format", "-f", help="csv (default), json (one array), jsonl "
+                                             "(one object per line) or xlsx (a spreadsheet: "
+                                             "with --output, or into a pipe).",
+                      case_sensitive=False)
+]
+HeadersOpt = Annotated[
+    str, typer.Option("--headers", help="en (default): the stable column names; zh: the "
+                                        "客户信息登记表 headers (客户编号 first) and the "
+                                        "standard's words for values, which `customer "
+                                        "import` reads back (csv and xlsx).")
 ]
 SinceOpt = Annotated[
     str | None, typer.Option("--since", metavar="DATE",
@@ -46,15 +54,28 @@ OutputOpt = Annotated[
 
 def export_rows(ctx: typer.Context, entity: str, columns: Sequence[Any],
                 fetch: Callable[..., Iterator[dict[str, Any]]], *, fmt: str,
-                since: str | None, excel: bool, raw: bool, output: Path | None) -> None:
-    """The body of every export command: `fetch(session, env, since=…)` → rows → out."""
-    from salesflow.output import OutputOptions, message, render
+                since: str | None, excel: bool, raw: bool, output: Path | None,
+                shape: Callable[..., tuple[Sequence[Any], Callable[..., Any]]] | None = None
+                ) -> None:
+    """The body of every export command: `fetch(session, env, since=…)` → rows → out.
+    `shape(env)` may give other columns and a row mapping (export customers --headers zh)."""
+    from salesflow.errors import InputError
+    from salesflow.output import OutputOptions, message, render, write_xlsx
 
     fmt = check_format(fmt, EXPORT_FORMATS)
+    if fmt == "xlsx" and output is None and sys.stdout.isatty():
+        raise InputError("format: xlsx is a binary file; give --output FILE (or pipe it)")
     with state(ctx).unit(f"export {entity}", write=False) as unit:
         rows = fetch(unit.session, unit.env, since=since)  # checks --since before any output
-        with _destination(output) as out:
-            count = render(rows, columns, OutputOptions(fmt, excel, raw), out=out)
+        if shape is not None:
+            columns, mapping = shape(unit.env)
+            rows = map(mapping, rows)
+        if fmt == "xlsx":
+            with _binary_destination(output) as target:
+                count = write_xlsx(rows, columns, target, sheet=entity)
+        else:
+            with _destination(output) as out:
+                count = render(rows, columns, OutputOptions(fmt, excel, raw), out=out)
     if output is not None and sys.stderr.isatty():
         message(f"exported {count} {entity} to {output}")
 
@@ -104,16 +125,61 @@ def _destination(path: Path | None) -> Iterator[TextIO]:
 
 @app.command("customers")
 def customers(ctx: typer.Context, since: SinceOpt = None, fmt: ExportFormatOpt = "csv",
-              excel: ExcelOpt = False, raw: RawOpt = False, output: OutputOpt = None) -> None:
+              excel: ExcelOpt = False, raw: RawOpt = False, output: OutputOpt = None,
+              headers: HeadersOpt = "en") -> None:
     """Customers, oldest first; --since filters on the day they were created.
 
     Example: salesflow export customers --since 2024-10-01 --excel -o customers.csv
+    Example: salesflow export customers --headers zh --format xlsx -o 客户信息登记表.xlsx
     """
     from salesflow import columns
+    from salesflow.errors import InputError
     from salesflow.services import export
 
+    if headers not in ("en", "zh"):
+        raise InputError(f"headers: '{headers}' is not accepted; use en or zh")
+    if headers == "zh" and fmt.lower() not in ("csv", "xlsx"):
+        raise InputError("headers: zh is for csv and xlsx; json keys never change")
     export_rows(ctx, "customers", columns.CUSTOMER, export.customers, fmt=fmt, since=since,
-                excel=excel, raw=raw, output=output)
+                excel=excel, raw=raw, output=output,
+                shape=_register if headers == "zh" else None)
+
+
+def _register(env: Any) -> tuple[Sequence[Any], Callable[..., Any]]:
+    """The columns and rows of the 客户信息登记表 (rules.import_map.REGISTER)."""
+    from salesflow.columns import Col
+    from salesflow.rules.import_map import REGISTER, register_row
+
+    return ([Col(header) for header, _field in REGISTER],
+            lambda row: register_row(row, env.tz))
+
+
+@contextmanager
+def _binary_destination(path: Path | None) -> Iterator[Any]:
+    """Where an xlsx goes: FILE through a private temporary file that replaces it once
+    the workbook is complete, or a pipe (the zip is finished in a temporary file first:
+    a spreadsheet is only readable whole)."""
+    import shutil
+    import tempfile
+
+    from salesflow.errors import InputError
+
+    folder = path.expanduser().parent if path is not None else None
+    try:
+        fd, temp = tempfile.mkstemp(prefix=".salesflow.", suffix=".xlsx.tmp", dir=folder)
+    except OSError as exc:
+        raise InputError(f"output: cannot write {path}: {exc.strerror or exc}") from None
+    try:
+        with os.fdopen(fd, "w+b") as out:
+            yield out
+            if path is None:
+                out.seek(0)
+                shutil.copyfileobj(out, sys.stdout.buffer)
+                sys.stdout.buffer.flush()
+        if path is not None:
+            os.replace(temp, path.expanduser())
+    finally:
+        Path(temp).unlink(missing_ok=True)
 
 
 @app.command("followups")

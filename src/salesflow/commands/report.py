@@ -115,38 +115,40 @@ def _tables(data: Report, *, by_owner: bool) -> None:
     from rich.console import Console
     from rich.table import Table
 
+    from salesflow.i18n import _
     from salesflow.rules.kpi import human_value, percent
 
     console = Console()
-    kpis = Table(title=f"KPIs {data.quarter} ({data.first_day} – {data.last_day})",
+    kpis = Table(title=_("KPIs {quarter} ({first} – {last})").format(
+                     quarter=data.quarter, first=data.first_day, last=data.last_day),
                  title_justify="left", title_style="bold", header_style="bold underline",
                  box=None)
-    kpis.add_column("metric", no_wrap=True)
-    for name in ("target", "actual", "completion", "YoY", "QoQ"):
+    kpis.add_column(_("metric"), no_wrap=True)
+    for name in (_("target"), _("actual"), _("completion"), _("YoY"), _("QoQ")):
         kpis.add_column(name, justify="right", no_wrap=True)
     for line in data.lines:
-        kpis.add_row(line.metric.name, human_value(line.metric, line.target),
+        kpis.add_row(_(line.metric.label), human_value(line.metric, line.target),
                      human_value(line.metric, line.actual), percent(line.completion),
                      percent(line.yoy, signed=True), percent(line.qoq, signed=True))
     console.print(kpis)
     console.print()
-    console.print(_funnel_table("Funnel (customers entering each stage)", data.funnel))
+    console.print(_funnel_table(_("Funnel (customers entering each stage)"), data.funnel))
     if not by_owner:
         return
     if not data.owners:
-        console.print("\nNo owner has customers, contracts or follow-ups in these quarters.",
-                      style="dim")
+        console.print("\n" + _("No owner has customers, contracts or follow-ups in these "
+                               "quarters."), style="dim")
         return
-    owners = Table(title="By owner (actual)", title_justify="left", title_style="bold",
+    owners = Table(title=_("By owner (actual)"), title_justify="left", title_style="bold",
                    header_style="bold underline", box=None)
-    owners.add_column("metric", no_wrap=True)
+    owners.add_column(_("metric"), no_wrap=True)
     for o in data.owners:
         owners.add_column(o.owner, justify="right", no_wrap=True)
     for i, line in enumerate(data.lines):
-        owners.add_row(line.metric.name,
+        owners.add_row(_(line.metric.label),
                        *[human_value(line.metric, o.lines[i].actual) for o in data.owners])
     for i, step in enumerate(data.funnel):
-        owners.add_row(f"entered {step.stage}",
+        owners.add_row(_("entered {stage}").format(stage=step.stage),
                        *[str(o.funnel[i].entered) for o in data.owners])
     console.print()
     console.print(owners)
@@ -156,14 +158,15 @@ def _funnel_table(title: str, steps: list[Step]) -> Any:
     from rich.table import Table
     from rich.text import Text
 
+    from salesflow.i18n import _
     from salesflow.rules.kpi import percent
 
     top = max((s.entered for s in steps), default=0)
     table = Table(title=title, title_justify="left", title_style="bold", box=None,
                   show_header=True, header_style="bold underline")
-    table.add_column("stage", no_wrap=True)
-    table.add_column("entered", no_wrap=True)
-    table.add_column("conversion", justify="right", no_wrap=True)
+    table.add_column(_("stage"), no_wrap=True)
+    table.add_column(_("entered"), no_wrap=True)
+    table.add_column(_("conversion"), justify="right", no_wrap=True)
     for i, s in enumerate(steps):
         width = round(BAR_WIDTH * s.entered / top) if top else 0
         if s.entered and not width:

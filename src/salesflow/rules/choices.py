@@ -10,6 +10,8 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Mapping
 
+from salesflow.i18n import N_
+
 CONTACT_ROLES = ("decision-maker", "influencer", "user")
 SOURCES = ("trade-show", "website", "referral", "event", "cold-call", "public-info", "other")
 CHANNELS = ("phone", "email", "visit", "meeting", "im")
@@ -18,6 +20,22 @@ ROLES = ("rep", "manager", "legal", "gm")
 NEED_KINDS = ("must", "nice", "latent")  # 需求反馈表: rigid, elastic, latent
 PRIORITIES = ("high", "medium", "low")
 NEED_STATUSES = ("open", "responded", "resolved")
+
+# A value named inside a sentence a person reads ("the manager step"): the value itself
+# is the msgid, so English reads as before and the catalog gives the standard's word.
+ROLE_NAMES: Mapping[str, str] = {"rep": N_("rep"), "manager": N_("manager"),
+                                 "legal": N_("legal"), "gm": N_("gm")}
+PRIORITY_NAMES: Mapping[str, str] = {"high": N_("high"), "medium": N_("medium"),
+                                     "low": N_("low")}
+
+# The standard's own word for each value, as 客户信息登记表 writes it: `export customers
+# --headers zh` writes these, and the same words read back (they are among ALIASES).
+CHINESE: Mapping[str, Mapping[str, str]] = {
+    "contact_role": {"decision-maker": "决策者", "influencer": "影响者", "user": "使用者"},
+    "source": {"trade-show": "行业展会", "website": "官网咨询", "referral": "客户转介绍",
+               "event": "线下活动", "cold-call": "电话营销", "public-info": "公开信息",
+               "other": "其他"},
+}
 
 ALIASES: Mapping[str, Mapping[str, str]] = {
     "contact_role": {"决策者": "decision-maker", "决策人": "decision-maker",
@@ -48,6 +66,13 @@ ALIASES: Mapping[str, Mapping[str, str]] = {
     "need_status": {"待响应": "open", "未响应": "open", "已响应": "responded",
                     "已解决": "resolved"},
 }
+
+
+def chinese(value: str | None, kind: str) -> str | None:
+    """The standard's word for a stored value ('trade-show' → '行业展会'); as is if none."""
+    if value is None:
+        return None
+    return CHINESE.get(kind, {}).get(value, value)
 
 
 def parse_choice(text: str, choices: tuple[str, ...], kind: str) -> str:

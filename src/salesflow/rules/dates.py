@@ -21,17 +21,19 @@ from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
 
 from dateutil.relativedelta import relativedelta
 
-from salesflow.i18n import _
+from salesflow.i18n import N_, _
 
-_DATE_FORMS = "YYYY-MM-DD, today, tomorrow, +3d, +2w, +1m or a weekday such as fri or next monday"
-_DATETIME_FORMS = (
+_DATE_FORMS = N_(
+    "YYYY-MM-DD, today, tomorrow, +3d, +2w, +1m or a weekday such as fri or next monday")
+_DATETIME_FORMS = N_(
     "YYYY-MM-DD HH:MM, HH:MM, now, today, tomorrow, +3d or a weekday such as fri or next monday"
 )
 
 # English names, not calendar.month_name, which follows the process locale.
 _MONTH_NAMES = (
-    "", "January", "February", "March", "April", "May", "June",
-    "July", "August", "September", "October", "November", "December",
+    "", N_("January"), N_("February"), N_("March"), N_("April"), N_("May"), N_("June"),
+    N_("July"), N_("August"), N_("September"), N_("October"), N_("November"),
+    N_("December"),
 )  # fmt: skip
 
 _WEEKDAYS = {
@@ -91,7 +93,7 @@ def parse_date(text: str, today: date, *, within: tuple[date, date] | None = Non
     +1m) and weekdays (fri, friday, next fri: the first one strictly after today).
     """
     day = _resolve_date(
-        _clean(text), today, quoted=text, what="a date", forms=_DATE_FORMS, use="YYYY-MM-DD"
+        _clean(text), today, quoted=text, what=N_("a date"), forms=_DATE_FORMS, use="YYYY-MM-DD"
     )
     return check_within(day, within, quoted=text)
 
@@ -124,16 +126,18 @@ def _moment(text: str, now: datetime) -> datetime:
     match = _WITH_TIME.fullmatch(cleaned)
     day_text = cleaned if match is None else (match["date"] or "today")
     day = _resolve_date(
-        day_text, now.date(), quoted=text, what="a date or time", forms=_DATETIME_FORMS, use=use
+        day_text, now.date(), quoted=text, what=N_("a date or time"), forms=_DATETIME_FORMS, use=use
     )
     if match is None:
         return _localize(datetime.combine(day, now.time()), zone, quoted=text)
 
     hour, minute = int(match["h"]), int(match["mi"])
     second = int(match["s"] or 0)
-    for value, top, unit in ((hour, 23, "hours"), (minute, 59, "minutes"), (second, 59, "seconds")):
+    for value, top, unit in ((hour, 23, N_("hours")), (minute, 59, N_("minutes")),
+                             (second, 59, N_("seconds"))):
         if value > top:
-            raise ValueError(f"{text!r} is not a real time ({unit} run 00 to {top}); use {use}")
+            raise ValueError(_("{text} is not a real time ({unit} run 00 to {top}); use {use}")
+                             .format(text=repr(text), unit=_(unit), top=top, use=use))
     naive = datetime.combine(day, time(hour, minute, second))
     if match["off"] is None:
         return _localize(naive, zone, quoted=text)
@@ -162,7 +166,8 @@ def quarter_bounds(q: str) -> tuple[date, date]:
         return start, date(year, 3 * number + 1, 1)
     if year == 9999:
         raise ValueError(
-            f"{q!r} ends after 9999-12-31, the calendar's last day; use 9999Q3 or earlier"
+            _("{quarter} ends after 9999-12-31, the calendar's last day; use 9999Q3 or "
+              "earlier").format(quarter=repr(q))
         )
     return start, date(year + 1, 1, 1)
 
@@ -173,7 +178,8 @@ def previous_quarter(q: str) -> str:
     if number > 1:
         return f"{year:04d}Q{number - 1}"
     if year == 1:
-        raise ValueError(f"{q!r} has no previous quarter; the calendar starts at 0001Q1")
+        raise ValueError(_("{quarter} has no previous quarter; the calendar starts at "
+                         "0001Q1").format(quarter=repr(q)))
     return f"{year - 1:04d}Q4"
 
 
@@ -181,7 +187,8 @@ def same_quarter_last_year(q: str) -> str:
     """The same quarter a year earlier, for year-on-year comparison: '2024Q4' → '2023Q4'."""
     year, number = _parse_quarter(q)
     if year == 1:
-        raise ValueError(f"{q!r} has no previous year; the calendar starts at 0001Q1")
+        raise ValueError(_("{quarter} has no previous year; the calendar starts at "
+                         "0001Q1").format(quarter=repr(q)))
     return f"{year - 1:04d}Q{number}"
 
 
@@ -217,7 +224,8 @@ def _resolve_date(
         ahead = (_WEEKDAYS[match[1]] - today.weekday() - 1) % 7 + 1
         return _shift(today, timedelta(days=ahead), quoted=quoted)
 
-    raise ValueError(f"{quoted!r} is not {what}; use {forms}")
+    raise ValueError(_("{text} is not {what}; use {forms}").format(
+        text=repr(quoted), what=_(what), forms=_(forms)))
 
 
 def _shift(today: date, delta: timedelta | relativedelta, *, quoted: str) -> date:
@@ -230,20 +238,22 @@ def _shift(today: date, delta: timedelta | relativedelta, *, quoted: str) -> dat
 
 def _real_date(year: int, month: int, day: int, *, quoted: str, use: str) -> date:
     if year < 1:
-        why = "there is no year 0"
+        why = _("there is no year 0")
     elif not 1 <= month <= 12:
-        why = f"there is no month {month}"
+        why = _("there is no month {month}").format(month=month)
     else:
         days = calendar.monthrange(year, month)[1]
         if 1 <= day <= days:
             return date(year, month, day)
-        why = f"{_MONTH_NAMES[month]} {year} has {days} days"
-    raise ValueError(f"{quoted!r} is not a real date ({why}); use {use}")
+        why = _("{month} {year} has {days} days").format(
+            month=_(_MONTH_NAMES[month]), year=year, days=days)
+    raise ValueError(_("{text} is not a real date ({why}); use {use}").format(
+        text=repr(quoted), why=why, use=use))
 
 
 def _not_iso(match: re.Match[str], *, quoted: str) -> ValueError:
     """Why a day/month-first numeric date is refused, with the ISO dates it could mean."""
-    first, _, second, year_text = match.groups()
+    first, _sep, second, year_text = match.groups()
     a, b = int(first), int(second)
     if len(year_text) == 4:
         readings = [(int(year_text), a, b), (int(year_text), b, a)]
@@ -254,11 +264,13 @@ def _not_iso(match: re.Match[str], *, quoted: str) -> ValueError:
     valid = sorted({date(*r) for r in readings if _is_real(*r)})
     isos = [d.isoformat() for d in valid]
     if len(isos) > 1:
-        choices = ", ".join(isos[:-1]) + " or " + isos[-1]
-        return ValueError(f"{quoted!r} is ambiguous; write the date as YYYY-MM-DD, e.g. {choices}")
+        choices = _("{some} or {last}").format(some=", ".join(isos[:-1]), last=isos[-1])
+        return ValueError(_("{text} is ambiguous; write the date as YYYY-MM-DD, e.g. "
+                            "{choices}").format(text=repr(quoted), choices=choices))
     if isos:
-        return ValueError(f"{quoted!r} is not in YYYY-MM-DD form; write it as {isos[0]}")
-    return ValueError(f"{quoted!r} is not a real date; use YYYY-MM-DD")
+        return ValueError(_("{text} is not in YYYY-MM-DD form; write it as {iso}").format(
+            text=repr(quoted), iso=isos[0]))
+    return ValueError(_("{text} is not a real date; use YYYY-MM-DD").format(text=repr(quoted)))
 
 
 def _is_real(year: int, month: int, day: int) -> bool:
@@ -285,8 +297,8 @@ def _offset(text: str, *, quoted: str) -> tzinfo:
     hours, minutes = int(digits[:2]), int(digits[2:] or 0)
     if hours > 23 or minutes > 59:
         raise ValueError(
-            f"{quoted!r} has an impossible UTC offset; "
-            "use YYYY-MM-DD HH:MM with Z or ±HH:MM such as +08:00"
+            _("{text} has an impossible UTC offset; use YYYY-MM-DD HH:MM with Z or ±HH:MM "
+              "such as +08:00").format(text=repr(quoted))
         )
     delta = timedelta(hours=hours, minutes=minutes)
     return timezone(-delta if text[0] == "-" else delta)
@@ -294,12 +306,14 @@ def _offset(text: str, *, quoted: str) -> tzinfo:
 
 def _out_of_range(quoted: str) -> ValueError:
     return ValueError(
-        f"{quoted!r} is beyond the calendar (years 0001 to 9999); use a YYYY-MM-DD date within it"
+        _("{text} is beyond the calendar (years 0001 to 9999); use a YYYY-MM-DD date "
+          "within it").format(text=repr(quoted))
     )
 
 
 def _parse_quarter(q: str) -> tuple[int, int]:
     match = _QUARTER.fullmatch(_clean(q))
     if match is None or int(match[1]) < 1:
-        raise ValueError(f"{q!r} is not a quarter; use YYYYQn, e.g. 2024Q4")
+        raise ValueError(_("{text} is not a quarter; use YYYYQn, e.g. 2024Q4").format(
+            text=repr(q)))
     return int(match[1]), int(match[2])

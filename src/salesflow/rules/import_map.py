@@ -16,8 +16,16 @@ English names may use spaces or hyphens for underscores (Contact Name, contact-n
 brackets of the potential column may give its unit: 年合作潜力(万元) reads 50 as 50万.
 Decisions:
 - 序号 (the template's row number) is ignored. The columns salesflow computes itself —
-  code/客户编号, stage/销售阶段, created_at, next_due_at — are ignored too, and the
-  caller says so: an import starts every customer as a new lead with a new code.
+  stage/销售阶段, created_at, next_due_at — are ignored too, and the caller says so: an
+  import starts every customer as a new lead.
+- code/客户编号 (SPEC §14): a code naming an existing customer identifies it (as a
+  duplicate name does); a free code of the INDUSTRY-REGION-NNN form is kept for the new
+  customer, so that an export imported into an empty database keeps every code.
+
+Writing (`export customers --headers zh`, REGISTER): 客户编号 first, then the template's
+headers and the CRM form's, with the standard's words for values (行业展会, A类, 决策者);
+each header is one this module reads, each word one rules.choices reads: one mapping,
+both directions.
 - Any other header is refused, naming it: a column dropped without a word is data lost
   without a word. A column with no header is ignored only while all its cells are empty.
 - Two columns meaning the same field (行业 and 所属行业) are refused.
@@ -46,10 +54,10 @@ import re
 import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta, tzinfo
 from decimal import Decimal
 
-from salesflow.rules.choices import ALIASES, SOURCES, parse_choice
+from salesflow.rules.choices import ALIASES, SOURCES, chinese, parse_choice
 from salesflow.rules.dates import RECORD_RANGE, parse_date, parse_datetime
 from salesflow.rules.tier import parse_tier
 
@@ -58,6 +66,7 @@ ROW_NUMBER = "#"  # 序号: ignored without a word
 COMPUTED = "computed"  # set by salesflow (code, stage …): ignored, and the caller says so
 CONTACT = "contact"  # 联系方式: a phone and/or an email
 TIER = "tier"  # kept as a manual tier
+CODE = "code"  # 客户编号: identifies an existing customer, or is kept for a new one
 LAST_CONTACT = "last_contact_at"
 
 # fmt: off
@@ -86,7 +95,8 @@ _HEADER_NAMES: Mapping[str, str] = {
     LAST_CONTACT: "last_contact_at, last_contact, 最后跟进时间, 最后跟进日期, 最近跟进时间, "
                   "最后联系时间",
     ROW_NUMBER: "序号, #, no, no., 行号",
-    COMPUTED: "code, 客户编号, stage, 销售阶段, 客户阶段, created_at, next_due_at, missing",
+    CODE: "code, 客户编号",
+    COMPUTED: "stage, 销售阶段, 客户阶段, created_at, next_due_at, missing",
 }
 # fmt: on
 
@@ -319,3 +329,42 @@ def sniff_delimiter(text: str) -> str:
     """Comma, tab or semicolon: whichever the first lines use most (comma on a tie)."""
     head = "\n".join(text.splitlines()[:10])
     return max((",", "\t", ";"), key=lambda d: (head.count(d), d == ","))
+
+
+# `export customers --headers zh`: (header, column of columns.CUSTOMER) in the order of
+# 模板一 客户信息登记表, 客户编号 first, then the CRM form's fields that the template lacks.
+# 联系方式 holds the phone and the email ("138… / a@b.cn"), as split_contact reads it.
+REGISTER: tuple[tuple[str, str], ...] = (
+    ("客户编号", "code"), ("客户名称", "name"), ("行业", "industry"),
+    ("企业规模(员工数/营收)", "size"), ("联系人", "contact_name"), ("职务", "contact_title"),
+    ("联系方式", CONTACT), ("线索来源", "source"), ("初步需求", "need"),
+    ("线索等级", "tier"), ("负责人", "owner"), ("最后跟进时间", "last_contact_at"),
+    ("地区", "region"), ("联系人角色", "contact_role"), ("来源说明", "source_detail"),
+    ("年合作潜力(元)", "potential"), ("决策周期", "decision_days"), ("标签", "tags"),
+)
+
+
+def register_row(row: Mapping[str, object], tz: tzinfo | None) -> dict[str, str]:
+    """An exported customer (columns.CUSTOMER values) as the register's cells, by header;
+    `customer import` reads every cell back to the same value."""
+    from salesflow.rules.money import format_plain
+
+    def cell(field: str) -> str:
+        value = row.get(field)
+        if field == CONTACT:
+            return " / ".join(str(v) for v in (row.get("phone"), row.get("email")) if v)
+        if value is None or value == "":
+            return ""
+        if field == "tier":
+            return f"{value}类"
+        if field in ("source", "contact_role"):
+            return chinese(str(value), field) or ""
+        if field == "potential":
+            return format_plain(int(value))  # type: ignore[call-overload]
+        if field == "last_contact_at" and isinstance(value, datetime):
+            return value.astimezone(tz).strftime("%Y-%m-%d %H:%M")
+        if isinstance(value, (list, tuple)):
+            return ", ".join(str(v) for v in value)
+        return str(value)
+
+    return {header: cell(field) for header, field in REGISTER}

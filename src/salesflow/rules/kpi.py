@@ -53,7 +53,7 @@ from datetime import UTC, datetime, timedelta, tzinfo
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Literal
 
-from salesflow.i18n import _
+from salesflow.i18n import N_, _
 from salesflow.rules.dates import quarter_bounds, start_of_day
 from salesflow.rules.money import fen_to_yuan, format_yuan, parse_money
 from salesflow.rules.numbers import parse_int
@@ -66,20 +66,20 @@ Value = int | Decimal  # a count or fen (int); a rate or a number of days (Decim
 class Metric:
     name: str
     kind: Kind
-    label: str  # the standard's name, for the table
+    label: str  # for the table, untranslated: _(metric.label); zh_CN is the standard's name
 
 
 METRICS: tuple[Metric, ...] = (
-    Metric("new_leads", "count", "新增线索"),
-    Metric("won_deals", "count", "成交单数"),
-    Metric("lead_conversion_rate", "rate", "线索转化率"),
-    Metric("signed_amount", "money", "签约金额"),
-    Metric("avg_deal_size", "money", "平均客单价"),
-    Metric("avg_sales_cycle_days", "days", "平均成交周期(天)"),
-    Metric("csat", "rate", "客户满意度"),
-    Metric("followups", "count", "跟进次数"),
-    Metric("on_time_rate", "rate", "按时跟进率"),
-    Metric("late_entry_rate", "rate", "超24小时录入率"),
+    Metric("new_leads", "count", N_("new leads")),  # 新增线索
+    Metric("won_deals", "count", N_("won deals")),  # 成交单数
+    Metric("lead_conversion_rate", "rate", N_("lead conversion rate")),  # 线索转化率
+    Metric("signed_amount", "money", N_("signed amount")),  # 签约金额
+    Metric("avg_deal_size", "money", N_("average deal size")),  # 平均客单价
+    Metric("avg_sales_cycle_days", "days", N_("average sales cycle (days)")),  # 平均成交周期(天)
+    Metric("csat", "rate", N_("customer satisfaction")),  # 客户满意度
+    Metric("followups", "count", N_("follow-ups")),  # 跟进次数
+    Metric("on_time_rate", "rate", N_("on-time follow-up rate")),  # 按时跟进率
+    Metric("late_entry_rate", "rate", N_("entered after 24h")),  # 超24小时录入率
 )
 BY_NAME: Mapping[str, Metric] = {m.name: m for m in METRICS}
 

@@ -15,6 +15,8 @@ import re
 import unicodedata
 from decimal import Decimal, localcontext
 
+from salesflow.i18n import N_, _
+
 FEN_PER_YUAN = 100
 
 # SQLite stores integers as signed 64-bit; a larger amount could not be saved exactly.
@@ -36,7 +38,7 @@ _LOOSE_COMMAS = re.compile(r"¥?\s*[0-9][0-9,]*(?:\.[0-9]+)?\s*(?:万元|万|元
 # A minus sign (ASCII or U+2212) before or just after the ¥ sign.
 _NEGATIVE = re.compile(r"^(¥?)\s*[-\u2212]")
 
-_EXAMPLES = "use yuan such as 2580000, 2,580,000.50, 258万 or 2.58m"
+_EXAMPLES = N_("use yuan such as 2580000, 2,580,000.50, 258万 or 2.58m")
 
 
 def fen_to_yuan(fen: int) -> Decimal:
@@ -66,12 +68,15 @@ def parse_money(text: str) -> int:
     if match is None:
         unsigned = _NEGATIVE.sub(r"\1", cleaned, count=1)
         if unsigned != cleaned and _AMOUNT.fullmatch(unsigned):
-            raise ValueError(f"{text!r} is negative; use zero or more yuan, such as 2580000")
+            raise ValueError(_("{text} is negative; use zero or more yuan, such as 2580000")
+                             .format(text=repr(text)))
         if "," in cleaned and _LOOSE_COMMAS.fullmatch(cleaned):
             raise ValueError(
-                f"{text!r} has misplaced commas; group digits in threes, e.g. 2,580,000"
+                _("{text} has misplaced commas; group digits in threes, e.g. 2,580,000")
+                .format(text=repr(text))
             )
-        raise ValueError(f"{text!r} is not an amount; {_EXAMPLES}")
+        raise ValueError(_("{text} is not an amount; {examples}").format(
+            text=repr(text), examples=_(_EXAMPLES)))
 
     digits = match["int"].replace(",", "")
     frac = match["frac"] or ""
@@ -82,7 +87,8 @@ def parse_money(text: str) -> int:
         fen = Decimal(f"{digits}.{frac or '0'}") * multiplier * FEN_PER_YUAN
         whole = fen.to_integral_value()
     if fen != whole:
-        raise ValueError(f"{text!r} has more than two decimals of a yuan")
+        raise ValueError(_("{text} has more than two decimals of a yuan").format(text=repr(text)))
     if whole > MAX_FEN:
-        raise ValueError(f"{text!r} is too large; amounts go up to {format_yuan(MAX_FEN)}")
+        raise ValueError(_("{text} is too large; amounts go up to {most}").format(
+            text=repr(text), most=format_yuan(MAX_FEN)))
     return int(whole)

@@ -21,15 +21,18 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 
+from salesflow.i18n import Msg, _
 from salesflow.rules.money import format_yuan
 
 TIERS = ("A", "B", "C")
 
 STRATEGY: Mapping[str, str] = MappingProxyType(
     {
-        "A": "sales manager owns it; weekly contact; custom solution",
-        "B": "account manager owns it; contact every two weeks; standard solution + options",
-        "C": "monthly newsletter (industry news, product updates) until the need is clear",
+        "A": Msg("sales manager owns it; weekly contact; custom solution"),
+        "B": Msg("account manager owns it; contact every two weeks; standard solution + "
+                 "options"),
+        "C": Msg("monthly newsletter (industry news, product updates) until the need is "
+                 "clear"),
     }
 )
 
@@ -118,7 +121,7 @@ def parse_tier(text: str) -> str:
         key = key.removesuffix(suffix)
     key = key.strip()
     if key not in _RANK:
-        raise ValueError(f"'{text}' is not a tier; use A, B or C")
+        raise ValueError(_("'{text}' is not a tier; use A, B or C").format(text=text))
     return key
 
 
@@ -130,7 +133,8 @@ def _checked(tier: str) -> str:
 
 
 def strategy_for(tier: str) -> str:
-    """How a tier is worked, from 制定个性化沟通策略."""
+    """How a tier is worked, from 制定个性化沟通策略: a Msg (English in JSON, translated
+    in a table)."""
     return STRATEGY[_checked(tier)]
 
 

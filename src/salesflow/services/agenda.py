@@ -30,10 +30,12 @@ from sqlalchemy import or_
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col
 
+from salesflow.i18n import Msg
 from salesflow.models import Contract, Customer, FollowUp, Need, Payment
 from salesflow.rules import contract as contract_rules
 from salesflow.rules import deadline
 from salesflow.rules.cadence import SCREENING_WORKING_DAYS, phase_for
+from salesflow.rules.choices import PRIORITY_NAMES, ROLE_NAMES
 from salesflow.rules.dates import start_of_day
 from salesflow.rules.money import format_yuan
 from salesflow.rules.tier import tier_rank
@@ -60,13 +62,17 @@ def section_of(due: date, plan: date) -> str:
 
 
 def _action(kind: str, tier: str, stage: str, promise: str | None, env: Env) -> str:
+    """What to do. A Msg: English in CSV/JSON, the user's language in tables and ICS; a
+    promised next action is the rep's own words (stored data), never translated."""
     if kind == "next-action":
-        return promise or "promised next action"
+        return promise or Msg("promised next action")
     if kind == "new-lead":
-        return f"screen the new lead (within {SCREENING_WORKING_DAYS} working days)"
+        return Msg("screen the new lead (within {days} working days)",
+                   days=SCREENING_WORKING_DAYS)
     days = env.settings.cadences.days(tier, stage)
-    what = "follow up" if phase_for(stage) == "prospecting" else "account care"
-    return f"{what} ({tier}: every {days}d)"
+    if phase_for(stage) == "prospecting":
+        return Msg("follow up ({tier}: every {days}d)", tier=tier, days=days)
+    return Msg("account care ({tier}: every {days}d)", tier=tier, days=days)
 
 
 def items(session: Session, env: Env, q: Query) -> list[dict[str, Any]]:
@@ -132,12 +138,14 @@ def _payment_items(session: Session, env: Env, q: Query) -> list[dict[str, Any]]
         late = (q.plan - due).days
         left = format_yuan(amount - paid)
         if contract_rules.payment_alert(due, q.plan, q.days) == "escalation":
-            action = (f"escalation: {left} of {number} unpaid {late} days; collect (催款) "
-                      "with the sales manager")
+            action = Msg("escalation: {amount} of {number} unpaid {days} days; collect (催款) "
+                         "with the sales manager", amount=left, number=number, days=late)
         elif late > 0:
-            action = f"payment overdue: {left} of {number}; chase it"
+            action = Msg("payment overdue: {amount} of {number}; chase it",
+                         amount=left, number=number)
         else:
-            action = f"payment reminder: {left} of {number}; remind the customer"
+            action = Msg("payment reminder: {amount} of {number}; remind the customer",
+                         amount=left, number=number)
         out.append(_item(env, q, due, "payment", code, name, tier, stage, owner, action, last,
                          ref=f"{number}-{pid}"))
     return out
@@ -169,7 +177,8 @@ def _approval_items(session: Session, env: Env, q: Query) -> list[dict[str, Any]
         waiting = env.local_date(since)
         if waiting > horizon:
             continue
-        action = f"approve contract {number} ({format_yuan(amount)}): the {role} step"
+        action = Msg("approve contract {number} ({amount}): the {role} step", number=number,
+                     amount=format_yuan(amount), role=Msg(ROLE_NAMES.get(role, role)))
         out.append(_item(env, q, waiting, "approval", code, name, tier, stage, owner, action,
                          last, ref=number))
     return out
@@ -200,9 +209,10 @@ def _objection_items(session: Session, env: Env, q: Query) -> list[dict[str, Any
         q)
     out = []
     for since, objection, code, name, tier, stage, owner, last in session.execute(query):
-        what = "the objection" if objection else "the negative feedback"
+        action = (Msg("answer the objection (24h)") if objection
+                  else Msg("answer the negative feedback (24h)"))
         out.append(_item(env, q, deadline.objection_due(since, env.tz), "objection", code,
-                         name, tier, stage, owner, f"answer {what} (24h)", last,
+                         name, tier, stage, owner, action, last,
                          ref=""))
     return out
 
@@ -221,7 +231,8 @@ def _need_items(session: Session, env: Env, q: Query) -> list[dict[str, Any]]:
     out = []
     for nid, created, priority, code, name, tier, stage, owner, last in session.execute(query):
         out.append(_item(env, q, deadline.need_due(created, env.tz), "need", code, name, tier,
-                         stage, owner, f"respond to need #{nid} ({priority}, 48h)", last,
+                         stage, owner, Msg("respond to need #{id} ({priority}, 48h)", id=nid,
+                             priority=Msg(PRIORITY_NAMES.get(priority, priority))), last,
                          ref=str(nid)))
     return out
 
@@ -241,8 +252,8 @@ def _proposal_items(session: Session, env: Env, q: Query) -> list[dict[str, Any]
     for entered, code, name, tier, stage, owner, last in session.execute(query):
         due = deadline.proposal_due(env.local_date(entered), env.calendar)
         out.append(_item(env, q, due, "proposal", code, name, tier, stage, owner,
-                         f"submit the proposal ({deadline.PROPOSAL_WORKING_DAYS} working "
-                         "days)", last, ref=""))
+                         Msg("submit the proposal ({days} working days)",
+                             days=deadline.PROPOSAL_WORKING_DAYS), last, ref=""))
     return out
 
 
@@ -262,7 +273,8 @@ def _stalled_items(session: Session, env: Env, q: Query) -> list[dict[str, Any]]
     for progressed, code, name, tier, stage, owner, last in session.execute(query):
         out.append(_item(env, q, deadline.stalled_due(progressed, env.tz), "stalled", code,
                          name, tier, stage, owner,
-                         f"push the deal (no progress in {deadline.STALLED_DAYS}d)",
+                         Msg("push the deal (no progress in {days}d)",
+                             days=deadline.STALLED_DAYS),
                          last, ref=""))
     return out
 

@@ -59,7 +59,8 @@ from salesflow.models import (
     StageChange,
 )
 from salesflow.rules import import_map
-from salesflow.rules.import_map import CONTACT, LAST_CONTACT, TIER, Column, HeaderMap
+from salesflow.rules.codes import parse_code
+from salesflow.rules.import_map import CODE, CONTACT, LAST_CONTACT, TIER, Column, HeaderMap
 from salesflow.rules.names import name_key
 from salesflow.services import audit, customers, schedule, users
 from salesflow.services.env import Env
@@ -154,6 +155,7 @@ class Row:
     name: str
     key: str
     values: dict[str, Any]
+    code: str | None = None  # 客户编号: identifies an existing customer, or kept if free
 
 
 @dataclass
@@ -272,11 +274,16 @@ def _check_row(env: Env, header: HeaderMap, line: int, cells: Sequence[str],
     before = len(problems)
     raw: dict[str, str | None] = {}
     where: dict[str, Column] = {}
-    tier = last_contact = None
+    tier = last_contact = code = None
     contact: tuple[Column, str] | None = None
     for column, text in filled:
         bad = f"line {line}: {_where(column)}"
-        if column.field == CONTACT:
+        if column.field == CODE:
+            try:
+                code = parse_code(text)
+            except ValueError as exc:
+                problems.append(f"{bad}: {exc}")
+        elif column.field == CONTACT:
             contact = (column, text)
         elif column.field == TIER:
             try:
@@ -335,7 +342,7 @@ def _check_row(env: Env, header: HeaderMap, line: int, cells: Sequence[str],
         values.update(tier=tier, tier_override=tier, tier_reason=TIER_REASON)
     if last_contact:
         values["last_contact_at"] = last_contact
-    return Row(line, name, name_key(name), values)
+    return Row(line, name, name_key(name), values, code)
 
 
 def _column_letter(index: int) -> str:
@@ -349,13 +356,20 @@ def _column_letter(index: int) -> str:
 
 def _decide_duplicates(session: Session, plan: Plan, rows: list[Row]) -> None:
     existing = _existing(session, {row.key for row in rows})
+    by_code = _existing_codes(session, {row.code for row in rows if row.code})
     first_line: dict[str, int] = {}
+    code_line: dict[str, int] = {}  # a code's first line in the file
     name_column = next(c for c in plan.header.columns if c.field == "name")
     for row in rows:
-        found = existing.get(row.key)
-        earlier = first_line.get(row.key)
+        # A code naming a customer identifies it, before any name does (SPEC §14).
+        found = by_code.get(row.code) if row.code else None
+        earlier = code_line.get(row.code) if row.code else None
+        if found is None and earlier is None:
+            found, earlier = existing.get(row.key), first_line.get(row.key)
         if found is None and earlier is None:
             first_line[row.key] = row.line
+            if row.code:
+                code_line[row.code] = row.line
             plan.adds.append(row)
             continue
         what = (f"duplicates {found[1]} ({found[2]})" if found is not None
@@ -377,6 +391,20 @@ def _decide_duplicates(session: Session, plan: Plan, rows: list[Row]) -> None:
 def _line_number(problem: str) -> int:
     match = re.match(r"line (\d+):", problem)
     return int(match[1]) if match else 0
+
+
+def _existing_codes(session: Session,
+                    codes: Iterable[str | None]) -> dict[str, tuple[int, str, str]]:
+    """Existing customers by code, for the given codes only: code → (id, code, name)."""
+    wanted = sorted(c for c in codes if c)
+    found: dict[str, tuple[int, str, str]] = {}
+    for start in range(0, len(wanted), CHUNK):
+        query = (select(Customer.code, Customer.id, Customer.name)
+                 .where(col(Customer.code).in_(wanted[start:start + CHUNK])))
+        for code, cid, name in session.exec(query):
+            if cid is not None:
+                found[code] = (cid, code, name)
+    return found
 
 
 def _existing(session: Session, keys: Iterable[str]) -> dict[str, tuple[int, str, str]]:
@@ -404,7 +432,7 @@ def run(session: Session, env: Env, sheet: Sheet, *, on_duplicate: str = "fail",
     notes = []
     if plan.header.ignored:
         notes.append(f"note: column {', '.join(plan.header.ignored)} not imported "
-                     "(salesflow sets codes, stages and dates itself)")
+                     "(salesflow sets stages and dates itself)")
     verb = "would skip" if dry_run else "skipped"
     notes.extend(f"line {line}: {verb}: {why}" for line, why in plan.skipped)
     added = len(plan.adds)
@@ -444,8 +472,11 @@ def _add(session: Session, env: Env, plan: Plan, batch_id: str,
     bulk: codes drawn in one query, the customers inserted together, then their creation
     stage changes and audit lines, rather than a round of queries per customer."""
     values = [_merge([row, *plan.merged.get(row.line, [])]) for row in plan.adds]
-    codes = customers.next_codes(session, env,
-                                 [(v.get("industry"), v.get("region")) for v in values])
+    _keep_codes(session, [row.code for row in plan.adds if row.code])
+    drawn = iter(customers.next_codes(
+        session, env, [(v.get("industry"), v.get("region"))
+                       for v, row in zip(values, plan.adds, strict=True) if not row.code]))
+    codes = [row.code or next(drawn) for row in plan.adds]
     made = []
     with session.no_autoflush:
         for fields, code in zip(values, codes, strict=True):
@@ -460,6 +491,28 @@ def _add(session: Session, env: Env, plan: Plan, batch_id: str,
         session.execute(insert(StageChange),
                         [customers.creation(env, c.id) for c in made if c.id is not None])
     audit.record_many(session, env, (f"customer {c.code} added" for c in made))
+
+
+def _keep_codes(session: Session, kept: Sequence[str]) -> None:
+    """Codes the file gives new customers (free: _decide_duplicates found no customer
+    with them): each prefix's counter moves past them, so `customer add` and the codes
+    drawn next never hand them out again."""
+    from salesflow.models import CodeSequence
+
+    top: dict[str, int] = {}
+    for code in kept:
+        prefix, number = code.rsplit("-", 1)
+        top[prefix] = max(top.get(prefix, 0), int(number))
+    if not top:
+        return
+    seqs = {seq.prefix: seq for seq in session.exec(
+        select(CodeSequence).where(col(CodeSequence.prefix).in_(list(top)))
+        .with_for_update())}
+    for prefix, number in top.items():
+        seq = seqs.get(prefix) or CodeSequence(prefix=prefix, last=0)
+        seq.last = max(seq.last, number)
+        session.add(seq)
+    session.flush()
 
 
 def _update(session: Session, env: Env, plan: Plan, progress: Progress | None) -> None:
