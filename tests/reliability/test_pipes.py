@@ -12,7 +12,7 @@ import pytest
 from .conftest import SALESFLOW, add_followups, copy_db, query, run, user_env
 
 READERS = {
-    "customer-list": "customer list",
+    "customer-list-csv": "customer list --format csv",
     "export-customers": "export customers",
     "export-followups-jsonl": "export followups --format jsonl",
     "due": "due",
@@ -40,9 +40,11 @@ def shell(db: Path, cmd: str, how: str, err: Path) -> int:
                           stdin=subprocess.DEVNULL).returncode
 
 
-# every reader with `head -1`; the closed stdout and `| true` on the two biggest outputs
-CASES = [(r, "head-1") for r in sorted(READERS)] + [
-    (r, how) for r in ("due-csv", "export-followups-jsonl") for how in ("closed", "true")]
+# each reader once, and each way of leaving early on more than one reader (a Rich table
+# of 2,000 rows costs seconds of CPU, so the table readers are few)
+CASES = [("export-customers", "head-1"), ("export-followups-jsonl", "head-1"),
+         ("due-csv", "head-1"), ("due", "true"), ("export-followups-jsonl", "true"),
+         ("due-csv", "closed"), ("customer-list-csv", "closed")]
 
 
 @pytest.mark.parametrize("reader,how", CASES, ids=[f"{r}|{h}" for r, h in CASES])
@@ -57,7 +59,6 @@ def test_a_reader_that_leaves_early_is_not_an_error(reader, how, piped_db, tmp_p
 def test_a_write_piped_to_head_is_committed(piped_db, tmp_path):  # type: ignore[no-untyped-def]
     db = copy_db(piped_db, tmp_path / "salesflow.db")
     run(db, "config", "set", "tier.b.potential", "150万")
-    run(db, "config", "set", "tier.a.potential", "200万")
     before = dict(query(db, "SELECT code, tier FROM customer"))
 
     err = tmp_path / "stderr"
