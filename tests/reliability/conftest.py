@@ -9,7 +9,6 @@ from __future__ import annotations
 import csv
 import os
 import random
-import shutil
 import sqlite3
 import subprocess
 import sys
@@ -28,6 +27,10 @@ SEED = 20241008
 def figures(request: pytest.FixtureRequest, **values: object) -> None:
     """Keep the figures of a run (writers, writes, kills …) for the terminal summary."""
     request.config.stash.setdefault(FIGURES, []).append((request.node.name, values))
+    if os.environ.get("RELIABILITY_FIGURES"):  # a file, kept line by line for long runs
+        with open(os.environ["RELIABILITY_FIGURES"], "a", encoding="utf-8") as f:
+            f.write(f"{request.node.name}: "
+                    + ", ".join(f"{k}={v}" for k, v in values.items()) + "\n")
 
 
 FIGURES = pytest.StashKey[list]()
@@ -51,7 +54,7 @@ def user_env(db: Path, **extra: str) -> dict[str, str]:
     return env
 
 
-def run(db: Path, *args: str | bytes, check: bool = True, timeout: float = 120,
+def run(db: Path, *args: str | bytes, check: bool = True, timeout: float = 600,
         **env: str) -> subprocess.CompletedProcess[str]:
     """Run the installed salesflow once and wait for it."""
     result = subprocess.run([SALESFLOW, *args], env=user_env(db, **env), capture_output=True,
@@ -132,6 +135,36 @@ def add_followups(db: Path, per_customer: int) -> None:
         con.commit()
     finally:
         con.close()
+
+
+def old_database(db: Path, customers: int, revision: str = "0001") -> Path:
+    """A database file as an older salesflow left it (built as
+    tests/services/test_migrations.py does), holding `customers` customers."""
+    from alembic import command
+    from alembic.config import Config
+    from sqlalchemy import create_engine
+
+    import salesflow.migrations
+
+    config = Config()
+    config.set_main_option("script_location", str(Path(salesflow.migrations.__file__).parent))
+    engine = create_engine(f"sqlite:///{db}")
+    try:
+        with engine.begin() as conn:
+            config.attributes["connection"] = conn
+            command.upgrade(config, revision)
+    finally:
+        engine.dispose()
+    con = sqlite3.connect(db)
+    con.executemany(
+        "INSERT INTO customer (code, name, name_key, industry, region, tier, stage, "
+        "stage_changed_at, owner, created_at) VALUES (?, ?, ?, '制造业', '华东', 'B', 'lead', "
+        "'2023-09-01 02:00:00.000000', 'li.na', '2023-09-01 02:00:00.000000')",
+        [(f"MFG-EC-{i:03d}", f"旧客户{i:04d}", f"旧客户{i:04d}") for i in range(1, customers + 1)])
+    con.execute("INSERT INTO code_sequence (prefix, last) VALUES ('MFG-EC', ?)", (customers,))
+    con.commit()
+    con.close()
+    return db
 
 
 @pytest.fixture(scope="session")

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import random
 import signal
-import sqlite3
 import subprocess
 import time
 from pathlib import Path
@@ -24,6 +23,7 @@ from .conftest import (
     customers_csv,
     figures,
     integrity,
+    old_database,
     query,
     run,
     spawn,
@@ -135,36 +135,9 @@ def test_a_killed_forget_erases_everything_or_nothing(fresh_big: Path, tmp_path:
     figures(request, kills=KILLS, killed_mid_forget=killed)
 
 
-def _create_at(db: Path, revision: str) -> None:
-    """A database file as an older salesflow left it (as tests/services/test_migrations)."""
-    from alembic import command
-    from alembic.config import Config
-    from sqlalchemy import create_engine
-
-    config = Config()
-    config.set_main_option("script_location", str(Path(salesflow.migrations.__file__).parent))
-    engine = create_engine(f"sqlite:///{db}")
-    try:
-        with engine.begin() as conn:
-            config.attributes["connection"] = conn
-            command.upgrade(config, revision)
-    finally:
-        engine.dispose()
-
-
 def test_a_killed_migration_leaves_a_sound_database_and_backup(tmp_path: Path, request):
     killed = 0
-    template = tmp_path / "old.db"
-    _create_at(template, "0001")
-    con = sqlite3.connect(template)
-    con.executemany(
-        "INSERT INTO customer (code, name, name_key, industry, region, tier, stage, "
-        "stage_changed_at, owner, created_at) VALUES (?, ?, ?, '制造业', '华东', 'B', 'lead', "
-        "'2023-09-01 02:00:00.000000', 'li.na', '2023-09-01 02:00:00.000000')",
-        [(f"MFG-EC-{i:03d}", f"旧客户{i:04d}", f"旧客户{i:04d}") for i in range(1, 999)])
-    con.execute("INSERT INTO code_sequence (prefix, last) VALUES ('MFG-EC', 998)")
-    con.commit()
-    con.close()
+    template = old_database(tmp_path / "old.db", 998)
     duration = timed(copy_db(template, tmp_path / "timing" / "salesflow.db"), "due")
     for i, delay in enumerate(delays("migration", duration)):
         db = copy_db(template, tmp_path / f"kill{i}" / "salesflow.db")
