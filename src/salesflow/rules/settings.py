@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from salesflow.rules.cadence import Cadences
 from salesflow.rules.codes import validate_mapping_code
 from salesflow.rules.money import format_plain, parse_money
+from salesflow.rules.text import check_text
 from salesflow.rules.tier import TierThresholds
 from salesflow.rules.workdays import calendar_for
 
@@ -98,7 +99,8 @@ MAPPING_PREFIXES = ("code.industry.", "code.region.")
 
 def parse_setting(key: str, value: str) -> tuple[str, str]:
     """Validate `config set KEY VALUE`; return (key, text to store). '' clears a mapping."""
-    key = key.strip()
+    key = check_text(key).strip()
+    check_text(value)
     if key in SCALAR_KEYS:
         parsed = SCALAR_KEYS[key][0](value)
         return key, str(parsed)

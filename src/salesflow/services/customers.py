@@ -28,6 +28,7 @@ from salesflow.rules.names import name_key, validate_company_name
 from salesflow.rules.tier import TierDecision, tier_for
 from salesflow.services import audit, schedule, users
 from salesflow.services.env import Env
+from salesflow.services.text import field_text
 
 PROFILE_FIELDS = (
     "name", "industry", "region", "size", "founded", "website", "contact_name",
@@ -46,7 +47,9 @@ def parse_fields(raw: Mapping[str, str | None], env: Env) -> dict[str, Any]:
     for key, value in raw.items():
         if value is None:
             continue
-        text = " ".join(value.split()) if key not in ("need", "notes") else value.strip()
+        multiline = key in ("need", "notes")
+        field_text(label(key), value, multiline=multiline)  # before spaces are collapsed
+        text = value.strip() if multiline else " ".join(value.split())
         if not text:
             if key in ("name", "owner"):
                 raise InputError(f"{label(key)}: cannot be empty")
@@ -244,6 +247,7 @@ def change(session: Session, env: Env, customer: Customer, values: Mapping[str, 
 
 def change_stage(session: Session, env: Env, ref: str, to_stage: str,
                  reason: str | None) -> tuple[Customer, pipeline.Move]:
+    reason = field_text("reason", reason)
     customer = resolve(session, ref)
     try:
         target = pipeline.parse_stage(to_stage)

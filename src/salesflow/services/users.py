@@ -13,6 +13,7 @@ from salesflow.models import User
 from salesflow.rules.choices import ROLES, parse_choice
 from salesflow.services import audit
 from salesflow.services.env import Env
+from salesflow.services.text import field_text
 
 ADMIN_ROLES = ("manager", "gm")
 
@@ -34,7 +35,7 @@ def require_admin(session: Session, env: Env, field: str, doing: str) -> None:
 
 
 def add(session: Session, env: Env, name: str, role: str) -> User:
-    name = name.strip()
+    name = field_text("name", name).strip()
     if not name:
         raise InputError("name: a user needs a name")
     try:
