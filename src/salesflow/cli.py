@@ -44,22 +44,26 @@ class SalesflowGroup(TyperGroup):
         try:
             return super().invoke(ctx)
         except SalesflowError as exc:
-            typer.echo(f"Error: {exc.message}", err=True)
+            _error(exc.message)
             raise typer.Exit(exc.exit_code) from None
         except BrokenPipeError:
-            # `salesflow export … | head`: the reader left; that is not an error.
-            devnull = os.open(os.devnull, os.O_WRONLY)
-            os.dup2(devnull, sys.stdout.fileno())
+            # A named pipe given to `export -o` whose reader left: not an error. (stdout
+            # never raises it: main() guards it, see salesflow.stdout.)
             raise typer.Exit(0) from None
         except Exception as exc:
             if _debug() or type(exc).__module__.startswith("typer"):
                 raise
-            typer.echo(
-                f"Error: internal error ({type(exc).__name__}: {exc}); "
-                "run again with SALESFLOW_DEBUG=1 for the traceback",
-                err=True,
-            )
+            _error(f"internal error ({type(exc).__name__}: {exc}); "
+                   "run again with SALESFLOW_DEBUG=1 for the traceback")
             raise typer.Exit(1) from None
+
+
+def _error(message: str) -> None:
+    """One line on stderr; a value echoed in it (a refused name, a file path) shows its
+    control characters as escapes, never as terminal commands or extra lines."""
+    from salesflow.rules.text import escape_text
+
+    typer.echo(f"Error: {escape_text(message)}", err=True)
 
 
 app = typer.Typer(
@@ -119,4 +123,19 @@ app.command("demo")(demo.demo)
 
 
 def main() -> None:
-    app(prog_name="salesflow")
+    from salesflow import stdout
+
+    stdout.install()
+    code: Any = 0
+    try:
+        app(prog_name="salesflow")
+    except SystemExit as exc:
+        code = exc.code
+    reason = stdout.failure()
+    if reason is not None:
+        from salesflow.i18n import _
+
+        _error(_("cannot write to standard output ({reason}); the output was "
+                 "lost").format(reason=reason))
+        code = code or 1
+    sys.exit(code)

@@ -115,6 +115,7 @@ def _tables(data: Report, *, by_owner: bool) -> None:
     from rich.console import Console
     from rich.table import Table
 
+    from salesflow.output import shown
     from salesflow.rules.kpi import human_value, percent
 
     console = Console()
@@ -141,7 +142,7 @@ def _tables(data: Report, *, by_owner: bool) -> None:
                    header_style="bold underline", box=None)
     owners.add_column("metric", no_wrap=True)
     for o in data.owners:
-        owners.add_column(o.owner, justify="right", no_wrap=True)
+        owners.add_column(shown(o.owner), justify="right", no_wrap=True)
     for i, line in enumerate(data.lines):
         owners.add_row(line.metric.name,
                        *[human_value(line.metric, o.lines[i].actual) for o in data.owners])
