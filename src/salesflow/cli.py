@@ -59,11 +59,13 @@ class SalesflowGroup(TyperGroup):
 
 
 def _error(message: str) -> None:
-    """One line on stderr; a value echoed in it (a refused name, a file path) shows its
-    control characters as escapes, never as terminal commands or extra lines."""
+    """`Error: …` on stderr; a value echoed in it (a refused name, a file path) shows its
+    control characters as escapes, never as terminal commands. Newlines stay: a few
+    refusals (an import's bad rows) list one problem per line on purpose; the values in
+    them are escaped where they are echoed (rules.text, services.customers.resolve)."""
     from salesflow.rules.text import escape_text
 
-    typer.echo(f"Error: {escape_text(message)}", err=True)
+    typer.echo(f"Error: {escape_text(message, keep=chr(10))}", err=True)
 
 
 app = typer.Typer(

@@ -25,6 +25,7 @@ from salesflow.rules.contact import normalize_email, normalize_phone
 from salesflow.rules.dates import parse_date
 from salesflow.rules.money import parse_money
 from salesflow.rules.names import name_key, validate_company_name
+from salesflow.rules.text import escape_text
 from salesflow.rules.tier import TierDecision, tier_for
 from salesflow.services import audit, schedule, users
 from salesflow.services.env import Env
@@ -94,6 +95,7 @@ def _parse(key: str, text: str, env: Env) -> Any:
 def resolve(session: Session, ref: str) -> Customer:
     """A customer by code (MFG-EC-001, any case) or by its name (duplicate key)."""
     text = ref.strip()
+    shown = escape_text(ref)  # echoed in a refusal: no raw newline or escape sequence
     found = session.exec(select(Customer).where(Customer.code == text.upper())).first()
     if found:
         return found
@@ -105,11 +107,11 @@ def resolve(session: Session, ref: str) -> Customer:
             return matches[0]
         if len(matches) > 1:
             raise Conflict(
-                f"customer: '{ref}' names more than one customer; use the code "
+                f"customer: '{shown}' names more than one customer; use the code "
                 f"({', '.join(m.code for m in matches)})"
             )
     raise NotFound(
-        f"customer: no customer '{ref}'; use a code such as MFG-EC-001 or the company "
+        f"customer: no customer '{shown}'; use a code such as MFG-EC-001 or the company "
         "name (see salesflow customer list)"
     )
 
