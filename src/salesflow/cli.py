@@ -62,22 +62,17 @@ class SalesflowGroup(TyperGroup):
         except UsageError as exc:
             raise translated_usage_error(exc) from None
         except SalesflowError as exc:
-            typer.echo(_("Error: {message}").format(message=exc.message), err=True)
+            _error(exc.message)
             raise typer.Exit(exc.exit_code) from None
         except BrokenPipeError:
-            # `salesflow export … | head`: the reader left; that is not an error.
-            devnull = os.open(os.devnull, os.O_WRONLY)
-            os.dup2(devnull, sys.stdout.fileno())
+            # A named pipe given to `export -o` whose reader left: not an error. (stdout
+            # never raises it: main() guards it, see salesflow.stdout.)
             raise typer.Exit(0) from None
         except Exception as exc:
             if _debug() or type(exc).__module__.startswith("typer"):
                 raise
-            typer.echo(
-                _("Error: internal error ({kind}: {detail}); run again with "
-                  "SALESFLOW_DEBUG=1 for the traceback").format(
-                    kind=type(exc).__name__, detail=exc),
-                err=True,
-            )
+            _error(_("internal error ({kind}: {detail}); run again with SALESFLOW_DEBUG=1 "
+                     "for the traceback").format(kind=type(exc).__name__, detail=exc))
             raise typer.Exit(1) from None
 
     def format_help(self, ctx: Any, formatter: Any) -> None:
@@ -233,6 +228,17 @@ if chinese():
     _speak_chinese()
 
 
+def _error(message: str) -> None:
+    """`Error: …` on stderr; a value echoed in it (a refused name, a file path) shows its
+    control characters as escapes, never as terminal commands. Newlines stay: a few
+    refusals (an import's bad rows) list one problem per line on purpose; the values in
+    them are escaped where they are echoed (rules.text, services.customers.resolve)."""
+    from salesflow.rules.text import escape_text
+
+    typer.echo(_("Error: {message}").format(message=escape_text(message, keep=chr(10))),
+               err=True)
+
+
 app = typer.Typer(
     cls=SalesflowGroup,
     no_args_is_help=True,
@@ -293,4 +299,19 @@ app.command("doctor")(care.doctor)
 
 
 def main() -> None:
-    app(prog_name="salesflow")
+    from salesflow import stdout
+
+    stdout.install()
+    code: Any = 0
+    try:
+        app(prog_name="salesflow")
+    except SystemExit as exc:
+        code = exc.code
+    reason = stdout.failure()
+    if reason is not None:
+        from salesflow.i18n import _
+
+        _error(_("cannot write to standard output ({reason}); the output was "
+                 "lost").format(reason=reason))
+        code = code or 1
+    sys.exit(code)

@@ -16,11 +16,16 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, tzinfo
 from decimal import Decimal
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from salesflow.columns import Col, label
 from salesflow.i18n import Msg, _
 from salesflow.rules.money import fen_to_yuan, format_plain, format_yuan
+from salesflow.rules.text import escape_text
+from salesflow.stdout import gone
+
+if TYPE_CHECKING:
+    from rich.text import Text
 
 FORMATS = ("table", "csv", "json")
 EXPORT_FORMATS = ("csv", "json", "jsonl")
@@ -124,6 +129,8 @@ def write_csv(rows: Iterable[Mapping[str, Any]], columns: Sequence[Col], opts: O
     writer.writerow([c.name for c in columns])
     count = 0
     for row in rows:
+        if gone(out):
+            break
         cells = [csv_cell(row.get(c.name), c.kind) for c in columns]
         writer.writerow(cells if opts.raw else [formula_safe(cell) for cell in cells])
         count += 1
@@ -137,6 +144,8 @@ def write_json(rows: Iterable[Mapping[str, Any]], columns: Sequence[Col],
     count = 0
     out.write("[")
     for row in rows:
+        if gone(out):
+            break
         out.write(",\n  " if count else "\n  ")
         out.write(json.dumps(json_row(row, columns), ensure_ascii=False))
         count += 1
@@ -149,6 +158,8 @@ def write_jsonl(rows: Iterable[Mapping[str, Any]], columns: Sequence[Col],
     out = out or _stdout()
     count = 0
     for row in rows:
+        if gone(out):
+            break
         out.write(json.dumps(json_row(row, columns), ensure_ascii=False) + "\n")
         count += 1
     return count
@@ -172,6 +183,15 @@ def fit_columns(columns: Sequence[Col], width: int) -> list[Col]:
     return kept
 
 
+def shown(text: str | None) -> Text | None:
+    """Stored text as a person's terminal shows it: literally (never read as Rich markup:
+    '[/]' or '[red]' in a name is text) and with control characters escaped (data stored
+    before rules.text refused them must not drive the terminal)."""
+    from rich.text import Text
+
+    return None if text is None else Text(escape_text(text, keep="\n"))
+
+
 def write_table(rows: Iterable[Mapping[str, Any]], columns: Sequence[Col], *,
                 tz: tzinfo | None, title: str | None = None, empty: str | None = None) -> int:
     """A Rich table of the rows: headers are the columns' translated labels; the caller
@@ -181,20 +201,21 @@ def write_table(rows: Iterable[Mapping[str, Any]], columns: Sequence[Col], *,
 
     collected = list(rows)
     if not collected:
-        Console(stderr=True).print(_("No rows.") if empty is None else empty, style="dim")
+        Console(stderr=True).print(shown(_("No rows.") if empty is None else empty),
+                                   style="dim")
         return 0
     console = Console()
-    shown = fit_columns(columns, console.width)
+    kept = fit_columns(columns, console.width)
     # No box: column separators would cost the narrow terminal the cells it needs.
-    table = Table(title=title, header_style="bold underline", box=None,
+    table = Table(title=shown(title), header_style="bold underline", box=None,
                   title_justify="left", title_style="bold")
-    for c in shown:
-        table.add_column(_(c.label),
+    for c in kept:
+        table.add_column(shown(_(c.label)),
                          justify="right" if c.kind in ("money", "int", "ratio") else "left",
                          no_wrap=c.kind in _NO_WRAP_KINDS or c.name in _NO_WRAP_NAMES,
                          min_width=_MIN_WIDTH.get(c.name), overflow="fold")
     for row in collected:
-        table.add_row(*[table_cell(row.get(c.name), c.kind, tz) for c in shown])
+        table.add_row(*[shown(table_cell(row.get(c.name), c.kind, tz)) for c in kept])
     console.print(table)
     return len(collected)
 
@@ -204,13 +225,20 @@ def render(rows: Iterable[Mapping[str, Any]], columns: Sequence[Col], opts: Outp
            out: TextIO | None = None) -> int:
     """Print rows in the chosen format (machine formats to `out`, default stdout);
     returns how many were printed."""
-    if opts.format == "csv":
-        return write_csv(rows, columns, opts, out)
-    if opts.format == "json":
-        return write_json(rows, columns, out)
-    if opts.format == "jsonl":
-        return write_jsonl(rows, columns, out)
-    return write_table(rows, columns, tz=tz, title=title, empty=empty)
+    try:
+        if opts.format == "csv":
+            return write_csv(rows, columns, opts, out)
+        if opts.format == "json":
+            return write_json(rows, columns, out)
+        if opts.format == "jsonl":
+            return write_jsonl(rows, columns, out)
+        return write_table(rows, columns, tz=tz, title=title, empty=empty)
+    finally:
+        # Rows left unread (the reader of stdout left) release their cursor now, while
+        # the session is open, not when the garbage collector finds them.
+        close = getattr(rows, "close", None)
+        if close is not None:
+            close()
 
 
 def render_object(obj: Mapping[str, Any], columns: Sequence[Col], opts: OutputOptions, *,
@@ -234,18 +262,18 @@ def render_object(obj: Mapping[str, Any], columns: Sequence[Col], opts: OutputOp
     from rich.table import Table
 
     console = Console()
-    table = Table(title=title, show_header=False, box=None, pad_edge=False)
+    table = Table(title=shown(title), show_header=False, box=None, pad_edge=False)
     table.add_column(style="bold")
     table.add_column(overflow="fold")
     for c in columns:
-        table.add_row(_(c.label), table_cell(obj.get(c.name), c.kind, tz))
+        table.add_row(shown(_(c.label)), shown(table_cell(obj.get(c.name), c.kind, tz)))
     for key, value in extra.items():
         if isinstance(value, Msg):
-            table.add_row(_(label(key)), value.translated())
+            table.add_row(shown(_(label(key))), shown(value.translated()))
         elif not isinstance(value, (list, dict)):
-            table.add_row(_(label(key)), "" if value is None else str(value))
+            table.add_row(shown(_(label(key))), shown("" if value is None else str(value)))
         elif isinstance(value, list) and all(not isinstance(v, (list, dict)) for v in value):
-            table.add_row(_(label(key)), ", ".join(str(v) for v in value))
+            table.add_row(shown(_(label(key))), shown(", ".join(str(v) for v in value)))
     console.print(table)
     for key, (list_cols, items) in lists.items():
         write_table(items, list_cols, tz=tz, title=_(label(key)),
@@ -295,7 +323,8 @@ def message(text: str, *, style: str | None = None) -> None:
     """A human message on stderr (never on stdout, which belongs to the data)."""
     from rich.console import Console
 
-    Console(stderr=True, highlight=False).print(text, style=style, markup=False)
+    Console(stderr=True, highlight=False).print(escape_text(text, keep="\n"), style=style,
+                                                markup=False)
 
 
 def stream_lines(lines: Iterator[str]) -> None:

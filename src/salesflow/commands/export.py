@@ -85,7 +85,12 @@ def _destination(path: Path | None) -> Iterator[TextIO]:
     """stdout, or FILE written through a private (0600) temporary file that replaces FILE
     only once every row is written, so a failed export never leaves half a file behind
     and a reader never sees one. A symlink or anything but a regular file (/dev/stdout,
-    a named pipe) is written in place instead: replacing it would destroy the link."""
+    a named pipe) is written in place instead: replacing it would destroy the link.
+
+    The temporary file (.FILE.<pid>.<random>.tmp) holds personal data, so it is removed
+    however the export ends: on an error, on Ctrl-C, and on SIGTERM or SIGHUP (caught
+    while it exists). A process killed outright (SIGKILL, power loss) cannot clean up;
+    the next export to FILE removes what such a dead process left (see _remove_stale)."""
     import stat
 
     from salesflow.errors import InputError
@@ -94,33 +99,111 @@ def _destination(path: Path | None) -> Iterator[TextIO]:
         yield sys.stdout
         return
     path = path.expanduser()
+
+    def refusal(exc: OSError) -> InputError:
+        return InputError(f"output: cannot write {path}: {exc.strerror or exc}")
+
     try:
         mode: int | None = path.lstat().st_mode
     except FileNotFoundError:
         mode = None
     except OSError as exc:
-        raise InputError(f"output: cannot write {path}: {exc.strerror or exc}") from None
+        raise refusal(exc) from None
     if mode is not None and not stat.S_ISREG(mode):
         try:
-            direct = open(path, "w", encoding="utf-8", newline="")  # noqa: SIM115
-        except OSError as exc:
-            raise InputError(f"output: cannot write {path}: {exc.strerror or exc}") from None
-        with direct:
-            yield direct
+            with open(path, "w", encoding="utf-8", newline="") as direct:
+                yield direct
+        except BrokenPipeError:
+            raise
+        except OSError as exc:  # /dev/full, a device gone: one line, not a traceback
+            raise refusal(exc) from None
         return
     import tempfile
 
+    _remove_stale(path)
     try:
-        fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        fd, temp = tempfile.mkstemp(prefix=f".{path.name}.{os.getpid()}.", suffix=".tmp",
+                                    dir=path.parent)
     except OSError as exc:
-        raise InputError(f"output: cannot write {path}: {exc.strerror or exc}") from None
+        raise refusal(exc) from None
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as out:
-            yield out
-        os.replace(temp, path)
-    except BaseException:
+        with _signals_raise():
+            try:
+                with os.fdopen(fd, "w", encoding="utf-8", newline="") as out:
+                    yield out
+                os.replace(temp, path)
+            except OSError as exc:  # a full disk, a quota: the file is not replaced
+                raise refusal(exc) from None
+    finally:
         Path(temp).unlink(missing_ok=True)
-        raise
+
+
+_CAUGHT = ("SIGTERM", "SIGHUP")
+STALE_AGE = 24 * 3600  # seconds: a temp file nobody wrote to for a day is abandoned
+
+
+@contextmanager
+def _signals_raise() -> Iterator[None]:
+    """SIGTERM and SIGHUP raise SystemExit(128 + signal) instead of ending the process on
+    the spot, so that the `finally` blocks above run (the temporary file is removed, the
+    unit of work rolls back); the previous handlers come back afterwards."""
+    import signal
+
+    def leave(signum: int, _frame: Any) -> None:
+        raise SystemExit(128 + signum)
+
+    previous: dict[int, Any] = {}
+    for name in _CAUGHT:
+        signum = getattr(signal, name, None)
+        if signum is None:
+            continue
+        try:
+            previous[signum] = signal.signal(signum, leave)
+        except ValueError:  # not the main thread: leave the handlers alone
+            break
+    try:
+        yield
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+
+
+def _remove_stale(path: Path) -> None:
+    """Remove temporary files of exports to `path` whose process is gone: the pid in the
+    name no longer runs, or (a name from before the pid was in it, or a pid reused) nobody
+    has written to the file for STALE_AGE. A concurrent export's file is left alone."""
+    import time
+
+    now = time.time()
+    for temp in path.parent.glob(f".{_glob_escape(path.name)}.*.tmp"):
+        middle = temp.name[len(path.name) + 2:-len(".tmp")]
+        pid_text = middle.split(".", 1)[0] if "." in middle else ""
+        try:
+            if temp.is_symlink() or not temp.is_file():
+                continue
+            dead = pid_text.isdigit() and not _running(int(pid_text))
+            if dead or now - temp.stat().st_mtime > STALE_AGE:
+                temp.unlink()
+        except OSError:
+            continue  # another user's file, or already gone
+
+
+def _glob_escape(name: str) -> str:
+    import glob
+
+    return glob.escape(name)
+
+
+def _running(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError):
+        return True
+    return True
 
 
 @app.command("customers")

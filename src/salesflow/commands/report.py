@@ -116,6 +116,7 @@ def _tables(data: Report, *, by_owner: bool) -> None:
     from rich.table import Table
 
     from salesflow.i18n import _
+    from salesflow.output import shown
     from salesflow.rules.kpi import human_value, percent
 
     console = Console()
@@ -143,7 +144,7 @@ def _tables(data: Report, *, by_owner: bool) -> None:
                    header_style="bold underline", box=None)
     owners.add_column(_("metric"), no_wrap=True)
     for o in data.owners:
-        owners.add_column(o.owner, justify="right", no_wrap=True)
+        owners.add_column(shown(o.owner), justify="right", no_wrap=True)
     for i, line in enumerate(data.lines):
         owners.add_row(_(line.metric.label),
                        *[human_value(line.metric, o.lines[i].actual) for o in data.owners])

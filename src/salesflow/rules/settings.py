@@ -17,6 +17,7 @@ from salesflow.rules.cadence import Cadences
 from salesflow.rules.codes import validate_mapping_code
 from salesflow.rules.money import format_plain, parse_money
 from salesflow.rules.numbers import parse_int
+from salesflow.rules.text import check_text
 from salesflow.rules.tier import TierThresholds
 from salesflow.rules.workdays import calendar_for
 
@@ -116,7 +117,8 @@ def canonical_key(key: str) -> str:
 
 def parse_setting(key: str, value: str) -> tuple[str, str]:
     """Validate `config set KEY VALUE`; return (key, text to store). '' clears a mapping."""
-    key = canonical_key(key)
+    key = canonical_key(check_text(key))
+    check_text(value)
     if key in SCALAR_KEYS:
         parsed = SCALAR_KEYS[key][0](value)
         return key, str(parsed)

@@ -27,6 +27,7 @@ from salesflow.rules.dates import RECORD_RANGE, parse_date, parse_datetime
 from salesflow.rules.money import format_yuan, parse_money
 from salesflow.services import audit, customers, users
 from salesflow.services.env import Env
+from salesflow.services.text import field_text
 
 CLOCK_SKEW = timedelta(minutes=5)
 
@@ -100,6 +101,7 @@ def add(session: Session, env: Env, customer_ref: str, *, amount: str,
     else:
         number = _next_number(session, env)
     assert customer.id is not None
+    terms = field_text("terms", terms, multiline=True)
     contract = Contract(number=number, customer_id=customer.id, amount=fen, start=start_on,
                         end=end_on, terms=(terms or "").strip() or None,
                         created_by=env.actor, created_at=env.now, status="draft", round=0)
@@ -227,7 +229,7 @@ def decide(session: Session, env: Env, number: str, *, reject: bool = False,
     contract = resolve(session, number)
     if contract.status != "pending":
         raise _wrong_state(contract, "only a pending contract can be approved or rejected")
-    note = (note or "").strip() or None
+    note = (field_text("note", note, multiline=True) or "").strip() or None
     if reject and note is None:
         raise InputError("note: a rejection needs a reason the rep can act on; add "
                          "--note TEXT")

@@ -26,9 +26,11 @@ from salesflow.rules.dates import parse_date
 from salesflow.rules.money import parse_money
 from salesflow.rules.names import name_key, validate_company_name
 from salesflow.rules.numbers import parse_int
+from salesflow.rules.text import escape_text
 from salesflow.rules.tier import TierDecision, tier_for
 from salesflow.services import audit, schedule, users
 from salesflow.services.env import Env
+from salesflow.services.text import field_text
 
 MAX_DECISION_DAYS = 3660  # ten years: a longer decision cycle is a typing mistake
 
@@ -49,7 +51,9 @@ def parse_fields(raw: Mapping[str, str | None], env: Env) -> dict[str, Any]:
     for key, value in raw.items():
         if value is None:
             continue
-        text = " ".join(value.split()) if key not in ("need", "notes") else value.strip()
+        multiline = key in ("need", "notes")
+        field_text(label(key), value, multiline=multiline)  # before spaces are collapsed
+        text = value.strip() if multiline else " ".join(value.split())
         if not text:
             if key in ("name", "owner"):
                 raise InputError(f"{label(key)}: cannot be empty")
@@ -88,6 +92,7 @@ def _parse(key: str, text: str, env: Env) -> Any:
 def resolve(session: Session, ref: str) -> Customer:
     """A customer by code (MFG-EC-001, any case) or by its name (duplicate key)."""
     text = ref.strip()
+    shown = escape_text(ref)  # echoed in a refusal: no raw newline or escape sequence
     found = session.exec(select(Customer).where(Customer.code == text.upper())).first()
     if found:
         return found
@@ -99,11 +104,11 @@ def resolve(session: Session, ref: str) -> Customer:
             return matches[0]
         if len(matches) > 1:
             raise Conflict(
-                f"customer: '{ref}' names more than one customer; use the code "
+                f"customer: '{shown}' names more than one customer; use the code "
                 f"({', '.join(m.code for m in matches)})"
             )
     raise NotFound(
-        f"customer: no customer '{ref}'; use a code such as MFG-EC-001 or the company "
+        f"customer: no customer '{shown}'; use a code such as MFG-EC-001 or the company "
         "name (see salesflow customer list)"
     )
 
@@ -245,6 +250,7 @@ def change(session: Session, env: Env, customer: Customer, values: Mapping[str, 
 
 def change_stage(session: Session, env: Env, ref: str, to_stage: str,
                  reason: str | None) -> tuple[Customer, pipeline.Move]:
+    reason = field_text("reason", reason)
     customer = resolve(session, ref)
     try:
         target = pipeline.parse_stage(to_stage)

@@ -24,6 +24,7 @@ from salesflow.rules.dates import RECORD_RANGE, parse_date, parse_datetime
 from salesflow.services import audit, schedule
 from salesflow.services.customers import resolve
 from salesflow.services.env import Env
+from salesflow.services.text import field_text
 
 CLOCK_SKEW = timedelta(minutes=5)
 
@@ -32,6 +33,9 @@ def log(session: Session, env: Env, ref: str, *, summary: str, channel: str = "p
         at: str | None = None, feedback: str | None = None, reason: str | None = None,
         objection: bool = False, next_action: str | None = None,
         next_due: str | None = None, satisfaction: int | None = None) -> FollowUp:
+    summary = field_text("summary", summary, multiline=True)
+    reason = field_text("reason", reason)
+    next_action = field_text("next-action", next_action)
     customer = resolve(session, ref)
     if not summary or not summary.strip():
         raise InputError("summary: say what was discussed, e.g. --summary 'sent the quote'")

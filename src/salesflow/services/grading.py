@@ -14,6 +14,7 @@ from salesflow.rules.tier import parse_tier
 from salesflow.services import audit, schedule
 from salesflow.services.customers import decide_tier, resolve
 from salesflow.services.env import Env
+from salesflow.services.text import field_text
 
 
 def _result(c: Customer, old: str, rule: str) -> dict[str, Any]:
@@ -56,6 +57,7 @@ def set_override(session: Session, env: Env, ref: str, tier: str,
         tier = parse_tier(tier)
     except ValueError as exc:
         raise InputError.field("set", exc) from None
+    reason = field_text("reason", reason)
     if not reason or not reason.strip():
         raise InputError("reason: a manual tier needs a reason, e.g. --reason 'strategic account'")
     c = resolve(session, ref)

@@ -29,6 +29,7 @@ from salesflow.rules.numbers import INT64_MAX, parse_int
 from salesflow.services import audit
 from salesflow.services.customers import resolve
 from salesflow.services.env import Env
+from salesflow.services.text import field_text
 
 # the Chinese words accepted besides the English ones, named in refusals
 _CHINESE = {"need_kind": "刚性/弹性/潜在", "priority": "高/中/低",
@@ -43,7 +44,7 @@ def _choice(text: str, choices: tuple[str, ...], kind: str, field: str) -> str:
 
 
 def _text(value: str | None, field: str, example: str) -> str:
-    text = (value or "").strip()
+    text = (field_text(field, value, multiline=True) or "").strip()
     if not text:
         raise InputError(f"{field}: cannot be empty; {example}")
     return text
@@ -76,7 +77,7 @@ def add(session: Session, env: Env, customer_ref: str, description: str, *, kind
                           "say what the customer needs, e.g. '数控机床升级'"),
         kind=_choice(kind, NEED_KINDS, "need_kind", "kind"),
         priority=_choice(priority, PRIORITIES, "priority", "priority"),
-        department=(department or "").strip() or None,
+        department=(field_text("department", department) or "").strip() or None,
         status="open",
         created_at=env.now,
         created_by=env.actor,
@@ -117,7 +118,7 @@ def resolve_need(session: Session, env: Env, ref: str, note: str | None) -> Need
     if need.status == "resolved":
         raise Conflict(f"id: need #{need.id} is already resolved; only an open or responded "
                        "need can be resolved")
-    text = (note or "").strip() or None
+    text = (field_text("note", note, multiline=True) or "").strip() or None
     if need.status == "open":
         need.responded_at, need.responded_by, need.response = env.now, env.actor, text
     need.status = "resolved"

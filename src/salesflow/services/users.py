@@ -14,6 +14,7 @@ from salesflow.models import User
 from salesflow.rules.choices import ROLES, parse_choice
 from salesflow.services import audit
 from salesflow.services.env import Env
+from salesflow.services.text import field_text
 
 ADMIN_ROLES = ("manager", "gm")
 
@@ -63,7 +64,7 @@ def require_owners(session: Session, owners: set[str]) -> dict[str, str]:
 
 
 def add(session: Session, env: Env, name: str, role: str) -> User:
-    name = name.strip()
+    name = field_text("name", name).strip()
     if not name:
         raise InputError("name: a user needs a name")
     try:
