@@ -30,7 +30,8 @@ from salesflow.commands import (
     user,
 )
 from salesflow.context import AppState
-from salesflow.errors import SalesflowError
+from salesflow.errors import SalesflowError, Terminated
+from salesflow.i18n import _
 
 
 def _debug() -> bool:
@@ -46,6 +47,11 @@ class SalesflowGroup(TyperGroup):
         except SalesflowError as exc:
             typer.echo(f"Error: {exc.message}", err=True)
             raise typer.Exit(exc.exit_code) from None
+        except (KeyboardInterrupt, Terminated) as exc:
+            # The unit of work has rolled back on its way out; a committed one stays.
+            typer.echo(_("Error: interrupted; what the command had not yet saved was "
+                         "rolled back"), err=True)
+            raise typer.Exit(getattr(exc, "exit_code", 130)) from None
         except BrokenPipeError:
             # `salesflow export … | head`: the reader left; that is not an error.
             devnull = os.open(os.devnull, os.O_WRONLY)
