@@ -373,17 +373,24 @@ def scrub_sqlite(engine: Engine, path: Path) -> list[str]:
         cursor = raw.cursor()
         try:
             cursor.execute("VACUUM")
-        except sqlite3.OperationalError as exc:
-            notes.append(f"warning: erased, but the database was busy ({exc}), so old copies "
-                         f"may remain in the free space of {path}; run the command again")
+            vacuumed = True
+        except sqlite3.OperationalError:
+            vacuumed = False
         try:
             busy = cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]
         except sqlite3.OperationalError:
             busy = 1
-        if busy:
-            notes.append(f"warning: erased, but a reader holds an old snapshot, so old "
-                         f"copies remain in {path.name}-wal until it closes; run the "
-                         "command again then")
+        # Where the old copies are: the main file keeps them in its free space when the
+        # rebuild failed, and in its old pages until a checkpoint overwrites them (the
+        # rebuilt pages wait in the WAL, which also still holds older versions).
+        if busy or not vacuumed:
+            held = [str(path)] + ([f"{path}-wal"] if busy else [])
+            notes.append(_(
+                "warning: erased, but another connection (a salesflow or sqlite session) "
+                "still reads an old snapshot of the database, so old copies of the erased "
+                "data remain in {files}; run the command again once the other session has "
+                "closed"
+            ).format(files=" and ".join(held)))
         cursor.close()
     finally:
         raw.close()
