@@ -121,7 +121,8 @@ class AppState:
         from salesflow.services.env import Env
 
         notices: list[str] = []
-        with _terminate_as_interrupt(), unit_of_work(self.location, write=write, erase=erase, notes=notices) as session:
+        with _terminate_as_interrupt(), unit_of_work(
+                self.location, write=write, erase=erase, notes=notices) as session:
             settings = settings_service.load(session)
             tz = team_zone(settings.timezone)
             env = Env(actor=self.actor, command=command, now=read_clock(tz), tz=tz,
