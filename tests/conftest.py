@@ -100,6 +100,11 @@ class Cli:
         )
         return result
 
+    def create(self) -> None:
+        """An empty database, as the first writing command leaves it (a read command
+        never creates one): the team's time zone is the only row it writes."""
+        self("config", "set", "timezone", "Asia/Shanghai")
+
     def json(self, *args: str, user: str | None = None):  # type: ignore[no-untyped-def]
         return json.loads(self(*args, "--format", "json", user=user).stdout)
 

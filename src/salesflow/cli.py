@@ -32,7 +32,7 @@ from salesflow.commands import (
     user,
 )
 from salesflow.context import AppState
-from salesflow.errors import SalesflowError
+from salesflow.errors import SalesflowError, Terminated
 from salesflow.i18n import _, chinese
 
 # Click's UsageError (and its NoSuchOption, MissingParameter … subclasses) as Typer
@@ -64,6 +64,11 @@ class SalesflowGroup(TyperGroup):
         except SalesflowError as exc:
             _error(exc.message)
             raise typer.Exit(exc.exit_code) from None
+        except (KeyboardInterrupt, Terminated) as exc:
+            # The unit of work has rolled back on its way out; a committed one stays.
+            typer.echo(_("Error: interrupted; what the command had not yet saved was "
+                         "rolled back"), err=True)
+            raise typer.Exit(getattr(exc, "exit_code", 130)) from None
         except BrokenPipeError:
             # A named pipe given to `export -o` whose reader left: not an error. (stdout
             # never raises it: main() guards it, see salesflow.stdout.)

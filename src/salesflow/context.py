@@ -16,7 +16,7 @@ from datetime import UTC, date, datetime, tzinfo
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from salesflow.errors import InputError
+from salesflow.errors import InputError, Terminated
 from salesflow.i18n import _
 
 if TYPE_CHECKING:
@@ -100,6 +100,27 @@ def read_clock(tz: tzinfo) -> datetime:
     return real.astimezone(UTC)
 
 
+@contextmanager
+def _terminate_as_interrupt() -> Iterator[None]:
+    """While a unit of work is open, SIGTERM unwinds it like Ctrl-C (rollback, one line)
+    instead of killing the process mid-transaction."""
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def _raise(_signum, _frame):  # type: ignore[no-untyped-def]
+        raise Terminated()
+
+    previous = signal.signal(signal.SIGTERM, _raise)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
 @dataclass
 class Unit:
     session: Session
@@ -141,7 +162,8 @@ class AppState:
 
         actor = self.actor  # a blank --as is refused before the database opens
         notices: list[str] = []
-        with unit_of_work(self.location, write=write, erase=erase, notes=notices) as session:
+        with _terminate_as_interrupt(), unit_of_work(
+                self.location, write=write, erase=erase, notes=notices) as session:
             settings = settings_service.load(session)
             users.require_user(session, "--as", actor)
             tz = unit_zone(settings.timezone, notices)

@@ -13,15 +13,17 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event, text
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlmodel import Session
 
 from salesflow.errors import DatabaseBusy, DatabaseError
+from salesflow.i18n import _
 from salesflow.migrations import HEAD
 
 DEFAULT_BUSY_TIMEOUT = 15.0  # seconds
@@ -38,6 +40,31 @@ def busy_timeout() -> float:
         return DEFAULT_BUSY_TIMEOUT
 
 
+def busy_error() -> DatabaseBusy:
+    return DatabaseBusy(_(
+        "the database is busy: another command (salesflow, or a sqlite session) is writing "
+        "to it or upgrading it, and this one waited {seconds} s for it; try again when it "
+        "has finished (SALESFLOW_BUSY_TIMEOUT sets the wait)"
+    ).format(seconds=f"{busy_timeout():g}"))
+
+
+def _is_lock(exc: BaseException) -> bool:
+    message = str(getattr(exc, "orig", None) or exc)
+    return "locked" in message or "busy" in message
+
+
+def _is_damage(exc: BaseException) -> bool:
+    message = str(getattr(exc, "orig", None) or exc)
+    return "not a database" in message or "malformed" in message
+
+
+def damaged_error(path: Path | str) -> DatabaseError:
+    return DatabaseError(_(
+        "{path} is not a SQLite database (or is damaged); check --db/SALESFLOW_DB, or "
+        "restore the file from a backup"
+    ).format(path=path))
+
+
 def ensure_private_file(path: Path) -> None:
     """Create the database file 0600 in a 0700 directory (it holds customers' contacts)."""
     if path.exists():
@@ -48,12 +75,107 @@ def ensure_private_file(path: Path) -> None:
     os.close(fd)
 
 
+def locate_sqlite(location: str, *, write: bool) -> Path:
+    """The database file; created (0600 in a 0700 folder) by a writing command only.
+
+    A read command on a mistyped path must not leave an empty database behind and report
+    an empty agenda: for cron that would be a silent failure.
+    """
+    path = Path(location).expanduser()
+    if path.exists():
+        if path.is_dir():
+            raise DatabaseError(_(
+                "{path} is a folder, not a database file; check --db/SALESFLOW_DB"
+            ).format(path=path))
+        return path
+    if not write:
+        raise DatabaseError(_(
+            "no database at {path}; run `salesflow demo` or `salesflow customer add …` to "
+            "create one, or check --db/SALESFLOW_DB"
+        ).format(path=path))
+    try:
+        ensure_private_file(path)
+    except OSError as exc:
+        raise DatabaseError(_(
+            "cannot create the database {path} ({reason}); choose a folder you can write "
+            "to with --db or SALESFLOW_DB"
+        ).format(path=path, reason=exc.strerror or exc)) from None
+    return path
+
+
+def check_sqlite_file(path: Path) -> None:
+    """Refuse a file that is not ours before anything changes it.
+
+    Runs on a plain connection, without the WAL pragma: a foreign SQLite file keeps its
+    journal mode and its bytes, and a database from a newer salesflow is refused before a
+    migration backup is made. It waits for a lock like every statement (busy timeout).
+    """
+    try:
+        con = sqlite3.connect(path, timeout=busy_timeout(), isolation_level=None)
+    except sqlite3.Error as exc:
+        raise DatabaseError(_("cannot open {path} ({reason}); check --db/SALESFLOW_DB")
+                            .format(path=path, reason=exc)) from None
+    try:
+        tables = {row[0] for row in con.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table'")}
+        version = None
+        if "alembic_version" in tables:
+            row = con.execute("SELECT version_num FROM alembic_version").fetchone()
+            version = row[0] if row else None
+    except sqlite3.OperationalError as exc:
+        if _is_lock(exc):
+            raise busy_error() from None
+        raise DatabaseError(_("cannot read {path} ({reason}); check --db/SALESFLOW_DB")
+                            .format(path=path, reason=exc)) from None
+    except sqlite3.DatabaseError:
+        raise damaged_error(path) from None
+    finally:
+        con.close()
+    refuse_unknown_schema(str(path), version, tables)
+
+
+def refuse_unknown_schema(location: str, version: str | None, tables: set[str]) -> None:
+    """A foreign database (tables but no salesflow schema) or one from a newer salesflow."""
+    if version == HEAD or not tables:
+        return
+    if version is None or "customer" not in tables:
+        raise DatabaseError(_(
+            "{location} is not a salesflow database (it holds other tables and no "
+            "salesflow schema version); check --db/SALESFLOW_DB"
+        ).format(location=location))
+    config = _alembic_config()
+    if version not in _known_revisions(config):
+        raise DatabaseError(_(
+            "the database schema ({version}) is newer than this salesflow ({head}); "
+            "upgrade salesflow"
+        ).format(version=version, head=HEAD))
+
+
+def _set_wal(dbapi_connection: sqlite3.Connection) -> None:
+    """WAL mode (persistent): switching needs the file to itself, and SQLite refuses at
+    once rather than calling the busy handler, so wait for it as a statement would."""
+    cursor = dbapi_connection.cursor()
+    try:
+        if cursor.execute("PRAGMA journal_mode").fetchone()[0] == "wal":
+            return
+        deadline = time.monotonic() + busy_timeout()
+        while True:
+            try:
+                cursor.execute("PRAGMA journal_mode=WAL")
+                return
+            except sqlite3.OperationalError as exc:
+                if not _is_lock(exc) or time.monotonic() >= deadline:
+                    raise
+                time.sleep(0.05)
+    finally:
+        cursor.close()
+
+
 def make_engine(location: str, *, write: bool, secure_delete: bool = False) -> Engine:
     if is_url(location):
-        return create_engine(location, pool_pre_ping=False)
-    path = Path(location).expanduser()
-    if write or not path.exists():
-        ensure_private_file(path)
+        return _url_engine(location)
+    path = locate_sqlite(location, write=write)
+    check_sqlite_file(path)
     engine = create_engine(
         f"sqlite:///{path}",
         connect_args={"timeout": busy_timeout(), "check_same_thread": False},
@@ -63,8 +185,8 @@ def make_engine(location: str, *, write: bool, secure_delete: bool = False) -> E
     def _on_connect(dbapi_connection, _record):  # type: ignore[no-untyped-def]
         # Let SQLAlchemy's "begin" event issue BEGIN itself (pysqlite's own is deferred).
         dbapi_connection.isolation_level = None
+        _set_wal(dbapi_connection)
         cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA synchronous=NORMAL")
         if secure_delete:
@@ -74,19 +196,59 @@ def make_engine(location: str, *, write: bool, secure_delete: bool = False) -> E
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn):  # type: ignore[no-untyped-def]
-        conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+        # A migration writes even in a read command: it takes the write lock up front,
+        # so that it waits its turn instead of failing on a snapshot gone stale.
+        immediate = write or conn.get_execution_options().get("salesflow_write", False)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
     return engine
 
 
+def _url_engine(location: str) -> Engine:
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError, NoSuchModuleError
+
+    accepted = _("a file path, or postgresql+psycopg://USER@HOST/DATABASE")
+    scheme = location.split("://", 1)[0]
+    try:
+        make_url(location)
+        return create_engine(location, pool_pre_ping=False)
+    except (NoSuchModuleError, ImportError):
+        raise DatabaseError(_(
+            "--db: salesflow cannot open '{scheme}://' databases (unknown URL scheme or "
+            "driver not installed); use {accepted}"
+        ).format(scheme=scheme, accepted=accepted)) from None
+    except (ArgumentError, ValueError):
+        raise DatabaseError(_("--db: not a valid database URL; use {accepted}")
+                            .format(accepted=accepted)) from None
+
+
+def _safe_url(location: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    try:
+        return make_url(location).render_as_string(hide_password=True)
+    except Exception:  # it was parsed once already; never print a password
+        return location.split("://", 1)[0] + "://…"
+
+
 def schema_version(engine: Engine) -> str | None:
+    """The stored revision; None only when there is no alembic_version table. A lock or
+    any other failure is raised, never mistaken for "no table"."""
     with engine.connect() as conn:
-        try:
-            return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
-        except OperationalError:
+        return _version_on(conn)
+
+
+def _version_on(conn) -> str | None:  # type: ignore[no-untyped-def]
+    try:
+        return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+    except DBAPIError as exc:
+        message = str(exc.orig)
+        undefined = getattr(exc.orig, "sqlstate", None) == "42P01"  # PostgreSQL
+        if undefined or "no such table" in message:
+            conn.rollback()
             return None
-        except Exception:  # PostgreSQL: undefined table
-            return None
+        raise
 
 
 def has_tables(engine: Engine) -> bool:
@@ -109,31 +271,51 @@ def backup_sqlite(source: Path, dest: Path, *, reuse: bool = False) -> None:
 
 
 def migrate(engine: Engine, location: str) -> None:
-    """Bring the schema to HEAD. Cheap when it is already there (one SELECT)."""
+    """Bring the schema to HEAD. Cheap when it is already there (one SELECT).
+
+    Otherwise: refuse a foreign or newer database before anything is copied or changed,
+    then take the write lock (waiting like any writer), look again under it (another
+    command may have just upgraded), back the file up and upgrade.
+    """
     current = schema_version(engine)
     if current == HEAD:
         return
-    if current is not None and not is_url(location):
-        path = Path(location).expanduser()
-        backup = path.with_name(f"{path.name}.before-{HEAD}.bak")
-        backup_sqlite(path, backup, reuse=True)
-    elif current is None and has_tables(engine):
-        raise DatabaseError(f"{location} is not a salesflow database (no schema version)")
     from alembic import command
+
+    with engine.connect() as conn:
+        conn.execution_options(salesflow_write=True)
+        with conn.begin():
+            if conn.dialect.name == "postgresql":
+                # Two first commands on an empty server database queue here.
+                conn.execute(text("SELECT pg_advisory_xact_lock(5417)"))
+            current, tables = _version_and_tables(conn)
+            if current == HEAD:
+                return
+            refuse_unknown_schema(location, current, tables)
+            if current is not None and not is_url(location):
+                path = Path(location).expanduser()
+                backup = path.with_name(f"{path.name}.before-{HEAD}.bak")
+                backup_sqlite(path, backup, reuse=True)
+            config = _alembic_config()
+            config.attributes["connection"] = conn
+            command.upgrade(config, "head")
+
+
+def _version_and_tables(conn) -> tuple[str | None, set[str]]:  # type: ignore[no-untyped-def]
+    from sqlalchemy import inspect
+
+    tables = set(inspect(conn).get_table_names())
+    if "alembic_version" not in tables:
+        return None, tables
+    return conn.execute(text("SELECT version_num FROM alembic_version")).scalar(), tables
+
+
+def _alembic_config():  # type: ignore[no-untyped-def]
     from alembic.config import Config
-    from alembic.script import ScriptDirectory
 
     config = Config()
     config.set_main_option("script_location", str(Path(__file__).parent / "migrations"))
-    heads = ScriptDirectory.from_config(config).get_heads()
-    if current is not None and current not in _known_revisions(config):
-        raise DatabaseError(
-            f"the database schema ({current}) is newer than this salesflow ({heads[0]}); "
-            "upgrade salesflow"
-        )
-    with engine.begin() as conn:
-        config.attributes["connection"] = conn
-        command.upgrade(config, "head")
+    return config
 
 
 def _known_revisions(config) -> set[str]:  # type: ignore[no-untyped-def]
@@ -142,14 +324,28 @@ def _known_revisions(config) -> set[str]:  # type: ignore[no-untyped-def]
     return {rev.revision for rev in ScriptDirectory.from_config(config).walk_revisions()}
 
 
-def translate(exc: OperationalError) -> Exception:
+def translate(exc: DBAPIError, location: str | None = None) -> Exception:
+    """A driver's error as one line a user can act on."""
     message = str(exc.orig) if exc.orig is not None else str(exc)
-    if "locked" in message or "busy" in message:
-        return DatabaseBusy(
-            f"the database is busy: another salesflow command held it for more than "
-            f"{busy_timeout():g} s; try again"
-        )
-    return DatabaseError(f"database error: {message}")
+    if _is_lock(exc):
+        return busy_error()
+    if _is_damage(exc) and location is not None and not is_url(location):
+        return damaged_error(Path(location).expanduser())
+    return DatabaseError(_("database error: {reason}").format(reason=_first_line(message)))
+
+
+def connect_error(exc: DBAPIError, location: str) -> Exception:
+    """The server refused, is down, or the database named in the URL does not exist."""
+    message = str(exc.orig) if exc.orig is not None else str(exc)
+    return DatabaseError(_(
+        "cannot connect to the database {url}: {reason}; check that the server is running "
+        "and the --db/SALESFLOW_DB URL"
+    ).format(url=_safe_url(location), reason=_first_line(message)))
+
+
+def _first_line(message: str) -> str:
+    lines = [line.strip() for line in message.strip().splitlines() if line.strip()]
+    return lines[0] if lines else message
 
 
 def scrub_sqlite(engine: Engine, path: Path) -> list[str]:
@@ -171,17 +367,24 @@ def scrub_sqlite(engine: Engine, path: Path) -> list[str]:
         cursor = raw.cursor()
         try:
             cursor.execute("VACUUM")
-        except sqlite3.OperationalError as exc:
-            notes.append(f"warning: erased, but the database was busy ({exc}), so old copies "
-                         f"may remain in the free space of {path}; run the command again")
+            vacuumed = True
+        except sqlite3.OperationalError:
+            vacuumed = False
         try:
             busy = cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]
         except sqlite3.OperationalError:
             busy = 1
-        if busy:
-            notes.append(f"warning: erased, but a reader holds an old snapshot, so old "
-                         f"copies remain in {path.name}-wal until it closes; run the "
-                         "command again then")
+        # Where the old copies are: the main file keeps them in its free space when the
+        # rebuild failed, and in its old pages until a checkpoint overwrites them (the
+        # rebuilt pages wait in the WAL, which also still holds older versions).
+        if busy or not vacuumed:
+            held = [str(path)] + ([f"{path}-wal"] if busy else [])
+            notes.append(_(
+                "warning: erased, but another connection (a salesflow or sqlite session) "
+                "still reads an old snapshot of the database, so old copies of the erased "
+                "data remain in {files}; run the command again once the other session has "
+                "closed"
+            ).format(files=" and ".join(held)))
         cursor.close()
     finally:
         raw.close()
@@ -209,7 +412,11 @@ def unit_of_work(location: str, *, write: bool, erase: bool = False,
         try:
             migrate(engine, location)
         except OperationalError as exc:
-            raise translate(exc) from exc
+            if is_url(location):
+                raise connect_error(exc, location) from None
+            raise translate(exc, location) from None
+        except DBAPIError as exc:
+            raise translate(exc, location) from None
         session = Session(engine, expire_on_commit=False)
         try:
             yield session
@@ -217,9 +424,11 @@ def unit_of_work(location: str, *, write: bool, erase: bool = False,
                 session.commit()
             else:
                 session.rollback()
-        except OperationalError as exc:
+        except (OperationalError, DBAPIError) as exc:
             session.rollback()
-            raise translate(exc) from exc
+            if isinstance(exc, OperationalError) or _is_damage(exc):
+                raise translate(exc, location) from None
+            raise
         except BaseException:
             session.rollback()
             raise

@@ -44,3 +44,11 @@ class DatabaseBusy(SalesflowError):
 
 class DatabaseError(SalesflowError):
     """The database cannot be opened, or it is newer than this program."""
+
+
+class Terminated(BaseException):
+    """SIGTERM during a unit of work: raised like Ctrl-C's KeyboardInterrupt, so that the
+    transaction rolls back and one line is printed (exit 143). A BaseException, so that
+    no `except Exception` on the way swallows it."""
+
+    exit_code = 143

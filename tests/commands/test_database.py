@@ -97,6 +97,7 @@ def test_a_lock_held_past_the_timeout_is_one_line_and_no_traceback(tmp_path):
 
 
 def test_a_bad_salesflow_today_is_refused(cli, monkeypatch):
+    cli.create()
     monkeypatch.setenv("SALESFLOW_TODAY", "2024-13-01")
     assert "SALESFLOW_TODAY" in cli.fails("due")
 

@@ -125,5 +125,6 @@ def test_ics_feed_lists_the_items_as_all_day_events(cli):
 
 @pytest.mark.parametrize("bad", ["2024-02-30", "01/02/2024", "someday"])
 def test_a_bad_plan_date_is_refused_naming_the_field(cli, bad):
+    cli.create()
     err = cli.fails("due", "--date", bad)
     assert err.startswith("Error: date:") and "YYYY-MM-DD" in err

@@ -86,6 +86,7 @@ def test_csv_headers_are_exactly_the_stable_columns(cli, deals, entity):
 
 @pytest.mark.parametrize("entity", ENTITIES)
 def test_an_empty_database_still_gives_the_header(cli, entity):
+    cli.create()
     out = cli("export", entity).stdout
     assert out.splitlines() == [HEADERS[entity]]
     assert cli("export", entity, "--format", "json").stdout.strip() == "[]"
@@ -256,6 +257,7 @@ def test_output_file_is_private_and_replaced_only_by_a_complete_export(cli, samp
 
 
 def test_output_into_a_missing_directory_is_one_line_error(cli, tmp_path):
+    cli.create()
     err = cli.fails("export", "customers", "-o", str(tmp_path / "nope" / "c.csv"))
     assert err.startswith("Error: output:")
 

@@ -60,6 +60,7 @@ def test_a_back_dated_contact_does_not_reopen_a_newer_promise(cli):
 
 
 def test_config_set_validates_and_show_lists_defaults(cli, unchanged):
+    cli.create()
     cli("config", "show")
     check = unchanged()
     for key, value, field in [("calendar", "moon", "calendar"),

@@ -135,7 +135,7 @@ def test_one_bad_row_imports_nothing_and_names_the_line_and_field(cli, tmp_path,
 
 def test_several_bad_rows_are_all_reported_in_file_order(cli, tmp_path, unchanged):
     cli.today("2023-10-12")
-    cli("customer", "list")  # the database exists
+    cli.create()
     rows = [
         ["1", "好公司有限公司", "制造业", "", "", "", "", "", "", "", "", "", ""],
         ["2", "", "零售", "", "王", "", "", "", "", "", "", "", ""],
@@ -216,7 +216,7 @@ def test_update_writes_the_rows_non_empty_cells_onto_the_existing_customer(cli, 
 
 def test_duplicates_within_the_file(cli, tmp_path, unchanged):
     cli.today("2023-10-12")
-    cli("customer", "list")  # the database exists
+    cli.create()
     rows = [["1", "华东精密科技有限公司", "制造业", "", "王强", "", "", "", "", "", "", "", ""],
             ["2", "华东精密科技", "", "", "", "", "13800138000", "", "", "B", "", "", ""]]
     path = write_csv(tmp_path / "t.csv", rows)
@@ -333,7 +333,7 @@ def test_files_that_cannot_be_imported_are_refused(cli, tmp_path, unchanged, nam
 
 
 def test_a_value_in_a_column_without_header_is_a_bad_row(cli, tmp_path, unchanged):
-    cli("customer", "list")  # the database exists
+    cli.create()
     path = write_csv(tmp_path / "t.csv", [["甲有限公司", "", "x"], ["乙有限公司", "", ""]],
                      header=["客户名称", "", ""])
     check = unchanged()

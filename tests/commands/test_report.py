@@ -294,6 +294,7 @@ def test_by_owner_counts_for_the_customers_current_owner(cli, quarter):
 
 def test_an_empty_quarter_prints_dashes_and_nulls(cli):
     cli.today("2024-10-08")
+    cli.create()
     table = cli("report", "quarter").stdout
     assert "KPIs 2024Q4" in table and "—" in table
     data = cli.json("report", "quarter")
