@@ -14,6 +14,7 @@ would compute it.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -101,58 +102,54 @@ def refresh(session: Session, env: Env, customer: Customer) -> None:
     session.add(customer)
 
 
-def refresh_all(session: Session, env: Env) -> int:
-    """Recompute every customer's due date (after a settings change); returns the count.
-
-    Reads in keyset-paged batches of plain columns and writes with one executemany per
-    batch (an ORM bulk UPDATE by primary key), so memory stays flat."""
+def _recomputed(session: Session, env: Env) -> Iterator[list[tuple[int, str, Any, Any,
+                                                                   Due | None]]]:
+    """Every customer's due date recomputed, in keyset-paged batches of plain columns (so
+    memory stays flat): per customer (id, code, stored date, stored kind, recomputed due).
+    One read for refresh_all() and drifted(), so `doctor --fix` mends exactly what
+    `doctor` names."""
     query = (
-        sa_select(col(Customer.id), col(Customer.stage), col(Customer.tier),
-                  col(Customer.created_at), col(Customer.last_contact_at),
-                  latest_followup(col(FollowUp.next_action_due)), col(Customer.stage_changed_at))
+        sa_select(col(Customer.id), col(Customer.code), col(Customer.stage),
+                  col(Customer.tier), col(Customer.created_at), col(Customer.last_contact_at),
+                  latest_followup(col(FollowUp.next_action_due)),
+                  col(Customer.stage_changed_at), col(Customer.next_due_at),
+                  col(Customer.next_due_kind))
         .order_by(col(Customer.id))
     )
     last_id = 0
-    count = 0
     while True:
         batch = session.execute(query.where(col(Customer.id) > last_id).limit(BATCH)).all()
         if not batch:
-            return count
-        params = []
-        for cid, stage, tier, created_at, last_contact_at, promise, moved_at in batch:
-            due = _due(env, stage=stage, tier=tier, created_at=created_at,
-                       last_contact_at=last_contact_at, promise=promise,
-                       stage_changed_at=moved_at)
-            params.append({"id": cid, "next_due_at": due.on if due else None,
-                           "next_due_kind": due.kind if due else None})
-        session.execute(update(Customer), params)
-        count += len(batch)
+            return
+        yield [(cid, code, stored_on, stored_kind,
+                _due(env, stage=stage, tier=tier, created_at=created_at,
+                     last_contact_at=last_contact_at, promise=promise,
+                     stage_changed_at=moved_at))
+               for (cid, code, stage, tier, created_at, last_contact_at, promise, moved_at,
+                    stored_on, stored_kind) in batch]
         last_id = batch[-1][0]
+
+
+def refresh_all(session: Session, env: Env) -> int:
+    """Recompute every customer's due date (after a settings change); returns the count.
+    Writes with one executemany per batch (an ORM bulk UPDATE by primary key)."""
+    count = 0
+    for batch in _recomputed(session, env):
+        session.execute(update(Customer), [
+            {"id": cid, "next_due_at": due.on if due else None,
+             "next_due_kind": due.kind if due else None}
+            for cid, _code, _on, _kind, due in batch])
+        count += len(batch)
+    return count
 
 
 def drifted(session: Session, env: Env) -> list[tuple[str, Any, Any, Any, Any]]:
     """The customers whose stored due date or kind differs from a recomputation (for
-    `doctor`): (code, stored date, stored kind, computed date, computed kind), by code.
-    Same reads as refresh_all(), so `doctor --fix` (refresh_all) mends exactly these."""
-    query = (
-        sa_select(col(Customer.id), col(Customer.code), col(Customer.stage),
-                  col(Customer.tier), col(Customer.created_at),
-                  col(Customer.last_contact_at),
-                  latest_followup(col(FollowUp.next_action_due)),
-                  col(Customer.next_due_at), col(Customer.next_due_kind))
-        .order_by(col(Customer.id))
-    )
+    `doctor`): (code, stored date, stored kind, computed date, computed kind), by code."""
     out: list[tuple[str, Any, Any, Any, Any]] = []
-    last_id = 0
-    while True:
-        batch = session.execute(query.where(col(Customer.id) > last_id).limit(BATCH)).all()
-        if not batch:
-            return sorted(out)
-        for (_id, code, stage, tier, created_at, last_contact_at, promise, stored_on,
-             stored_kind) in batch:
-            due = _due(env, stage=stage, tier=tier, created_at=created_at,
-                       last_contact_at=last_contact_at, promise=promise)
+    for batch in _recomputed(session, env):
+        for _cid, code, stored_on, stored_kind, due in batch:
             on, kind = (due.on, due.kind) if due else (None, None)
             if (on, kind) != (stored_on, stored_kind):
                 out.append((code, stored_on, stored_kind, on, kind))
-        last_id = batch[-1][0]
+    return sorted(out)
