@@ -70,3 +70,8 @@ REPORT_HEADER = cols("quarter,from,to", **{"from": "date", "to": "date"})
 FUNNEL = cols("stage,entered,conversion", entered="int", conversion="ratio")
 FUNNEL_BY_OWNER = (*FUNNEL, Col("owner"))
 TARGET = cols("quarter,metric,value,set_by,set_at", set_at="datetime")
+# `extend list`: the stable columns of SPEC §7, then the decision's note.
+EXTENSION = cols(
+    "id,customer_code,kind,due_date,to,reason,requested_by,status,decided_by,note",
+    id="int", due_date="date", to="date",
+)

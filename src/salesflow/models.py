@@ -216,6 +216,32 @@ class Target(SQLModel, table=True):
     set_at: datetime
 
 
+class Extension(SQLModel, table=True):
+    """延期申请表: a request to move one agenda item to a later date. `due_date` is the
+    item's date when it was asked for (rules/extension.moved); `ref` tells two items of one
+    customer and kind apart (a need's id), '' otherwise. The index (customer_id, kind,
+    status) is what the agenda joins on: each kind's read stays one indexed range read."""
+
+    __tablename__ = "extension"
+    __table_args__ = (
+        Index("ix_extension_customer_kind_status", "customer_id", "kind", "status"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    customer_id: int = Field(foreign_key="customer.id")
+    kind: str
+    ref: str = ""
+    due_date: date
+    to_date: date
+    reason: str = Field(sa_column=Column(Text, nullable=False))
+    requested_by: str
+    requested_at: datetime
+    status: str = Field(default="pending", index=True)  # pending | approved | rejected
+    decided_by: str | None = None
+    decided_at: datetime | None = None
+    note: str | None = Field(default=None, sa_column=Column(Text))
+
+
 class ImportBatch(SQLModel, table=True):
     """One `customer import`: the customers it added carry its id (customer.import_batch),
     so that `--undo` can find and remove them."""
@@ -232,6 +258,7 @@ class ImportBatch(SQLModel, table=True):
 
 
 __all__ = [
-    "Approval", "Audit", "CodeSequence", "Contract", "Customer", "FollowUp", "ImportBatch",
+    "Approval", "Audit", "CodeSequence", "Contract", "Customer", "Extension", "FollowUp",
+    "ImportBatch",
     "Need", "Payment", "Setting", "StageChange", "Target", "User",
 ]

@@ -17,6 +17,13 @@ a cutoff computed from the horizon (plan date + days), never by loading every cu
 (in intent 5 working days without reaching proposal; index (stage, stage_changed_at)) and
 `stalled` (an A-tier customer with no stage progress for 14 days; index (tier,
 progressed_at)). Lost customers have none. One customer may show under several kinds.
+
+An approved extension (延期申请表, rules/extension.py) moves a `new-lead`, `objection`,
+`need` or `proposal` item to its new date, shown with the reason. Each of those reads
+LEFT JOINs the item's latest approved extension through the index (customer_id, kind,
+status), so it stays one indexed range read: an extension only moves an item later, so
+the range on the stored start still holds every item that can be due by the horizon, and
+the moved date is checked against the horizon once joined.
 """
 
 from __future__ import annotations
@@ -26,13 +33,16 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import or_
+from sqlalchemy import String, cast, func, or_
 from sqlalchemy import select as sa_select
+from sqlalchemy.orm import aliased
 from sqlmodel import Session, col
 
-from salesflow.models import Contract, Customer, FollowUp, Need, Payment
+from salesflow.i18n import _
+from salesflow.models import Contract, Customer, Extension, FollowUp, Need, Payment
 from salesflow.rules import contract as contract_rules
 from salesflow.rules import deadline
+from salesflow.rules import extension as extension_rules
 from salesflow.rules.cadence import SCREENING_WORKING_DAYS, phase_for
 from salesflow.rules.dates import start_of_day
 from salesflow.rules.money import format_yuan
@@ -75,9 +85,11 @@ def items(session: Session, env: Env, q: Query) -> list[dict[str, Any]]:
     query = (
         sa_select(col(Customer.code), col(Customer.name), col(Customer.tier),
                   col(Customer.stage), col(Customer.owner), col(Customer.next_due_at),
-                  col(Customer.next_due_kind), col(Customer.last_contact_at), promise)
+                  col(Customer.next_due_kind), col(Customer.last_contact_at), promise,
+                  *_EXTENDED)
         .where(col(Customer.next_due_at).is_not(None), col(Customer.next_due_at) <= horizon)
     )
+    query = _with_extension(query, "new-lead")
     if q.owner:
         query = query.where(col(Customer.owner) == q.owner)
     if q.tiers:
@@ -85,9 +97,15 @@ def items(session: Session, env: Env, q: Query) -> list[dict[str, Any]]:
     if q.kinds:
         query = query.where(col(Customer.next_due_kind).in_(list(q.kinds)))
     out = []
-    for code, name, tier, stage, owner, due, kind, last, promised in session.execute(query):
-        out.append(_item(env, q, due, kind, code, name, tier, stage, owner,
-                         _action(kind, tier, stage, promised, env), last, ref=""))
+    for (code, name, tier, stage, owner, due, kind, last, promised,
+         *ext) in session.execute(query):
+        action = _action(kind, tier, stage, promised, env)
+        if kind == "new-lead":
+            due, action = _extended(due, action, *ext)
+            if due > horizon:
+                continue
+        out.append(_item(env, q, due, kind, code, name, tier, stage, owner, action, last,
+                         ref=""))
     if not q.kinds or "payment" in q.kinds:
         out.extend(_payment_items(session, env, q))
     if not q.kinds or "approval" in q.kinds:
@@ -171,6 +189,31 @@ def _approval_items(session: Session, env: Env, q: Query) -> list[dict[str, Any]
     return out
 
 
+_EXTENDED = (col(Extension.due_date), col(Extension.to_date), col(Extension.reason))
+
+
+def _with_extension(query: Any, kind: str, *, ref: Any = None) -> Any:
+    """LEFT JOIN the item's latest approved extension (index (customer_id, kind, status));
+    the select must already hold _EXTENDED."""
+    other = aliased(Extension)
+    latest = (sa_select(func.max(other.id))
+              .where(other.customer_id == Customer.id, other.kind == kind,
+                     other.status == "approved"))
+    if ref is not None:
+        latest = latest.where(other.ref == ref)
+    return query.outerjoin(Extension, col(Extension.id) == latest.scalar_subquery())
+
+
+def _extended(due: date, action: str, asked_for: date | None, to: date | None,
+              reason: str | None) -> tuple[date, str]:
+    """The item's date and action once an approved extension for this due date moves it."""
+    new = extension_rules.moved(due, asked_for, to)
+    if new == due:
+        return due, action
+    return new, _("{action} (extended from {due}: {reason})").format(
+        action=action, due=due.isoformat(), reason=reason)
+
+
 def _horizon(q: Query) -> date:
     return q.plan + timedelta(days=q.days)
 
@@ -191,15 +234,19 @@ def _objection_items(session: Session, env: Env, q: Query) -> list[dict[str, Any
     cutoff = deadline.hours_cutoff(_horizon(q), deadline.OBJECTION_HOURS, env.tz)
     query = _scoped(
         sa_select(col(Customer.objection_at), latest_followup(col(FollowUp.objection)),
-                  *_customer_columns())
+                  *_customer_columns(), *_EXTENDED)
         .where(col(Customer.objection_at).is_not(None), col(Customer.objection_at) < cutoff),
         q)
+    query = _with_extension(query, "objection")
     out = []
-    for since, objection, code, name, tier, stage, owner, last in session.execute(query):
+    for since, objection, code, name, tier, stage, owner, last, *ext in session.execute(query):
         what = "the objection" if objection else "the negative feedback"
-        out.append(_item(env, q, deadline.objection_due(since, env.tz), "objection", code,
-                         name, tier, stage, owner, f"answer {what} (24h)", last,
-                         ref=""))
+        due, action = _extended(deadline.objection_due(since, env.tz),
+                                f"answer {what} (24h)", *ext)
+        if due > _horizon(q):
+            continue
+        out.append(_item(env, q, due, "objection", code, name, tier, stage, owner, action,
+                         last, ref=""))
     return out
 
 
@@ -209,15 +256,20 @@ def _need_items(session: Session, env: Env, q: Query) -> list[dict[str, Any]]:
     cutoff = deadline.hours_cutoff(_horizon(q), deadline.NEED_HOURS, env.tz)
     query = _scoped(
         sa_select(col(Need.id), col(Need.created_at), col(Need.priority),
-                  *_customer_columns())
+                  *_customer_columns(), *_EXTENDED)
         .join_from(Need, Customer, col(Customer.id) == col(Need.customer_id))
         .where(col(Need.status) == "open", col(Need.created_at) < cutoff)
         .order_by(col(Need.created_at), col(Need.id)),
         q)
+    query = _with_extension(query, "need", ref=cast(col(Need.id), String))
     out = []
-    for nid, created, priority, code, name, tier, stage, owner, last in session.execute(query):
-        out.append(_item(env, q, deadline.need_due(created, env.tz), "need", code, name, tier,
-                         stage, owner, f"respond to need #{nid} ({priority}, 48h)", last,
+    for (nid, created, priority, code, name, tier, stage, owner, last,
+         *ext) in session.execute(query):
+        due, action = _extended(deadline.need_due(created, env.tz),
+                                f"respond to need #{nid} ({priority}, 48h)", *ext)
+        if due > _horizon(q):
+            continue
+        out.append(_item(env, q, due, "need", code, name, tier, stage, owner, action, last,
                          ref=str(nid)))
     return out
 
@@ -229,16 +281,20 @@ def _proposal_items(session: Session, env: Env, q: Query) -> list[dict[str, Any]
     last_day = deadline.proposal_cutoff(_horizon(q), env.calendar)
     before = start_of_day(last_day + timedelta(days=1), env.tz)
     query = _scoped(
-        sa_select(col(Customer.stage_changed_at), *_customer_columns())
+        sa_select(col(Customer.stage_changed_at), *_customer_columns(), *_EXTENDED)
         .where(col(Customer.stage) == deadline.PROPOSAL_STAGE,
                col(Customer.stage_changed_at) < before),
         q)
+    query = _with_extension(query, "proposal")
     out = []
-    for entered, code, name, tier, stage, owner, last in session.execute(query):
-        due = deadline.proposal_due(env.local_date(entered), env.calendar)
-        out.append(_item(env, q, due, "proposal", code, name, tier, stage, owner,
-                         f"submit the proposal ({deadline.PROPOSAL_WORKING_DAYS} working "
-                         "days)", last, ref=""))
+    for entered, code, name, tier, stage, owner, last, *ext in session.execute(query):
+        due, action = _extended(
+            deadline.proposal_due(env.local_date(entered), env.calendar),
+            f"submit the proposal ({deadline.PROPOSAL_WORKING_DAYS} working days)", *ext)
+        if due > _horizon(q):
+            continue
+        out.append(_item(env, q, due, "proposal", code, name, tier, stage, owner, action,
+                         last, ref=""))
     return out
 
 

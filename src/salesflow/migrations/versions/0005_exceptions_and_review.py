@@ -1,0 +1,42 @@
+"""Exceptions and review (SPEC §14): extension requests.
+
+Revision ID: 0005
+Revises: 0003 (the integrator rechains it after 0004)
+Create Date: 2026-11-30
+"""
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0005"
+down_revision = "0003"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.create_table(
+        "extension",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("customer_id", sa.Integer(), nullable=False),
+        sa.Column("kind", sa.String(), nullable=False),
+        sa.Column("ref", sa.String(), nullable=False),
+        sa.Column("due_date", sa.Date(), nullable=False),
+        sa.Column("to_date", sa.Date(), nullable=False),
+        sa.Column("reason", sa.Text(), nullable=False),
+        sa.Column("requested_by", sa.String(), nullable=False),
+        sa.Column("requested_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("status", sa.String(), nullable=False),
+        sa.Column("decided_by", sa.String(), nullable=True),
+        sa.Column("decided_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("note", sa.Text(), nullable=True),
+        sa.ForeignKeyConstraint(["customer_id"], ["customer.id"]),
+        sa.PrimaryKeyConstraint("id"),
+    )
+    op.create_index("ix_extension_customer_kind_status", "extension",
+                    ["customer_id", "kind", "status"], unique=False)
+    op.create_index(op.f("ix_extension_status"), "extension", ["status"], unique=False)
+
+
+def downgrade() -> None:
+    op.drop_table("extension")
