@@ -75,3 +75,7 @@ EXTENSION = cols(
     "id,customer_code,kind,due_date,to,reason,requested_by,status,decided_by,note",
     id="int", due_date="date", to="date",
 )
+STALLED = cols(
+    "customer_code,customer,tier,owner,potential,days_stalled,last_contact,plan,plan_age_days",
+    potential="money", days_stalled="int", last_contact="date", plan_age_days="int",
+)

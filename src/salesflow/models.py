@@ -242,6 +242,20 @@ class Extension(SQLModel, table=True):
     note: str | None = Field(default=None, sa_column=Column(Text))
 
 
+class RecoveryPlan(SQLModel, table=True):
+    """挽回策略: a rep's recovery plan for a stalled customer. Every plan is kept; the latest
+    (by `at`) counts, read through the index (customer_id, at)."""
+
+    __tablename__ = "recovery_plan"
+    __table_args__ = (Index("ix_recovery_plan_customer_at", "customer_id", "at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    customer_id: int = Field(foreign_key="customer.id")
+    plan: str = Field(sa_column=Column(Text, nullable=False))
+    by: str
+    at: datetime
+
+
 class ImportBatch(SQLModel, table=True):
     """One `customer import`: the customers it added carry its id (customer.import_batch),
     so that `--undo` can find and remove them."""
@@ -260,5 +274,5 @@ class ImportBatch(SQLModel, table=True):
 __all__ = [
     "Approval", "Audit", "CodeSequence", "Contract", "Customer", "Extension", "FollowUp",
     "ImportBatch",
-    "Need", "Payment", "Setting", "StageChange", "Target", "User",
+    "Need", "Payment", "RecoveryPlan", "Setting", "StageChange", "Target", "User",
 ]

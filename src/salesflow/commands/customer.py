@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from salesflow.commands._options import ExcelOpt, FormatOpt, RawOpt, check_format, state
+from salesflow.i18n import _
 
 app = typer.Typer(no_args_is_help=True,
                   help="Customer records: add, list, show, edit, stage, reassign, forget.")
@@ -364,6 +365,24 @@ def _progress(rows: int, *, phases: int):  # type: ignore[no-untyped-def]
             yield advance
 
     return bar()
+
+
+@app.command("recovery", help=_(
+    "Record the recovery plan (挽回策略) for a stalled customer, for the weekly lead-risk "
+    "report (salesflow report stalled). Every plan is kept; the latest counts, and the "
+    "`stalled` agenda item asks for a new one once it is older than 7 days.\n\n"
+    "Example: salesflow customer recovery MFG-EC-001 --plan \"约决策人面谈, 调整报价\""))
+def recovery(
+    ctx: typer.Context,
+    ref: Annotated[str, typer.Argument(help=_("Customer code or company name."))],
+    plan: Annotated[str, typer.Option(help=_("The recovery plan (挽回策略)."))],
+) -> None:
+    from salesflow.output import message
+    from salesflow.services import recovery as plans
+
+    with state(ctx).unit("customer recovery", write=True) as unit:
+        _row, found = plans.record(unit.session, unit.env, ref, plan)
+    message(_("recovery plan recorded for {code}").format(code=found.code))
 
 
 @app.command("reassign")

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from salesflow.commands._options import ExcelOpt, FormatOpt, RawOpt, check_format, state
+from salesflow.i18n import _
 
 if TYPE_CHECKING:
     from salesflow.rules.kpi import Line, Step
@@ -71,6 +72,31 @@ def quarter(
         _tables(data, by_owner=by is not None)
     else:
         _machine(data, opts, by_owner=by is not None)
+
+
+@app.command("stalled", help=_(
+    "The weekly lead-risk report (线索跟进报告): every A-tier customer without stage "
+    "progress for 14 days or more (the `stalled` agenda items), longest stalled first, "
+    "with its potential, last contact and the latest recovery plan (salesflow customer "
+    "recovery) with its age in days.\n\n"
+    "CSV columns: customer_code,customer,tier,owner,potential,days_stalled,last_contact,"
+    "plan,plan_age_days.\n\n"
+    "Example: salesflow report stalled --owner li.na --format csv"))
+def stalled(
+    ctx: typer.Context,
+    owner: Annotated[str | None, typer.Option(help=_("Only this owner's customers."))]
+    = None,
+    fmt: FormatOpt = "table", excel: ExcelOpt = False, raw: RawOpt = False,
+) -> None:
+    from salesflow import columns
+    from salesflow.output import OutputOptions, render
+    from salesflow.services import recovery
+
+    fmt = check_format(fmt)
+    with state(ctx).unit("report stalled", write=False) as unit:
+        render(recovery.stalled(unit.session, unit.env, unit.env.today, owner=owner),
+               columns.STALLED, OutputOptions(fmt, excel, raw), tz=unit.env.tz,
+               title=_("Stalled leads (线索跟进报告)"), empty=_("No stalled leads."))
 
 
 def _metric_row(line: Line, owner: str | None = None) -> dict[str, Any]:

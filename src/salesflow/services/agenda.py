@@ -16,7 +16,8 @@ a cutoff computed from the horizon (plan date + days), never by loading every cu
 `need` (an open need not responded to, 48 hours; index (status, created_at)), `proposal`
 (in intent 5 working days without reaching proposal; index (stage, stage_changed_at)) and
 `stalled` (an A-tier customer with no stage progress for 14 days; index (tier,
-progressed_at)). Lost customers have none. One customer may show under several kinds.
+progressed_at); its action asks to update the recovery plan while the latest one is missing
+or older than a week, rules/recovery.py). Lost customers have none. One customer may show under several kinds.
 
 An approved extension (延期申请表, rules/extension.py) moves a `new-lead`, `objection`,
 `need` or `proposal` item to its new date, shown with the reason. Each of those reads
@@ -39,15 +40,25 @@ from sqlalchemy.orm import aliased
 from sqlmodel import Session, col
 
 from salesflow.i18n import _
-from salesflow.models import Contract, Customer, Extension, FollowUp, Need, Payment
+from salesflow.models import (
+    Contract,
+    Customer,
+    Extension,
+    FollowUp,
+    Need,
+    Payment,
+    RecoveryPlan,
+)
 from salesflow.rules import contract as contract_rules
 from salesflow.rules import deadline
 from salesflow.rules import extension as extension_rules
 from salesflow.rules.cadence import SCREENING_WORKING_DAYS, phase_for
 from salesflow.rules.dates import start_of_day
 from salesflow.rules.money import format_yuan
+from salesflow.rules.recovery import needs_plan
 from salesflow.rules.tier import tier_rank
 from salesflow.services.env import Env
+from salesflow.services.recovery import latest_plan
 from salesflow.services.schedule import latest_followup
 from salesflow.services.users import role_of
 
@@ -306,16 +317,20 @@ def _stalled_items(session: Session, env: Env, q: Query) -> list[dict[str, Any]]
         return []
     cutoff = deadline.stalled_cutoff(_horizon(q), env.tz)
     query = _scoped(
-        sa_select(col(Customer.progressed_at), *_customer_columns())
+        sa_select(col(Customer.progressed_at), latest_plan(col(RecoveryPlan.at)),
+                  *_customer_columns())
         .where(col(Customer.tier).in_(tiers), col(Customer.progressed_at) < cutoff,
                col(Customer.stage).in_(list(deadline.STALLED_STAGES))),
         q)
     out = []
-    for progressed, code, name, tier, stage, owner, last in session.execute(query):
+    for progressed, planned, code, name, tier, stage, owner, last in session.execute(query):
+        if needs_plan(env.local_date(planned) if planned else None, q.plan):
+            action = _("update the recovery plan (no progress in {days}d)")
+        else:
+            action = _("push the deal (no progress in {days}d)")
         out.append(_item(env, q, deadline.stalled_due(progressed, env.tz), "stalled", code,
                          name, tier, stage, owner,
-                         f"push the deal (no progress in {deadline.STALLED_DAYS}d)",
-                         last, ref=""))
+                         action.format(days=deadline.STALLED_DAYS), last, ref=""))
     return out
 
 

@@ -1,4 +1,4 @@
-"""Exceptions and review (SPEC §14): extension requests.
+"""Exceptions and review (SPEC §14): extension requests, recovery plans.
 
 Revision ID: 0005
 Revises: 0003 (the integrator rechains it after 0004)
@@ -36,7 +36,20 @@ def upgrade() -> None:
     op.create_index("ix_extension_customer_kind_status", "extension",
                     ["customer_id", "kind", "status"], unique=False)
     op.create_index(op.f("ix_extension_status"), "extension", ["status"], unique=False)
+    op.create_table(
+        "recovery_plan",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("customer_id", sa.Integer(), nullable=False),
+        sa.Column("plan", sa.Text(), nullable=False),
+        sa.Column("by", sa.String(), nullable=False),
+        sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(["customer_id"], ["customer.id"]),
+        sa.PrimaryKeyConstraint("id"),
+    )
+    op.create_index("ix_recovery_plan_customer_at", "recovery_plan", ["customer_id", "at"],
+                    unique=False)
 
 
 def downgrade() -> None:
+    op.drop_table("recovery_plan")
     op.drop_table("extension")
