@@ -63,10 +63,17 @@ NEED = cols(
 # `report quarter`: target and actual are in each metric's unit (a count, yuan, a rate as a
 # decimal, days), so the command writes them per metric (rules/kpi.machine_value).
 # `--by owner` appends `owner` (empty on the team's rows).
-REPORT = cols("metric,target,actual,completion,yoy,qoq",
-              completion="ratio", yoy="ratio", qoq="ratio")
-REPORT_BY_OWNER = (*REPORT, Col("owner"))
+# SPEC §14 appends 模板八's `factors` and `actions` (report note); with --by owner they
+# follow `owner`, which was appended first, so no column ever moves.
+_KPI = cols("metric,target,actual,completion,yoy,qoq",
+            completion="ratio", yoy="ratio", qoq="ratio")
+_NOTES = cols("factors,actions")
+REPORT = (*_KPI, *_NOTES)
+REPORT_BY_OWNER = (*_KPI, Col("owner"), *_NOTES)
 REPORT_HEADER = cols("quarter,from,to", **{"from": "date", "to": "date"})
+# `report month`: the quarter's shape; yoy is against the same month a year earlier and
+# qoq (kept as the name, so one parser reads both) against the previous month.
+MONTH_HEADER = cols("month,from,to", **{"from": "date", "to": "date"})
 FUNNEL = cols("stage,entered,conversion", entered="int", conversion="ratio")
 FUNNEL_BY_OWNER = (*FUNNEL, Col("owner"))
 TARGET = cols("quarter,metric,value,set_by,set_at", set_at="datetime")

@@ -256,6 +256,21 @@ class RecoveryPlan(SQLModel, table=True):
     at: datetime
 
 
+class KpiNote(SQLModel, table=True):
+    """模板八 主要影响因素 / 改进措施 for one metric of a period (2024Q4 or 2024-11)."""
+
+    __tablename__ = "kpi_note"
+    __table_args__ = (UniqueConstraint("period", "metric"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    period: str
+    metric: str
+    factors: str | None = Field(default=None, sa_column=Column(Text))
+    actions: str | None = Field(default=None, sa_column=Column(Text))
+    set_by: str
+    set_at: datetime
+
+
 class ImportBatch(SQLModel, table=True):
     """One `customer import`: the customers it added carry its id (customer.import_batch),
     so that `--undo` can find and remove them."""
@@ -274,5 +289,5 @@ class ImportBatch(SQLModel, table=True):
 __all__ = [
     "Approval", "Audit", "CodeSequence", "Contract", "Customer", "Extension", "FollowUp",
     "ImportBatch",
-    "Need", "Payment", "RecoveryPlan", "Setting", "StageChange", "Target", "User",
+    "KpiNote", "Need", "Payment", "RecoveryPlan", "Setting", "StageChange", "Target", "User",
 ]

@@ -53,7 +53,8 @@ from datetime import UTC, datetime, timedelta, tzinfo
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Literal
 
-from salesflow.rules.dates import quarter_bounds, start_of_day
+from salesflow.i18n import _
+from salesflow.rules.dates import period_bounds, start_of_day
 from salesflow.rules.money import fen_to_yuan, format_yuan, parse_money
 
 Kind = Literal["count", "money", "rate", "days"]
@@ -109,6 +110,37 @@ def parse_quarter(text: str) -> str:
         raise ValueError(f"'{text}' is out of range; use a quarter from {MIN_YEAR}Q1 to "
                          f"{MAX_YEAR}Q4, e.g. 2024Q4")
     return f"{year:04d}Q{match[2]}"
+
+
+_MONTH = re.compile(r"([0-9]{4}) ?[-/] ?([0-9]{1,2})")
+
+
+def parse_month(text: str) -> str:
+    """'2024-11', '2024-1', '2024/11' → '2024-11'; anything else is refused."""
+    cleaned = " ".join(unicodedata.normalize("NFKC", text).split())
+    match = _MONTH.fullmatch(cleaned)
+    if match is None or not 1 <= int(match[2]) <= 12:
+        raise ValueError(_("'{value}' is not a month; use YYYY-MM, e.g. 2024-11").format(
+            value=text))
+    year = int(match[1])
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        raise ValueError(_("'{value}' is out of range; use a month from {first}-01 to "
+                           "{last}-12, e.g. 2024-11").format(value=text, first=MIN_YEAR,
+                                                             last=MAX_YEAR))
+    return f"{year:04d}-{int(match[2]):02d}"
+
+
+def parse_period(text: str) -> str:
+    """A quarter (2024Q4) or a month (2024-11), normalized; both are named when refused."""
+    try:
+        return parse_quarter(text)
+    except ValueError:
+        pass
+    try:
+        return parse_month(text)
+    except ValueError:
+        raise ValueError(_("'{value}' is not a period; use a quarter such as 2024Q4 or a "
+                           "month such as 2024-11").format(value=text)) from None
 
 
 def parse_metric(text: str) -> Metric:
@@ -340,11 +372,11 @@ def _plain(number: Decimal) -> str:
 # --- time zones -----------------------------------------------------------------------------
 
 
-def day_bounds(quarter: str, zone: tzinfo) -> tuple[datetime, datetime]:
-    """The quarter as UTC instants: [first day 00:00, first day of the next quarter 00:00)
-    in the team's zone, so that a signing at 23:30 local on 31 December is in Q4 wherever
-    UTC puts it."""
-    first, after = quarter_bounds(quarter)
+def day_bounds(period: str, zone: tzinfo) -> tuple[datetime, datetime]:
+    """The quarter (or month, 2024-11) as UTC instants: [first day 00:00, first day of the
+    next period 00:00) in the team's zone, so that a signing at 23:30 local on 31 December
+    is in Q4 wherever UTC puts it."""
+    first, after = period_bounds(period)
     return start_of_day(first, zone), start_of_day(after, zone)
 
 

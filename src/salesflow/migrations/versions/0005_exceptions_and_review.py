@@ -1,4 +1,5 @@
-"""Exceptions and review (SPEC §14): extension requests, recovery plans.
+"""Exceptions and review (SPEC §14): extension requests, recovery plans,
+notes on the KPI table.
 
 Revision ID: 0005
 Revises: 0003 (the integrator rechains it after 0004)
@@ -48,8 +49,21 @@ def upgrade() -> None:
     )
     op.create_index("ix_recovery_plan_customer_at", "recovery_plan", ["customer_id", "at"],
                     unique=False)
+    op.create_table(
+        "kpi_note",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("period", sa.String(), nullable=False),
+        sa.Column("metric", sa.String(), nullable=False),
+        sa.Column("factors", sa.Text(), nullable=True),
+        sa.Column("actions", sa.Text(), nullable=True),
+        sa.Column("set_by", sa.String(), nullable=False),
+        sa.Column("set_at", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint("period", "metric"),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("kpi_note")
     op.drop_table("recovery_plan")
     op.drop_table("extension")
