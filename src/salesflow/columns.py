@@ -76,7 +76,8 @@ REPORT_HEADER = cols("quarter,from,to", **{"from": "date", "to": "date"})
 MONTH_HEADER = cols("month,from,to", **{"from": "date", "to": "date"})
 FUNNEL = cols("stage,entered,conversion", entered="int", conversion="ratio")
 FUNNEL_BY_OWNER = (*FUNNEL, Col("owner"))
-TARGET = cols("quarter,metric,value,set_by,set_at", set_at="datetime")
+# SPEC §14 appends the target's scope ('' = the team's)
+TARGET = cols("quarter,metric,value,set_by,set_at,owner,industry,region", set_at="datetime")
 # `extend list`: the stable columns of SPEC §7, then the decision's note.
 EXTENSION = cols(
     "id,customer_code,kind,due_date,to,reason,requested_by,status,decided_by,note",

@@ -203,14 +203,19 @@ class Need(SQLModel, table=True):
 
 class Target(SQLModel, table=True):
     """A quarter's target for one KPI. `value` is an integer in the metric's stored unit
-    (rules/kpi.py): a count as is, money in fen, a rate or a number of days in 1/10000."""
+    (rules/kpi.py): a count as is, money in fen, a rate or a number of days in 1/10000.
+    A target is the team's, or one owner's (`owner`), or for new_leads one industry's
+    and/or region's; '' (not NULL) means "any", so the unique constraint holds."""
 
     __tablename__ = "target"
-    __table_args__ = (UniqueConstraint("quarter", "metric"),)
+    __table_args__ = (UniqueConstraint("quarter", "metric", "owner", "industry", "region"),)
 
     id: int | None = Field(default=None, primary_key=True)
     quarter: str  # 2024Q4
     metric: str
+    owner: str = ""
+    industry: str = ""
+    region: str = ""
     value: int = Field(sa_type=BigInteger)
     set_by: str
     set_at: datetime

@@ -230,7 +230,7 @@ def test_targets_give_completion_and_can_be_replaced(cli, unchanged):
         ("2024Q4", "signed_amount", "¥2,000,000.00", "wang.lei"),
         ("2024Q4", "avg_sales_cycle_days", "0", "wang.lei")]
     assert cli("target", "list", "--format", "csv").stdout.splitlines()[0] == (
-        "quarter,metric,value,set_by,set_at")
+        "quarter,metric,value,set_by,set_at,owner,industry,region")  # §14 appended
     assert cli.json("target", "list", "--quarter", "2023Q4") == []
     audit = cli.query("SELECT \"user\", what FROM audit WHERE command = 'target set' "
                       "ORDER BY id")

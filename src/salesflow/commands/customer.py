@@ -133,11 +133,21 @@ def list_(
     search: Annotated[str | None, typer.Option(help="Name contains this text.")] = None,
     incomplete: Annotated[bool, typer.Option(
         "--incomplete", help="Only incomplete profiles, with what is missing.")] = False,
+    industry: Annotated[str | None, typer.Option(
+        help=_("Only this industry, e.g. 制造业."))] = None,
+    region: Annotated[str | None, typer.Option(help=_("Only this region, e.g. 华东."))]
+    = None,
+    tag: Annotated[str | None, typer.Option(
+        help=_("Only customers carrying this tag (one of their comma-separated tags)."))]
+    = None,
+    source: Annotated[str | None, typer.Option(
+        help=_("Only this lead source, e.g. trade-show (or 行业展会)."))] = None,
     fmt: FormatOpt = "table", excel: ExcelOpt = False, raw: RawOpt = False,
 ) -> None:
     """List customers (columns as `export customers`; --incomplete adds `missing`).
+    Filters combine: --owner --tier --stage --industry --region --tag --source.
 
-    Example: salesflow customer list --tier A --format csv > a-customers.csv
+    Example: salesflow customer list --tier A --industry 制造业 --format csv > a.csv
     """
     from salesflow import columns
     from salesflow.output import OutputOptions, render
@@ -151,10 +161,13 @@ def list_(
         stage = parse_stage(stage) if stage else None
     except ValueError as exc:
         raise typer.BadParameter(str(exc)) from None
+    if source:
+        source = customers.parse_source(source)
     cols = columns.CUSTOMER + ((columns.MISSING,) if incomplete else ())
     with state(ctx).unit("customer list", write=False) as unit:
         render(customers.rows(unit.session, owner=owner, tier=tier, stage=stage,
-                              search=search, incomplete=incomplete),
+                              search=search, incomplete=incomplete, industry=industry,
+                              region=region, tag=tag, source=source),
                cols if fmt != "table" else _table_cols(incomplete),
                OutputOptions(fmt, excel, raw), tz=unit.env.tz,
                title="Incomplete customers" if incomplete else "Customers",

@@ -39,9 +39,11 @@ QUARTER_HELP = "\n\n".join([
     "without a target, a change from nothing) is empty in CSV, null in JSON, — in the "
     "table.",
     "--by owner counts each customer, contract and follow-up for the customer's current "
-    "owner. CSV puts an owner column after qoq (then factors,actions): first the team's rows (owner empty, with the "
-    "targets), then each owner's rows (no target or completion: targets are the "
-    "team's). JSON adds by_owner (those rows) and funnel_by_owner.",
+    "owner. CSV puts an owner column after qoq (then factors,actions): first the "
+    "team's rows (owner empty, with the targets), then each owner's rows (target and "
+    "completion from the owner's own targets, target set --owner). A new_leads target "
+    "per industry or region adds a row such as new_leads[industry=制造业] after the ten "
+    "metrics. JSON adds by_owner (those rows) and funnel_by_owner.",
     "Example: salesflow report quarter 2024Q4 --by owner --format csv",
 ])
 
@@ -146,10 +148,11 @@ def note(
 
 
 def _metric_row(line: Line, owner: str | None = None,
-                notes: tuple[str | None, str | None] = (None, None)) -> dict[str, Any]:
+                notes: tuple[str | None, str | None] = (None, None),
+                label: str | None = None) -> dict[str, Any]:
     from salesflow.rules.kpi import machine_value, rounded
 
-    return {"metric": line.metric.name, "target": machine_value(line.metric, line.target),
+    return {"metric": label or line.metric.name, "target": machine_value(line.metric, line.target),
             "actual": machine_value(line.metric, line.actual),
             "completion": rounded(line.completion), "yoy": rounded(line.yoy),
             "qoq": rounded(line.qoq), "owner": owner, "factors": notes[0],
@@ -169,6 +172,8 @@ def _machine(data: Report, opts: Any, *, by_owner: bool, key: str) -> None:
 
     team = [_metric_row(line, None, data.notes.get(line.metric.name, (None, None)))
             for line in data.lines]
+    team += [_metric_row(line, None, data.notes.get(label, (None, None)), label)
+             for label, line in data.segments]
     if opts.format == "csv":
         rows = team + [_metric_row(line, o.owner) for o in data.owners for line in o.lines]
         render(rows, columns.REPORT_BY_OWNER if by_owner else columns.REPORT, opts)
@@ -210,6 +215,11 @@ def _tables(data: Report, *, by_owner: bool) -> None:
                      human_value(line.metric, line.actual), percent(line.completion),
                      percent(line.yoy, signed=True), percent(line.qoq, signed=True),
                      *(n or "" for n in noted))
+    for label, line in data.segments:
+        kpis.add_row(label, human_value(line.metric, line.target),
+                     human_value(line.metric, line.actual), percent(line.completion),
+                     percent(line.yoy, signed=True), percent(line.qoq, signed=True),
+                     *(("", "") if data.notes else ()))
     console.print(kpis)
     console.print()
     console.print(_funnel_table("Funnel (customers entering each stage)", data.funnel))

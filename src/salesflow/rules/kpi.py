@@ -153,6 +153,26 @@ def parse_metric(text: str) -> Metric:
 
 # --- targets --------------------------------------------------------------------------------
 
+SEGMENTED = ("new_leads",)  # the metrics whose target may be per industry or region
+
+
+def check_scope(metric: str, *, owner: str, industry: str, region: str) -> None:
+    """A target is the team's, one owner's, or (new_leads only, SPEC §14: 本季度新增30家
+    制造业客户，其中20家来自华东) one industry's and/or region's; never an owner's segment."""
+    if (industry or region) and metric not in SEGMENTED:
+        raise ValueError(_("only {metrics} targets may be per industry or region, not "
+                           "{metric}").format(metrics=", ".join(SEGMENTED), metric=metric))
+    if owner and (industry or region):
+        raise ValueError(_("a target is per owner or per industry/region, not both"))
+
+
+def segment_label(metric: str, industry: str, region: str) -> str:
+    """The report row of a segment target: new_leads[industry=制造业,region=华东]."""
+    parts = [f"industry={industry}"] if industry else []
+    parts += [f"region={region}"] if region else []
+    return f"{metric}[{','.join(parts)}]"
+
+
 
 def parse_target(metric: Metric, text: str) -> int:
     """The stored integer for a target typed by a person (see the module docstring)."""

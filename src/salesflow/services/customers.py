@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select as sa_select
-from sqlalchemy import update
+from sqlalchemy import func, literal, update
 from sqlmodel import Session, col, select
 
 from salesflow.errors import Conflict, InputError, NotFound
@@ -289,10 +289,29 @@ def row(c: Customer) -> dict[str, Any]:
     }
 
 
+def parse_source(text: str) -> str:
+    try:
+        return parse_choice(text, SOURCES, "source")
+    except ValueError as exc:
+        raise InputError.field("source", exc) from None
+
+
 def rows(session: Session, *, owner: str | None = None, tier: str | None = None,
          stage: str | None = None, search: str | None = None,
-         incomplete: bool = False) -> Iterator[dict[str, Any]]:
+         incomplete: bool = False, industry: str | None = None, region: str | None = None,
+         tag: str | None = None, source: str | None = None) -> Iterator[dict[str, Any]]:
     query = select(Customer).order_by(Customer.code)
+    if source and source.strip():  # checked by the caller (parse_source)
+        query = query.where(col(Customer.source) == source)
+    for column, value in ((Customer.industry, industry), (Customer.region, region)):
+        if value and value.strip():
+            query = query.where(col(column) == value.strip())
+    if tag and tag.strip():
+        # one of the comma-separated tags, whole: ',展会,重点,' contains ',展会,'
+        tags = func.replace(func.replace(func.coalesce(col(Customer.tags), ""), "，", ","),
+                            " ", "")
+        query = query.where((literal(",") + tags + literal(",")).contains(
+            "," + tag.strip().replace(" ", "") + ","))
     if owner:
         query = query.where(Customer.owner == owner)
     if tier:

@@ -175,6 +175,29 @@ def entered(session: Session, env: Env, quarter: str, *, by_owner: bool
     return out
 
 
+def _segment(session: Session, env: Env, compared: Sequence[str],
+             target: Any) -> tuple[str, kpi.Line]:
+    """The new_leads row of one industry/region target: customers created in the period
+    with that industry and/or region, against the same period last year and the previous
+    one (one COUNT over the created_at range each)."""
+    counts = []
+    for period in compared:
+        start, end = kpi.day_bounds(period, env.tz)
+        query = (sa_select(func.count()).select_from(Customer)
+                 .where(_between(col(Customer.created_at), start, end)))
+        if target.industry:
+            query = query.where(col(Customer.industry) == target.industry)
+        if target.region:
+            query = query.where(col(Customer.region) == target.region)
+        counts.append(_count(session.execute(query).scalar()))
+    metric = kpi.BY_NAME[target.metric]
+    goal = kpi.target_value(metric, target.value)
+    now, year, before = counts
+    return (kpi.segment_label(target.metric, target.industry, target.region),
+            kpi.Line(metric, goal, now, kpi.completion(now, goal), kpi.change(now, year),
+                     kpi.change(now, before)))
+
+
 @dataclass
 class OwnerReport:
     owner: str
@@ -190,6 +213,8 @@ class Report:
     lines: list[kpi.Line]
     funnel: list[kpi.Step]
     owners: list[OwnerReport] = field(default_factory=list)  # with by_owner
+    # new_leads per industry/region target (SPEC §14): (row label, line), after the ten
+    segments: list[tuple[str, kpi.Line]] = field(default_factory=list)
     # 模板八's 主要影响因素 / 改进措施 per metric name: (factors, actions)
     notes: dict[str, tuple[str | None, str | None]] = field(default_factory=dict)
 
@@ -227,7 +252,7 @@ def period_report(session: Session, env: Env, period: str, *,
     a month has none), YoY against the same period a year earlier, the change against the
     previous period (QoQ for a quarter, the previous month for a month), the funnel, the
     notes, and with by_owner the same per customer owner (no targets: they are the
-    team's)."""
+    team's; an owner's own target, target set --owner, shows with its completion)."""
     compared = (period, same_period_last_year(period), previous_period(period))
     first, after = period_bounds(period)
     now, year, before = (tallies(session, env, x, by_owner=False).get(None, kpi.Tallies())
@@ -237,14 +262,16 @@ def period_report(session: Session, env: Env, period: str, *,
         lines=kpi.lines(now, year, before, targets.for_quarter(session, period)),
         funnel=kpi.funnel(entered(session, env, period, by_owner=False).get(None, {})),
         notes=notes.for_period(session, period),
+        segments=[_segment(session, env, compared, t) for t in targets.segments(session, period)],
     )
     if by_owner:
+        owner_targets = targets.for_owners(session, period)
         per = [tallies(session, env, x, by_owner=True) for x in compared]
         stages = entered(session, env, period, by_owner=True)
         names = sorted({str(k) for k in (*per[0], *per[1], *per[2], *stages)})
         for name in names:
             mine, my_year, my_before = (p.get(name, kpi.Tallies()) for p in per)
             report.owners.append(OwnerReport(
-                name, kpi.lines(mine, my_year, my_before, {}),
+                name, kpi.lines(mine, my_year, my_before, owner_targets.get(name, {})),
                 kpi.funnel(stages.get(name, {}))))
     return report

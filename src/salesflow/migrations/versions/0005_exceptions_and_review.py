@@ -1,5 +1,6 @@
 """Exceptions and review (SPEC §14): extension requests, recovery plans,
-notes on the KPI table.
+notes on the KPI table,
+targets per owner, industry or region.
 
 Revision ID: 0005
 Revises: 0003 (the integrator rechains it after 0004)
@@ -61,9 +62,51 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id"),
         sa.UniqueConstraint("period", "metric"),
     )
+    # target: three scope columns ('' = any) and a unique constraint over them. A new
+    # table and a copy rather than a batch ALTER: SQLite cannot drop the old unnamed
+    # constraint in place, and target is a small table nothing points at.
+    op.create_table(
+        "target_new",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("quarter", sa.String(), nullable=False),
+        sa.Column("metric", sa.String(), nullable=False),
+        sa.Column("owner", sa.String(), nullable=False),
+        sa.Column("industry", sa.String(), nullable=False),
+        sa.Column("region", sa.String(), nullable=False),
+        sa.Column("value", sa.BigInteger(), nullable=False),
+        sa.Column("set_by", sa.String(), nullable=False),
+        sa.Column("set_at", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint("quarter", "metric", "owner", "industry", "region"),
+    )
+    op.execute("INSERT INTO target_new (id, quarter, metric, owner, industry, region, value, "
+               "set_by, set_at) SELECT id, quarter, metric, '', '', '', value, set_by, set_at "
+               "FROM target")
+    op.drop_table("target")
+    op.rename_table("target_new", "target")
+    if op.get_bind().dialect.name == "postgresql":
+        # the copied ids came from the old sequence; the new one continues after them
+        op.execute("SELECT setval(pg_get_serial_sequence('target', 'id'), "
+                   "COALESCE((SELECT MAX(id) FROM target), 0) + 1, false)")
 
 
 def downgrade() -> None:
+    op.create_table(
+        "target_old",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("quarter", sa.String(), nullable=False),
+        sa.Column("metric", sa.String(), nullable=False),
+        sa.Column("value", sa.BigInteger(), nullable=False),
+        sa.Column("set_by", sa.String(), nullable=False),
+        sa.Column("set_at", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint("quarter", "metric"),
+    )
+    op.execute("INSERT INTO target_old (id, quarter, metric, value, set_by, set_at) "
+               "SELECT id, quarter, metric, value, set_by, set_at FROM target "
+               "WHERE owner = '' AND industry = '' AND region = ''")
+    op.drop_table("target")
+    op.rename_table("target_old", "target")
     op.drop_table("kpi_note")
     op.drop_table("recovery_plan")
     op.drop_table("extension")
