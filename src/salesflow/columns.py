@@ -87,3 +87,15 @@ STALLED = cols(
     "customer_code,customer,tier,owner,potential,days_stalled,last_contact,plan,plan_age_days",
     potential="money", days_stalled="int", last_contact="date", plan_age_days="int",
 )
+# `report review` (SPEC §7): the JSON keys of each list; days and rates are decimals.
+REVIEW_STAGE = cols("stage,median,mean,customers", median="ratio", mean="ratio",
+                    customers="int")
+REVIEW_STEP = cols("from,to,rate", rate="ratio")
+REVIEW_REASON = cols("reason,count", count="int")
+REVIEW_FREQUENCY = cols("bucket,customers,won,rate", customers="int", won="int",
+                        rate="ratio")
+REVIEW_HOTSPOT = cols("kind,department,count,top", count="int", top="list")
+# its CSV: one row per figure, `section` naming the list it belongs to
+REVIEW_CSV = cols("section,item,customers,count,median,mean,rate,won,top",
+                  customers="int", count="int", median="ratio", mean="ratio", rate="ratio",
+                  won="int", top="list")

@@ -147,6 +147,83 @@ def note(
                                                          metric=saved.metric))
 
 
+@app.command("review", help="\n\n".join([
+    _("The review (复盘) of a quarter or a month: time in each stage (median and mean "
+      "calendar days, over customers who left the stage in the period), the success "
+      "rate of each step (of those who left a stage, the share who moved to the next), "
+      "won and lost counts with the lost reasons grouped, conversion by follow-up "
+      "frequency (customers whose outcome fell in the period, by follow-ups per 30 days "
+      "before it: 0-1, 1-2, 2-4, 4+) and the need hotspots (needs recorded in the "
+      "period by kind and department, with the 3 most frequent descriptions)."),
+    _("JSON: {period, stage_days: [{stage, median, mean, customers}], steps: [{from, to, "
+      "rate}], won, lost, lost_reasons: [{reason, count}], by_frequency: [{bucket, "
+      "customers, won, rate}], hotspots: [{kind, department, count, top}]}. CSV: one row "
+      "per figure with the columns section,item,customers,count,median,mean,rate,won,top "
+      "(section is stage_days, steps, outcome, lost_reasons, by_frequency or hotspots)."),
+    _("Example: salesflow report review 2024Q4 --format json"),
+]))
+def review(
+    ctx: typer.Context,
+    period: Annotated[str, typer.Argument(
+        metavar="PERIOD", help=_("A quarter (2024Q4) or a month (2024-11)."))],
+    fmt: FormatOpt = "table", excel: ExcelOpt = False, raw: RawOpt = False,
+) -> None:
+    from salesflow.output import OutputOptions
+    from salesflow.services import review as reviews
+
+    fmt = check_format(fmt)
+    with state(ctx).unit("report review", write=False) as unit:
+        data = reviews.review(unit.session, unit.env, period)
+    _show_review(data, OutputOptions(fmt, excel, raw))
+
+
+def _show_review(data: Any, opts: Any) -> None:
+    import json
+    import sys
+
+    from salesflow import columns
+    from salesflow.output import json_row, render, write_table
+
+    sections = (("stage_days", columns.REVIEW_STAGE, data.stage_days),
+                ("steps", columns.REVIEW_STEP, data.steps),
+                ("lost_reasons", columns.REVIEW_REASON, data.lost_reasons),
+                ("by_frequency", columns.REVIEW_FREQUENCY, data.by_frequency),
+                ("hotspots", columns.REVIEW_HOTSPOT, data.hotspots))
+    lists = {key: [json_row(r, cols) for r in rows] for key, cols, rows in sections}
+    if opts.format == "json":
+        obj = {"period": data.period, "stage_days": lists["stage_days"],
+               "steps": lists["steps"], "won": data.won, "lost": data.lost,
+               "lost_reasons": lists["lost_reasons"], "by_frequency": lists["by_frequency"],
+               "hotspots": lists["hotspots"]}
+        sys.stdout.write(json.dumps(obj, ensure_ascii=False, indent=2) + "\n")
+        return
+    if opts.format == "csv":
+        rows: list[dict[str, Any]] = []
+        rows += [{"section": "stage_days", "item": r["stage"], **r} for r in data.stage_days]
+        rows += [{"section": "steps", "item": f"{r['from']}→{r['to']}", "rate": r["rate"]}
+                 for r in data.steps]
+        rows += [{"section": "outcome", "item": "won", "count": data.won},
+                 {"section": "outcome", "item": "lost", "count": data.lost}]
+        rows += [{"section": "lost_reasons", "item": r["reason"], "count": r["count"]}
+                 for r in data.lost_reasons]
+        rows += [{"section": "by_frequency", "item": r["bucket"], **r}
+                 for r in data.by_frequency]
+        rows += [{"section": "hotspots", "item": f"{r['kind']}/{r['department'] or ''}",
+                  **r} for r in data.hotspots]
+        render(rows, columns.REVIEW_CSV, opts)
+        return
+    titles = {"stage_days": _("Days in each stage"), "steps": _("Step success"),
+              "lost_reasons": _("Lost reasons"),
+              "by_frequency": _("Conversion by follow-ups per 30 days"),
+              "hotspots": _("Need hotspots")}
+    typer.echo(_("Review {period} ({first} – {last}): won {won}, lost {lost}").format(
+        period=data.period, first=data.first_day.isoformat(),
+        last=data.last_day.isoformat(), won=data.won, lost=data.lost))
+    for key, cols, rows in sections:
+        write_table(rows, cols, tz=None, title=titles[key],
+                    empty=_("No {what}.").format(what=key))
+
+
 def _metric_row(line: Line, owner: str | None = None,
                 notes: tuple[str | None, str | None] = (None, None),
                 label: str | None = None) -> dict[str, Any]:

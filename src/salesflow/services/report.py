@@ -81,6 +81,9 @@ class _Clock:
             literal(DAY_MS, BigInteger)
 
 
+Clock = _Clock  # for the review (services/review.py), which counts days the same way
+
+
 def _between(column: Any, start: datetime, end: datetime) -> ColumnElement[bool]:
     return and_(column >= start, column < end)
 
