@@ -6,9 +6,9 @@ from __future__ import annotations
 import sqlite3
 
 import pytest
+from tests.services.test_migrations import create_at, tables, version
 
 import salesflow.migrations
-from tests.services.test_migrations import create_at, tables, version
 
 PREVIOUS = "0003"  # the revision 0005 follows (the integrator rechains it after 0004)
 

@@ -1,5 +1,5 @@
-"""Review (复盘, SPEC §14): "每月/每季度统计销售数据…分析各环节耗时、成功率及问题点; 选取典型成功/失败
-案例…总结成功经验与失败教训".
+"""Review (复盘, SPEC §14): "每月/每季度统计销售数据…分析各环节耗时、成功率及问题点;
+选取典型成功/失败案例…总结成功经验与失败教训".
 
 What the review measures, over a period (a quarter or a month):
 

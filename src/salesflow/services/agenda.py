@@ -17,7 +17,8 @@ a cutoff computed from the horizon (plan date + days), never by loading every cu
 (in intent 5 working days without reaching proposal; index (stage, stage_changed_at)) and
 `stalled` (an A-tier customer with no stage progress for 14 days; index (tier,
 progressed_at); its action asks to update the recovery plan while the latest one is missing
-or older than a week, rules/recovery.py). Lost customers have none. One customer may show under several kinds.
+or older than a week, rules/recovery.py). Lost customers have none. One customer may show
+under several kinds.
 
 An approved extension (延期申请表, rules/extension.py) moves a `new-lead`, `objection`,
 `need` or `proposal` item to its new date, shown with the reason. Each of those reads
@@ -207,11 +208,11 @@ def _with_extension(query: Any, kind: str, *, ref: Any = None) -> Any:
     """LEFT JOIN the item's latest approved extension (index (customer_id, kind, status));
     the select must already hold _EXTENDED."""
     other = aliased(Extension)
-    latest = (sa_select(func.max(other.id))
-              .where(other.customer_id == Customer.id, other.kind == kind,
-                     other.status == "approved"))
+    latest = (sa_select(func.max(col(other.id)))
+              .where(col(other.customer_id) == col(Customer.id), col(other.kind) == kind,
+                     col(other.status) == "approved"))
     if ref is not None:
-        latest = latest.where(other.ref == ref)
+        latest = latest.where(col(other.ref) == ref)
     return query.outerjoin(Extension, col(Extension.id) == latest.scalar_subquery())
 
 

@@ -11,8 +11,8 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select as sa_select
 from sqlalchemy import func, literal, update
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from salesflow.errors import Conflict, InputError, NotFound

@@ -94,8 +94,8 @@ def _count(value: Any) -> int:
 
 def tallies(session: Session, env: Env, quarter: str, *, by_owner: bool
             ) -> dict[str | None, kpi.Tallies]:
-    """The period's (a quarter, or a month 2024-11) raw aggregates: the team's (key None), or per customer owner (only
-    owners with something in the quarter)."""
+    """The period's (a quarter, or a month 2024-11) raw aggregates: the team's (key
+    None), or per customer owner (only owners with something in the period)."""
     start, end = kpi.day_bounds(quarter, env.tz)
     clock = _Clock(session, env)
     keys: list[Any] = [col(Customer.owner)] if by_owner else []

@@ -89,7 +89,8 @@ def set_target(session: Session, env: Env, quarter: str, metric: str, value: str
     previous = target.value if target is not None else None
     if target is None:
         target = Target(quarter=quarter, metric=found.name, value=stored, set_by=env.actor,
-                        set_at=env.now, **scope)
+                        set_at=env.now, owner=scope["owner"], industry=scope["industry"],
+                        region=scope["region"])
     else:
         target.value, target.set_by, target.set_at = stored, env.actor, env.now
     session.add(target)
