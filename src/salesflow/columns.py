@@ -23,7 +23,9 @@ def cols(spec: str, **kinds: str) -> tuple[Col, ...]:
 CUSTOMER = cols(
     "code,name,industry,region,size,contact_name,contact_title,contact_role,phone,email,"
     "source,source_detail,need,potential,decision_days,tier,stage,owner,tags,created_at,"
-    "last_contact_at,next_due_at",
+    "last_contact_at,next_due_at,"
+    # SPEC §14, appended; §11's discovery columns go before them once they land
+    "departments,collaboration,lead_person",
     potential="money", decision_days="int", created_at="datetime",
     last_contact_at="datetime", next_due_at="date",
 )

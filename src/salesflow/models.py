@@ -81,6 +81,11 @@ class Customer(SQLModel, table=True):
     # yet answered by another contact (`objection` deadline: 24 hours later)
     objection_at: datetime | None = Field(default=None, index=True)
     import_batch: str | None = Field(default=None, index=True)
+    # 部门协作信息 (SPEC §14): departments taking part (a comma list), what is needed of
+    # them, and the person leading the cross-department work (跨部门协作需指定牵头人)
+    departments: str | None = None
+    collaboration: str | None = Field(default=None, sa_column=Column(Text))
+    lead_person: str | None = None
     forgotten_at: datetime | None = None  # personal data erased (customer forget)
 
 

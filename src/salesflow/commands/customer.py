@@ -40,6 +40,12 @@ Owner = Annotated[str | None, typer.Option(help="Owning rep (default: you).")]
 Tags = Annotated[str | None, typer.Option(help="Comma-separated tags.")]
 Notes = Annotated[str | None, typer.Option(help="Free-text notes.")]
 Force = Annotated[bool, typer.Option("--force", help="Accept a duplicate company name.")]
+Departments = Annotated[str | None, typer.Option(
+    help=_("Departments taking part (参与部门), comma-separated, e.g. 技术部,交付部."))]
+Collaboration = Annotated[str | None, typer.Option(
+    help=_("What the collaboration needs (协作需求), free text."))]
+LeadPerson = Annotated[str | None, typer.Option(
+    "--lead-person", help=_("Who leads the cross-department work (牵头人)."))]
 
 
 def _raw(**kwargs: str | None) -> dict[str, str | None]:
@@ -69,7 +75,8 @@ def add(
     phone: Phone = None, email: Email = None, source: Source = None,
     source_detail: SourceDetail = None, need: Need = None, potential: Potential = None,
     decision_days: DecisionDays = None, owner: Owner = None, tags: Tags = None,
-    notes: Notes = None, force: Force = False,
+    notes: Notes = None, force: Force = False, departments: Departments = None,
+    collaboration: Collaboration = None, lead_person: LeadPerson = None,
 ) -> None:
     """Register a customer; prints its new code (e.g. MFG-EC-001) on stdout.
 
@@ -86,7 +93,9 @@ def add(
                website=website, contact_name=contact_name, contact_title=contact_title,
                contact_role=contact_role, phone=phone, email=email, source=source,
                source_detail=source_detail, need=need, potential=potential,
-               decision_days=decision_days, owner=owner, tags=tags, notes=notes)
+               decision_days=decision_days, owner=owner, tags=tags, notes=notes,
+               departments=departments, collaboration=collaboration,
+               lead_person=lead_person)
     with state(ctx).unit("customer add", write=True) as unit:
         saved = customers.add(unit.session, unit.env, raw, force=force)
         typer.echo(saved.customer.code)
@@ -103,7 +112,8 @@ def edit(
     phone: Phone = None, email: Email = None, source: Source = None,
     source_detail: SourceDetail = None, need: Need = None, potential: Potential = None,
     decision_days: DecisionDays = None, owner: Owner = None, tags: Tags = None,
-    notes: Notes = None, force: Force = False,
+    notes: Notes = None, force: Force = False, departments: Departments = None,
+    collaboration: Collaboration = None, lead_person: LeadPerson = None,
 ) -> None:
     """Change fields of a customer; an empty value ("") clears a field.
 
@@ -118,7 +128,9 @@ def edit(
                website=website, contact_name=contact_name, contact_title=contact_title,
                contact_role=contact_role, phone=phone, email=email, source=source,
                source_detail=source_detail, need=need, potential=potential,
-               decision_days=decision_days, owner=owner, tags=tags, notes=notes)
+               decision_days=decision_days, owner=owner, tags=tags, notes=notes,
+               departments=departments, collaboration=collaboration,
+               lead_person=lead_person)
     with state(ctx).unit("customer edit", write=True) as unit:
         saved = customers.edit(unit.session, unit.env, ref, raw, force=force)
     _report_saved(saved, "updated")

@@ -7,6 +7,7 @@ the field's name before anything is written.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -32,8 +33,20 @@ from salesflow.services.env import Env
 PROFILE_FIELDS = (
     "name", "industry", "region", "size", "founded", "website", "contact_name",
     "contact_title", "contact_role", "phone", "email", "source", "source_detail", "need",
-    "potential", "decision_days", "owner", "tags", "notes",
+    "potential", "decision_days", "owner", "tags", "notes", "departments", "collaboration",
+    "lead_person",
 )
+
+
+def departments_list(text: str) -> str:
+    """'技术部， 交付部、技术部' → '技术部,交付部': the departments taking part, each once,
+    comma-separated whatever separator was typed."""
+    seen: list[str] = []
+    for part in re.split(r"[,，、;；]", text):
+        name = part.strip()
+        if name and name not in seen:
+            seen.append(name)
+    return ",".join(seen)
 
 
 def label(field: str) -> str:
@@ -46,7 +59,8 @@ def parse_fields(raw: Mapping[str, str | None], env: Env) -> dict[str, Any]:
     for key, value in raw.items():
         if value is None:
             continue
-        text = " ".join(value.split()) if key not in ("need", "notes") else value.strip()
+        text = (" ".join(value.split()) if key not in ("need", "notes", "collaboration")
+                else value.strip())
         if not text:
             if key in ("name", "owner"):
                 raise InputError(f"{label(key)}: cannot be empty")
@@ -72,6 +86,8 @@ def _parse(key: str, text: str, env: Env) -> Any:
         return parse_choice(text, SOURCES, "source")
     if key == "potential":
         return parse_money(text)
+    if key == "departments":
+        return departments_list(text)
     if key == "decision_days":
         try:
             days = int(text)
@@ -286,6 +302,8 @@ def row(c: Customer) -> dict[str, Any]:
         "potential": c.potential, "decision_days": c.decision_days, "tier": c.tier,
         "stage": c.stage, "owner": c.owner, "tags": c.tags, "created_at": c.created_at,
         "last_contact_at": c.last_contact_at, "next_due_at": c.next_due_at,
+        "departments": c.departments, "collaboration": c.collaboration,
+        "lead_person": c.lead_person,
     }
 
 

@@ -1,6 +1,6 @@
 """Exceptions and review (SPEC §14): extension requests, recovery plans,
 notes on the KPI table,
-targets per owner, industry or region.
+targets per owner, industry or region, and the customer's collaboration fields.
 
 Revision ID: 0005
 Revises: 0003 (the integrator rechains it after 0004)
@@ -62,6 +62,10 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id"),
         sa.UniqueConstraint("period", "metric"),
     )
+    op.add_column("customer", sa.Column("departments", sa.String(), nullable=True))
+    op.add_column("customer", sa.Column("collaboration", sa.Text(), nullable=True))
+    op.add_column("customer", sa.Column("lead_person", sa.String(), nullable=True))
+
     # target: three scope columns ('' = any) and a unique constraint over them. A new
     # table and a copy rather than a batch ALTER: SQLite cannot drop the old unnamed
     # constraint in place, and target is a small table nothing points at.
@@ -91,6 +95,8 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    for column in ("lead_person", "collaboration", "departments"):
+        op.drop_column("customer", column)
     op.create_table(
         "target_old",
         sa.Column("id", sa.Integer(), nullable=False),
