@@ -147,6 +147,31 @@ def note(
                                                          metric=saved.metric))
 
 
+@app.command("stalled", help=_(
+    "The weekly lead-risk report (线索跟进报告): every A-tier customer without stage "
+    "progress for 14 days or more (the `stalled` agenda items), longest stalled first, "
+    "with its potential, last contact and the latest recovery plan (salesflow customer "
+    "recovery) with its age in days.\n\n"
+    "CSV columns: customer_code,customer,tier,owner,potential,days_stalled,last_contact,"
+    "plan,plan_age_days.\n\n"
+    "Example: salesflow report stalled --owner li.na --format csv"))
+def stalled(
+    ctx: typer.Context,
+    owner: Annotated[str | None, typer.Option(help=_("Only this owner's customers."))]
+    = None,
+    fmt: FormatOpt = "table", excel: ExcelOpt = False, raw: RawOpt = False,
+) -> None:
+    from salesflow import columns
+    from salesflow.output import OutputOptions, render
+    from salesflow.services import recovery
+
+    fmt = check_format(fmt)
+    with state(ctx).unit("report stalled", write=False) as unit:
+        render(recovery.stalled(unit.session, unit.env, unit.env.today, owner=owner),
+               columns.STALLED, OutputOptions(fmt, excel, raw), tz=unit.env.tz,
+               title=_("Stalled leads (线索跟进报告)"), empty=_("No stalled leads."))
+
+
 @app.command("review", help="\n\n".join([
     _("The review (复盘) of a quarter or a month: time in each stage (median and mean "
       "calendar days, over customers who left the stage in the period), the success "
