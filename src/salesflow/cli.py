@@ -23,6 +23,7 @@ from salesflow.commands import (
     demo,
     due,
     export,
+    extend,
     followup,
     grade,
     need,
@@ -295,6 +296,7 @@ app.add_typer(payment.app, name="payment")
 app.add_typer(need.app, name="need")
 app.add_typer(report.app, name="report")
 app.add_typer(target.app, name="target")
+app.add_typer(extend.app, name="extend")
 app.command("grade")(grade.grade)
 app.command("due")(due.due)
 app.command("demo")(demo.demo)

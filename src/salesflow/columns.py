@@ -78,7 +78,9 @@ def cols(spec: str, **kinds: str) -> tuple[Col, ...]:
 CUSTOMER = cols(
     "code,name,industry,region,size,contact_name,contact_title,contact_role,phone,email,"
     "source,source_detail,need,potential,decision_days,tier,stage,owner,tags,created_at,"
-    "last_contact_at,next_due_at",
+    "last_contact_at,next_due_at,"
+    # SPEC §14, appended; §11's discovery columns go before them once they land
+    "departments,collaboration,lead_person",
     potential="money", decision_days="int", created_at="datetime",
     last_contact_at="datetime", next_due_at="date",
 )
@@ -118,10 +120,39 @@ NEED = cols(
 # `report quarter`: target and actual are in each metric's unit (a count, yuan, a rate as a
 # decimal, days), so the command writes them per metric (rules/kpi.machine_value).
 # `--by owner` appends `owner` (empty on the team's rows).
-REPORT = cols("metric,target,actual,completion,yoy,qoq",
-              completion="ratio", yoy="ratio", qoq="ratio")
-REPORT_BY_OWNER = (*REPORT, Col("owner"))
+# SPEC §14 appends 模板八's `factors` and `actions` (report note); with --by owner they
+# follow `owner`, which was appended first, so no column ever moves.
+_KPI = cols("metric,target,actual,completion,yoy,qoq",
+            completion="ratio", yoy="ratio", qoq="ratio")
+_NOTES = cols("factors,actions")
+REPORT = (*_KPI, *_NOTES)
+REPORT_BY_OWNER = (*_KPI, Col("owner"), *_NOTES)
 REPORT_HEADER = cols("quarter,from,to", **{"from": "date", "to": "date"})
+# `report month`: the quarter's shape; yoy is against the same month a year earlier and
+# qoq (kept as the name, so one parser reads both) against the previous month.
+MONTH_HEADER = cols("month,from,to", **{"from": "date", "to": "date"})
 FUNNEL = cols("stage,entered,conversion", entered="int", conversion="ratio")
 FUNNEL_BY_OWNER = (*FUNNEL, Col("owner"))
-TARGET = cols("quarter,metric,value,set_by,set_at", set_at="datetime")
+# SPEC §14 appends the target's scope ('' = the team's)
+TARGET = cols("quarter,metric,value,set_by,set_at,owner,industry,region", set_at="datetime")
+# `extend list`: the stable columns of SPEC §7, then the decision's note.
+EXTENSION = cols(
+    "id,customer_code,kind,due_date,to,reason,requested_by,status,decided_by,note",
+    id="int", due_date="date", to="date",
+)
+STALLED = cols(
+    "customer_code,customer,tier,owner,potential,days_stalled,last_contact,plan,plan_age_days",
+    potential="money", days_stalled="int", last_contact="date", plan_age_days="int",
+)
+# `report review` (SPEC §7): the JSON keys of each list; days and rates are decimals.
+REVIEW_STAGE = cols("stage,median,mean,customers", median="ratio", mean="ratio",
+                    customers="int")
+REVIEW_STEP = cols("from,to,rate", rate="ratio")
+REVIEW_REASON = cols("reason,count", count="int")
+REVIEW_FREQUENCY = cols("bucket,customers,won,rate", customers="int", won="int",
+                        rate="ratio")
+REVIEW_HOTSPOT = cols("kind,department,count,top", count="int", top="list")
+# its CSV: one row per figure, `section` naming the list it belongs to
+REVIEW_CSV = cols("section,item,customers,count,median,mean,rate,won,top",
+                  customers="int", count="int", median="ratio", mean="ratio", rate="ratio",
+                  won="int", top="list")

@@ -81,6 +81,11 @@ class Customer(SQLModel, table=True):
     # yet answered by another contact (`objection` deadline: 24 hours later)
     objection_at: datetime | None = Field(default=None, index=True)
     import_batch: str | None = Field(default=None, index=True)
+    # 部门协作信息 (SPEC §14): departments taking part (a comma list), what is needed of
+    # them, and the person leading the cross-department work (跨部门协作需指定牵头人)
+    departments: str | None = None
+    collaboration: str | None = Field(default=None, sa_column=Column(Text))
+    lead_person: str | None = None
     forgotten_at: datetime | None = None  # personal data erased (customer forget)
 
 
@@ -203,15 +208,75 @@ class Need(SQLModel, table=True):
 
 class Target(SQLModel, table=True):
     """A quarter's target for one KPI. `value` is an integer in the metric's stored unit
-    (rules/kpi.py): a count as is, money in fen, a rate or a number of days in 1/10000."""
+    (rules/kpi.py): a count as is, money in fen, a rate or a number of days in 1/10000.
+    A target is the team's, or one owner's (`owner`), or for new_leads one industry's
+    and/or region's; '' (not NULL) means "any", so the unique constraint holds."""
 
     __tablename__ = "target"
-    __table_args__ = (UniqueConstraint("quarter", "metric"),)
+    __table_args__ = (UniqueConstraint("quarter", "metric", "owner", "industry", "region"),)
 
     id: int | None = Field(default=None, primary_key=True)
     quarter: str  # 2024Q4
     metric: str
+    owner: str = ""
+    industry: str = ""
+    region: str = ""
     value: int = Field(sa_type=BigInteger)
+    set_by: str
+    set_at: datetime
+
+
+class Extension(SQLModel, table=True):
+    """延期申请表: a request to move one agenda item to a later date. `due_date` is the
+    item's date when it was asked for (rules/extension.moved); `ref` tells two items of one
+    customer and kind apart (a need's id), '' otherwise. The index (customer_id, kind,
+    status) is what the agenda joins on: each kind's read stays one indexed range read."""
+
+    __tablename__ = "extension"
+    __table_args__ = (
+        Index("ix_extension_customer_kind_status", "customer_id", "kind", "status"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    customer_id: int = Field(foreign_key="customer.id")
+    kind: str
+    ref: str = ""
+    due_date: date
+    to_date: date
+    reason: str = Field(sa_column=Column(Text, nullable=False))
+    requested_by: str
+    requested_at: datetime
+    status: str = Field(default="pending", index=True)  # pending | approved | rejected
+    decided_by: str | None = None
+    decided_at: datetime | None = None
+    note: str | None = Field(default=None, sa_column=Column(Text))
+
+
+class RecoveryPlan(SQLModel, table=True):
+    """挽回策略: a rep's recovery plan for a stalled customer. Every plan is kept; the latest
+    (by `at`) counts, read through the index (customer_id, at)."""
+
+    __tablename__ = "recovery_plan"
+    __table_args__ = (Index("ix_recovery_plan_customer_at", "customer_id", "at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    customer_id: int = Field(foreign_key="customer.id")
+    plan: str = Field(sa_column=Column(Text, nullable=False))
+    by: str
+    at: datetime
+
+
+class KpiNote(SQLModel, table=True):
+    """模板八 主要影响因素 / 改进措施 for one metric of a period (2024Q4 or 2024-11)."""
+
+    __tablename__ = "kpi_note"
+    __table_args__ = (UniqueConstraint("period", "metric"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    period: str
+    metric: str
+    factors: str | None = Field(default=None, sa_column=Column(Text))
+    actions: str | None = Field(default=None, sa_column=Column(Text))
     set_by: str
     set_at: datetime
 
@@ -232,6 +297,7 @@ class ImportBatch(SQLModel, table=True):
 
 
 __all__ = [
-    "Approval", "Audit", "CodeSequence", "Contract", "Customer", "FollowUp", "ImportBatch",
-    "Need", "Payment", "Setting", "StageChange", "Target", "User",
+    "Approval", "Audit", "CodeSequence", "Contract", "Customer", "Extension", "FollowUp",
+    "ImportBatch",
+    "KpiNote", "Need", "Payment", "RecoveryPlan", "Setting", "StageChange", "Target", "User",
 ]

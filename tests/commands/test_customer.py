@@ -198,7 +198,8 @@ def test_list_csv_has_the_export_columns_and_is_formula_safe(cli):
     out = cli("customer", "list", "--format", "csv").stdout.splitlines()
     assert out[0] == ("code,name,industry,region,size,contact_name,contact_title,contact_role,"
                       "phone,email,source,source_detail,need,potential,decision_days,tier,"
-                      "stage,owner,tags,created_at,last_contact_at,next_due_at")
+                      "stage,owner,tags,created_at,last_contact_at,next_due_at,"
+                      "departments,collaboration,lead_person")  # §14 appended
     assert ",'=HYPERLINK" in out[1].replace('"', "")
     assert ",+8613800138000," in out[1]
     raw = cli("customer", "list", "--format", "csv", "--raw").stdout.splitlines()

@@ -153,7 +153,7 @@ def test_an_a_tier_customer_without_progress_stalls_after_14_days_until_it_moves
     assert seen(cli, "2024-10-03", "stalled") == []
     assert seen(cli, "2024-10-01", "stalled", days=3) == [(a, "2024-10-04", "upcoming", -3)]
     [item] = due(cli, "2024-10-04", "--kind", "stalled")
-    assert (item["tier"], item["action"]) == ("A", "push the deal (no progress in 14d)")
+    assert (item["tier"], item["action"]) == ("A", "update the recovery plan (no progress in 14d)")
     # one customer may be due for several reasons at once
     assert {i["kind"] for i in due(cli, "2024-10-04") if i["customer_code"] == a} == {
         "new-lead", "stalled"}

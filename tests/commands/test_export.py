@@ -14,7 +14,7 @@ import pytest
 CUSTOMER_HEADER = (
     "code,name,industry,region,size,contact_name,contact_title,contact_role,phone,email,"
     "source,source_detail,need,potential,decision_days,tier,stage,owner,tags,created_at,"
-    "last_contact_at,next_due_at"
+    "last_contact_at,next_due_at,departments,collaboration,lead_person"  # §14 appended
 )
 FOLLOWUP_HEADER = ("customer_code,at,logged_at,by,channel,summary,feedback,reason,objection,"
                    "next_action,next_action_due,satisfaction")

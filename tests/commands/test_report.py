@@ -10,7 +10,8 @@ import io
 
 import pytest
 
-HEADER = "metric,target,actual,completion,yoy,qoq"
+HEADER = "metric,target,actual,completion,yoy,qoq,factors,actions"  # §14 appended two
+KPI = "metric,target,actual,completion,yoy,qoq"
 METRICS = ["new_leads", "won_deals", "lead_conversion_rate", "signed_amount", "avg_deal_size",
            "avg_sales_cycle_days", "csat", "followups", "on_time_rate", "late_entry_rate"]
 STAGES = ["lead", "intent", "proposal", "negotiation", "won", "repeat"]
@@ -232,7 +233,7 @@ def test_targets_give_completion_and_can_be_replaced(cli, unchanged):
         ("2024Q4", "signed_amount", "¥2,000,000.00", "wang.lei"),
         ("2024Q4", "avg_sales_cycle_days", "0", "wang.lei")]
     assert cli("target", "list", "--format", "csv").stdout.splitlines()[0] == (
-        "quarter,metric,value,set_by,set_at")
+        "quarter,metric,value,set_by,set_at,owner,industry,region")  # §14 appended
     assert cli.json("target", "list", "--quarter", "2023Q4") == []
     audit = cli.query("SELECT \"user\", what FROM audit WHERE command = 'target set' "
                       "ORDER BY id")
@@ -282,10 +283,11 @@ def test_by_owner_counts_for_the_customers_current_owner(cli, quarter):
 
     rows = list(csv.DictReader(io.StringIO(
         cli("report", "quarter", "2024Q4", "--by", "owner", "--format", "csv").stdout)))
-    assert list(rows[0]) == [*HEADER.split(","), "owner"]
+    assert list(rows[0]) == [*KPI.split(","), "owner", "factors", "actions"]
     assert [r["owner"] for r in rows] == [""] * 10 + ["li.na"] * 10 + ["sun.li"] * 10
     assert rows[0] == {"metric": "new_leads", "target": "", "actual": "4", "completion": "",
-                       "yoy": "3", "qoq": "3", "owner": ""}
+                       "yoy": "3", "qoq": "3", "owner": "", "factors": "",
+                       "actions": ""}
     assert rows[14]["metric"] == "avg_deal_size" and rows[14]["actual"] == "433333.33"
 
     table = cli("report", "quarter", "2024Q4", "--by", "owner").stdout
@@ -307,7 +309,7 @@ def test_an_empty_quarter_prints_dashes_and_nulls(cli):
                for k in ("target", "completion", "yoy", "qoq"))
     assert [(f["entered"], f["conversion"]) for f in data["funnel"]] == [(0, None)] * 6
     assert cli("report", "quarter", "--format", "csv").stdout.splitlines()[1] == (
-        "new_leads,,0,,,")
+        "new_leads,,0,,,,,")
 
 
 @pytest.mark.parametrize(("argv", "says"), [

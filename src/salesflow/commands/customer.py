@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from salesflow.commands._options import ExcelOpt, FormatOpt, RawOpt, check_format, state
+from salesflow.i18n import _
 
 app = typer.Typer(no_args_is_help=True,
                   help="Customer records: add, list, show, edit, stage, reassign, forget.")
@@ -39,6 +40,12 @@ Owner = Annotated[str | None, typer.Option(help="Owning rep (default: you).")]
 Tags = Annotated[str | None, typer.Option(help="Comma-separated tags.")]
 Notes = Annotated[str | None, typer.Option(help="Free-text notes.")]
 Force = Annotated[bool, typer.Option("--force", help="Accept a duplicate company name.")]
+Departments = Annotated[str | None, typer.Option(
+    help=_("Departments taking part (参与部门), comma-separated, e.g. 技术部,交付部."))]
+Collaboration = Annotated[str | None, typer.Option(
+    help=_("What the collaboration needs (协作需求), free text."))]
+LeadPerson = Annotated[str | None, typer.Option(
+    "--lead-person", help=_("Who leads the cross-department work (牵头人)."))]
 
 
 def _raw(**kwargs: str | None) -> dict[str, str | None]:
@@ -68,7 +75,8 @@ def add(
     phone: Phone = None, email: Email = None, source: Source = None,
     source_detail: SourceDetail = None, need: Need = None, potential: Potential = None,
     decision_days: DecisionDays = None, owner: Owner = None, tags: Tags = None,
-    notes: Notes = None, force: Force = False,
+    notes: Notes = None, force: Force = False, departments: Departments = None,
+    collaboration: Collaboration = None, lead_person: LeadPerson = None,
 ) -> None:
     """Register a customer; prints its new code (e.g. MFG-EC-001) on stdout.
 
@@ -85,7 +93,9 @@ def add(
                website=website, contact_name=contact_name, contact_title=contact_title,
                contact_role=contact_role, phone=phone, email=email, source=source,
                source_detail=source_detail, need=need, potential=potential,
-               decision_days=decision_days, owner=owner, tags=tags, notes=notes)
+               decision_days=decision_days, owner=owner, tags=tags, notes=notes,
+               departments=departments, collaboration=collaboration,
+               lead_person=lead_person)
     with state(ctx).unit("customer add", write=True) as unit:
         saved = customers.add(unit.session, unit.env, raw, force=force)
         typer.echo(saved.customer.code)
@@ -102,7 +112,8 @@ def edit(
     phone: Phone = None, email: Email = None, source: Source = None,
     source_detail: SourceDetail = None, need: Need = None, potential: Potential = None,
     decision_days: DecisionDays = None, owner: Owner = None, tags: Tags = None,
-    notes: Notes = None, force: Force = False,
+    notes: Notes = None, force: Force = False, departments: Departments = None,
+    collaboration: Collaboration = None, lead_person: LeadPerson = None,
 ) -> None:
     """Change fields of a customer; an empty value ("") clears a field.
 
@@ -117,7 +128,9 @@ def edit(
                website=website, contact_name=contact_name, contact_title=contact_title,
                contact_role=contact_role, phone=phone, email=email, source=source,
                source_detail=source_detail, need=need, potential=potential,
-               decision_days=decision_days, owner=owner, tags=tags, notes=notes)
+               decision_days=decision_days, owner=owner, tags=tags, notes=notes,
+               departments=departments, collaboration=collaboration,
+               lead_person=lead_person)
     with state(ctx).unit("customer edit", write=True) as unit:
         saved = customers.edit(unit.session, unit.env, ref, raw, force=force)
     _report_saved(saved, "updated")
@@ -132,11 +145,21 @@ def list_(
     search: Annotated[str | None, typer.Option(help="Name contains this text.")] = None,
     incomplete: Annotated[bool, typer.Option(
         "--incomplete", help="Only incomplete profiles, with what is missing.")] = False,
+    industry: Annotated[str | None, typer.Option(
+        help=_("Only this industry, e.g. 制造业."))] = None,
+    region: Annotated[str | None, typer.Option(help=_("Only this region, e.g. 华东."))]
+    = None,
+    tag: Annotated[str | None, typer.Option(
+        help=_("Only customers carrying this tag (one of their comma-separated tags)."))]
+    = None,
+    source: Annotated[str | None, typer.Option(
+        help=_("Only this lead source, e.g. trade-show (or 行业展会)."))] = None,
     fmt: FormatOpt = "table", excel: ExcelOpt = False, raw: RawOpt = False,
 ) -> None:
     """List customers (columns as `export customers`; --incomplete adds `missing`).
+    Filters combine: --owner --tier --stage --industry --region --tag --source.
 
-    Example: salesflow customer list --tier A --format csv > a-customers.csv
+    Example: salesflow customer list --tier A --industry 制造业 --format csv > a.csv
     """
     from salesflow import columns
     from salesflow.output import OutputOptions, render
@@ -150,10 +173,13 @@ def list_(
         stage = parse_stage(stage) if stage else None
     except ValueError as exc:
         raise typer.BadParameter(str(exc)) from None
+    if source:
+        source = customers.parse_source(source)
     cols = columns.CUSTOMER + ((columns.MISSING,) if incomplete else ())
     with state(ctx).unit("customer list", write=False) as unit:
         render(customers.rows(unit.session, owner=owner, tier=tier, stage=stage,
-                              search=search, incomplete=incomplete),
+                              search=search, incomplete=incomplete, industry=industry,
+                              region=region, tag=tag, source=source),
                cols if fmt != "table" else _table_cols(incomplete),
                OutputOptions(fmt, excel, raw), tz=unit.env.tz,
                title="Incomplete customers" if incomplete else "Customers",
@@ -364,6 +390,24 @@ def _progress(rows: int, *, phases: int):  # type: ignore[no-untyped-def]
             yield advance
 
     return bar()
+
+
+@app.command("recovery", help=_(
+    "Record the recovery plan (挽回策略) for a stalled customer, for the weekly lead-risk "
+    "report (salesflow report stalled). Every plan is kept; the latest counts, and the "
+    "`stalled` agenda item asks for a new one once it is older than 7 days.\n\n"
+    "Example: salesflow customer recovery MFG-EC-001 --plan \"约决策人面谈, 调整报价\""))
+def recovery(
+    ctx: typer.Context,
+    ref: Annotated[str, typer.Argument(help=_("Customer code or company name."))],
+    plan: Annotated[str, typer.Option(help=_("The recovery plan (挽回策略)."))],
+) -> None:
+    from salesflow.output import message
+    from salesflow.services import recovery as plans
+
+    with state(ctx).unit("customer recovery", write=True) as unit:
+        _row, found = plans.record(unit.session, unit.env, ref, plan)
+    message(_("recovery plan recorded for {code}").format(code=found.code))
 
 
 @app.command("reassign")

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from salesflow.commands._options import ExcelOpt, FormatOpt, RawOpt, check_format, state
+from salesflow.i18n import _
 
 if TYPE_CHECKING:
     from salesflow.rules.kpi import Line, Step
@@ -30,16 +31,19 @@ QUARTER_HELP = "\n\n".join([
     "(share of satisfaction answers that are 4 or 5); followups; on_time_rate (made on "
     "or before the due date); late_entry_rate (logged more than 24 hours after the "
     "contact). Targets come from salesflow target set.",
-    "CSV columns: metric,target,actual,completion,yoy,qoq. JSON: one object with "
+    "CSV columns: metric,target,actual,completion,yoy,qoq,factors,actions (the last two "
+    "from salesflow report note). JSON: one object with "
     "quarter, from, to, metrics (the CSV rows) and funnel (stage, entered, conversion). "
     "Money is in yuan; rates, completion, YoY and QoQ are decimals (0.15 = 15%), rounded "
     "like days to 4 decimal places. A ratio without a denominator (or a completion "
     "without a target, a change from nothing) is empty in CSV, null in JSON, — in the "
     "table.",
     "--by owner counts each customer, contract and follow-up for the customer's current "
-    "owner. CSV appends an owner column: first the team's rows (owner empty, with the "
-    "targets), then each owner's rows (no target or completion: targets are the "
-    "team's). JSON adds by_owner (those rows) and funnel_by_owner.",
+    "owner. CSV puts an owner column after qoq (then factors,actions): first the "
+    "team's rows (owner empty, with the targets), then each owner's rows (target and "
+    "completion from the owner's own targets, target set --owner). A new_leads target "
+    "per industry or region adds a row such as new_leads[industry=制造业] after the ten "
+    "metrics. JSON adds by_owner (those rows) and funnel_by_owner.",
     "Example: salesflow report quarter 2024Q4 --by owner --format csv",
 ])
 
@@ -57,29 +61,204 @@ def quarter(
     fmt: FormatOpt = "table", excel: ExcelOpt = False, raw: RawOpt = False,
 ) -> None:
     """The quarterly KPI table (help: QUARTER_HELP)."""
-    from salesflow.output import OutputOptions
     from salesflow.services import report as reports
 
     fmt = check_format(fmt)
-    if by is not None and by.strip().lower() != "owner":
-        raise typer.BadParameter(f"'{by}' is not a breakdown; use owner", param_hint="--by")
+    by_owner = _by_owner(by)
     with state(ctx).unit("report quarter", write=False) as unit:
-        data = reports.quarter_report(unit.session, unit.env, quarter_,
-                                      by_owner=by is not None)
-    opts = OutputOptions(fmt, excel, raw)
+        data = reports.quarter_report(unit.session, unit.env, quarter_, by_owner=by_owner)
+    _show(data, fmt, excel, raw, by_owner=by_owner, key="quarter")
+
+
+def _by_owner(by: str | None) -> bool:
+    if by is not None and by.strip().lower() != "owner":
+        raise typer.BadParameter(_("'{value}' is not a breakdown; use owner").format(
+            value=by), param_hint="--by")
+    return by is not None
+
+
+def _show(data: Report, fmt: str, excel: bool, raw: bool, *, by_owner: bool,
+          key: str) -> None:
+    from salesflow.output import OutputOptions
+
     if fmt == "table":
-        _tables(data, by_owner=by is not None)
+        _tables(data, by_owner=by_owner)
     else:
-        _machine(data, opts, by_owner=by is not None)
+        _machine(data, OutputOptions(fmt, excel, raw), by_owner=by_owner, key=key)
 
 
-def _metric_row(line: Line, owner: str | None = None) -> dict[str, Any]:
+MONTH_HELP = "\n\n".join([
+    _("The KPI table of one month, in the quarter's shape: the same metrics and funnel "
+      "over the month's calendar days; yoy is the change against the same month a year "
+      "earlier and qoq (the same column, so one parser reads both reports) the change "
+      "against the previous month. Targets are set per quarter, so a month shows none."),
+    _("CSV columns: metric,target,actual,completion,yoy,qoq,factors,actions. JSON: one "
+      "object with month, from, to, metrics and funnel; --by owner as for report "
+      "quarter."),
+    _("Example: salesflow report month 2024-11 --format csv"),
+])
+
+
+@app.command("month", help=MONTH_HELP)
+def month(
+    ctx: typer.Context,
+    month_: Annotated[str | None, typer.Argument(
+        metavar="MONTH", help=_("The month, e.g. 2024-11. Default: the current one."))]
+    = None,
+    by: Annotated[str | None, typer.Option(
+        "--by", metavar="owner", help=_("owner: the same metrics and funnel per customer "
+                                        "owner."))] = None,
+    fmt: FormatOpt = "table", excel: ExcelOpt = False, raw: RawOpt = False,
+) -> None:
+    from salesflow.services import report as reports
+
+    fmt = check_format(fmt)
+    by_owner = _by_owner(by)
+    with state(ctx).unit("report month", write=False) as unit:
+        data = reports.month_report(unit.session, unit.env, month_, by_owner=by_owner)
+    _show(data, fmt, excel, raw, by_owner=by_owner, key="month")
+
+
+@app.command("note", help="\n\n".join([
+    _("Record 模板八's last two columns for one metric of a quarter (or a month): the main "
+      "factors behind the figure (主要影响因素) and the improvement actions (改进措施). "
+      "report quarter shows them in its factors and actions columns. Setting one again "
+      "replaces it; one not given is kept."),
+    _("Example: salesflow report note 2024Q4 lead_conversion_rate --factor 需求挖掘深度不足 "
+      "--action 加强销售培训"),
+]))
+def note(
+    ctx: typer.Context,
+    period: Annotated[str, typer.Argument(
+        metavar="QUARTER", help=_("The quarter, e.g. 2024Q4 (or a month, 2024-11)."))],
+    metric: Annotated[str, typer.Argument(help=_("The metric, e.g. lead_conversion_rate."))],
+    factor: Annotated[str | None, typer.Option(
+        help=_("The main factors (主要影响因素)."))] = None,
+    action: Annotated[str | None, typer.Option(
+        help=_("The improvement actions (改进措施)."))] = None,
+) -> None:
+    from salesflow.output import message
+    from salesflow.services import notes
+
+    with state(ctx).unit("report note", write=True) as unit:
+        saved = notes.set_note(unit.session, unit.env, period, metric, factor=factor,
+                               action=action)
+    message(_("note saved for {period} {metric}").format(period=saved.period,
+                                                         metric=saved.metric))
+
+
+@app.command("stalled", help=_(
+    "The weekly lead-risk report (线索跟进报告): every A-tier customer without stage "
+    "progress for 14 days or more (the `stalled` agenda items), longest stalled first, "
+    "with its potential, last contact and the latest recovery plan (salesflow customer "
+    "recovery) with its age in days.\n\n"
+    "CSV columns: customer_code,customer,tier,owner,potential,days_stalled,last_contact,"
+    "plan,plan_age_days.\n\n"
+    "Example: salesflow report stalled --owner li.na --format csv"))
+def stalled(
+    ctx: typer.Context,
+    owner: Annotated[str | None, typer.Option(help=_("Only this owner's customers."))]
+    = None,
+    fmt: FormatOpt = "table", excel: ExcelOpt = False, raw: RawOpt = False,
+) -> None:
+    from salesflow import columns
+    from salesflow.output import OutputOptions, render
+    from salesflow.services import recovery
+
+    fmt = check_format(fmt)
+    with state(ctx).unit("report stalled", write=False) as unit:
+        render(recovery.stalled(unit.session, unit.env, unit.env.today, owner=owner),
+               columns.STALLED, OutputOptions(fmt, excel, raw), tz=unit.env.tz,
+               title=_("Stalled leads (线索跟进报告)"), empty=_("No stalled leads."))
+
+
+@app.command("review", help="\n\n".join([
+    _("The review (复盘) of a quarter or a month: time in each stage (median and mean "
+      "calendar days, over customers who left the stage in the period), the success "
+      "rate of each step (of those who left a stage, the share who moved to the next), "
+      "won and lost counts with the lost reasons grouped, conversion by follow-up "
+      "frequency (customers whose outcome fell in the period, by follow-ups per 30 days "
+      "before it: 0-1, 1-2, 2-4, 4+) and the need hotspots (needs recorded in the "
+      "period by kind and department, with the 3 most frequent descriptions)."),
+    _("JSON: {period, stage_days: [{stage, median, mean, customers}], steps: [{from, to, "
+      "rate}], won, lost, lost_reasons: [{reason, count}], by_frequency: [{bucket, "
+      "customers, won, rate}], hotspots: [{kind, department, count, top}]}. CSV: one row "
+      "per figure with the columns section,item,customers,count,median,mean,rate,won,top "
+      "(section is stage_days, steps, outcome, lost_reasons, by_frequency or hotspots)."),
+    _("Example: salesflow report review 2024Q4 --format json"),
+]))
+def review(
+    ctx: typer.Context,
+    period: Annotated[str, typer.Argument(
+        metavar="PERIOD", help=_("A quarter (2024Q4) or a month (2024-11)."))],
+    fmt: FormatOpt = "table", excel: ExcelOpt = False, raw: RawOpt = False,
+) -> None:
+    from salesflow.output import OutputOptions
+    from salesflow.services import review as reviews
+
+    fmt = check_format(fmt)
+    with state(ctx).unit("report review", write=False) as unit:
+        data = reviews.review(unit.session, unit.env, period)
+    _show_review(data, OutputOptions(fmt, excel, raw))
+
+
+def _show_review(data: Any, opts: Any) -> None:
+    import json
+    import sys
+
+    from salesflow import columns
+    from salesflow.output import json_row, render, write_table
+
+    sections = (("stage_days", columns.REVIEW_STAGE, data.stage_days),
+                ("steps", columns.REVIEW_STEP, data.steps),
+                ("lost_reasons", columns.REVIEW_REASON, data.lost_reasons),
+                ("by_frequency", columns.REVIEW_FREQUENCY, data.by_frequency),
+                ("hotspots", columns.REVIEW_HOTSPOT, data.hotspots))
+    lists = {key: [json_row(r, cols) for r in rows] for key, cols, rows in sections}
+    if opts.format == "json":
+        obj = {"period": data.period, "stage_days": lists["stage_days"],
+               "steps": lists["steps"], "won": data.won, "lost": data.lost,
+               "lost_reasons": lists["lost_reasons"], "by_frequency": lists["by_frequency"],
+               "hotspots": lists["hotspots"]}
+        sys.stdout.write(json.dumps(obj, ensure_ascii=False, indent=2) + "\n")
+        return
+    if opts.format == "csv":
+        rows: list[dict[str, Any]] = []
+        rows += [{"section": "stage_days", "item": r["stage"], **r} for r in data.stage_days]
+        rows += [{"section": "steps", "item": f"{r['from']}→{r['to']}", "rate": r["rate"]}
+                 for r in data.steps]
+        rows += [{"section": "outcome", "item": "won", "count": data.won},
+                 {"section": "outcome", "item": "lost", "count": data.lost}]
+        rows += [{"section": "lost_reasons", "item": r["reason"], "count": r["count"]}
+                 for r in data.lost_reasons]
+        rows += [{"section": "by_frequency", "item": r["bucket"], **r}
+                 for r in data.by_frequency]
+        rows += [{"section": "hotspots", "item": f"{r['kind']}/{r['department'] or ''}",
+                  **r} for r in data.hotspots]
+        render(rows, columns.REVIEW_CSV, opts)
+        return
+    titles = {"stage_days": _("Days in each stage"), "steps": _("Step success"),
+              "lost_reasons": _("Lost reasons"),
+              "by_frequency": _("Conversion by follow-ups per 30 days"),
+              "hotspots": _("Need hotspots")}
+    typer.echo(_("Review {period} ({first} – {last}): won {won}, lost {lost}").format(
+        period=data.period, first=data.first_day.isoformat(),
+        last=data.last_day.isoformat(), won=data.won, lost=data.lost))
+    for key, cols, rows in sections:
+        write_table(rows, cols, tz=None, title=titles[key],
+                    empty=_("No {what}.").format(what=key))
+
+
+def _metric_row(line: Line, owner: str | None = None,
+                notes: tuple[str | None, str | None] = (None, None),
+                label: str | None = None) -> dict[str, Any]:
     from salesflow.rules.kpi import machine_value, rounded
 
-    return {"metric": line.metric.name, "target": machine_value(line.metric, line.target),
+    return {"metric": label or line.metric.name, "target": machine_value(line.metric, line.target),
             "actual": machine_value(line.metric, line.actual),
             "completion": rounded(line.completion), "yoy": rounded(line.yoy),
-            "qoq": rounded(line.qoq), "owner": owner}
+            "qoq": rounded(line.qoq), "owner": owner, "factors": notes[0],
+            "actions": notes[1]}
 
 
 def _funnel_row(step: Step, owner: str | None = None) -> dict[str, Any]:
@@ -89,11 +268,14 @@ def _funnel_row(step: Step, owner: str | None = None) -> dict[str, Any]:
             "conversion": rounded(step.conversion), "owner": owner}
 
 
-def _machine(data: Report, opts: Any, *, by_owner: bool) -> None:
+def _machine(data: Report, opts: Any, *, by_owner: bool, key: str) -> None:
     from salesflow import columns
     from salesflow.output import render, render_object
 
-    team = [_metric_row(line) for line in data.lines]
+    team = [_metric_row(line, None, data.notes.get(line.metric.name, (None, None)))
+            for line in data.lines]
+    team += [_metric_row(line, None, data.notes.get(label, (None, None)), label)
+             for label, line in data.segments]
     if opts.format == "csv":
         rows = team + [_metric_row(line, o.owner) for o in data.owners for line in o.lines]
         render(rows, columns.REPORT_BY_OWNER if by_owner else columns.REPORT, opts)
@@ -107,8 +289,9 @@ def _machine(data: Report, opts: Any, *, by_owner: bool) -> None:
             _metric_row(line, o.owner) for o in data.owners for line in o.lines])
         lists["funnel_by_owner"] = (columns.FUNNEL_BY_OWNER, [
             _funnel_row(s, o.owner) for o in data.owners for s in o.funnel])
-    render_object({"quarter": data.quarter, "from": data.first_day, "to": data.last_day},
-                  columns.REPORT_HEADER, opts, lists=lists)
+    header = columns.REPORT_HEADER if key == "quarter" else columns.MONTH_HEADER
+    render_object({key: data.period, "from": data.first_day, "to": data.last_day},
+                  header, opts, lists=lists)
 
 
 def _tables(data: Report, *, by_owner: bool) -> None:
@@ -120,17 +303,28 @@ def _tables(data: Report, *, by_owner: bool) -> None:
     from salesflow.rules.kpi import human_value, percent
 
     console = Console()
-    kpis = Table(title=_("KPIs {quarter} ({first} – {last})").format(
-                     quarter=data.quarter, first=data.first_day, last=data.last_day),
+    kpis = Table(title=_("KPIs {period} ({first} – {last})").format(
+                     period=data.period, first=data.first_day, last=data.last_day),
                  title_justify="left", title_style="bold", header_style="bold underline",
                  box=None)
     kpis.add_column(_("metric"), no_wrap=True)
-    for name in (_("target"), _("actual"), _("completion"), _("YoY"), _("QoQ")):
+    for name in (_("target"), _("actual"), _("completion"), _("YoY"),
+                 _("QoQ") if "Q" in data.period else _("MoM")):
         kpis.add_column(name, justify="right", no_wrap=True)
+    if data.notes:  # 模板八's last columns, only when a note was made
+        kpis.add_column(_("factors"))
+        kpis.add_column(_("actions"))
     for line in data.lines:
+        noted = data.notes.get(line.metric.name, (None, None)) if data.notes else ()
         kpis.add_row(_(line.metric.label), human_value(line.metric, line.target),
                      human_value(line.metric, line.actual), percent(line.completion),
-                     percent(line.yoy, signed=True), percent(line.qoq, signed=True))
+                     percent(line.yoy, signed=True), percent(line.qoq, signed=True),
+                     *(n or "" for n in noted))
+    for label, line in data.segments:
+        kpis.add_row(label, human_value(line.metric, line.target),
+                     human_value(line.metric, line.actual), percent(line.completion),
+                     percent(line.yoy, signed=True), percent(line.qoq, signed=True),
+                     *(("", "") if data.notes else ()))
     console.print(kpis)
     console.print()
     console.print(_funnel_table(_("Funnel (customers entering each stage)"), data.funnel))

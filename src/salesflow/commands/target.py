@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 
 from salesflow.commands._options import ExcelOpt, FormatOpt, RawOpt, check_format, state
+from salesflow.i18n import _
 
 app = typer.Typer(no_args_is_help=True,
                   help="Quarterly KPI targets, shown by `salesflow report quarter`.")
@@ -22,19 +23,31 @@ def set_(
     value: Annotated[str, typer.Argument(
         help="Counts: 40. Money: 258万, 2,580,000. Rates: 15% or 0.15 (at most 100%). "
              "Days: 45 or 45.5.")],
+    owner: Annotated[str | None, typer.Option(
+        help=_("One owner's target, shown with completion by report quarter --by owner."))]
+    = None,
+    industry: Annotated[str | None, typer.Option(
+        help=_("A new_leads target for one industry, e.g. 制造业 (a row "
+               "new_leads[industry=制造业] of report quarter)."))] = None,
+    region: Annotated[str | None, typer.Option(
+        help=_("A new_leads target for one region, e.g. 华东 (with --industry: that "
+               "industry in that region)."))] = None,
 ) -> None:
     """Set a quarter's target for one metric; setting it again replaces it.
 
     Once the team has users, only a manager or gm may set targets.
 
     Example: salesflow --as wang.lei target set 2024Q4 lead_conversion_rate 15%
+    (per owner: target set 2024Q4 signed_amount 100万 --owner li.na; per industry:
+    target set 2024Q4 new_leads 30 --industry 制造业)
     """
     from salesflow.output import message
     from salesflow.rules.kpi import format_target
     from salesflow.services import targets
 
     with state(ctx).unit("target set", write=True) as unit:
-        saved = targets.set_target(unit.session, unit.env, quarter, metric, value)
+        saved = targets.set_target(unit.session, unit.env, quarter, metric, value,
+                                   owner=owner, industry=industry, region=region)
     t = saved.target
     was = (f" (was {format_target(saved.metric, saved.previous)})"
            if saved.previous is not None else "")

@@ -8,14 +8,18 @@ import typer
 
 from salesflow.commands._options import FormatOpt, check_format, state
 
-app = typer.Typer(no_args_is_help=True, help="Users and roles: rep, manager, legal, gm.")
+app = typer.Typer(no_args_is_help=True,
+                  help="Users and roles: rep, manager, legal, gm, presales, delivery, "
+                       "aftersales.")
 
 
 @app.command("add")
 def add(
     ctx: typer.Context,
     name: Annotated[str, typer.Argument(help="User name (as given to --as).")],
-    role: Annotated[str, typer.Option(help="rep, manager, legal or gm.")] = "rep",
+    role: Annotated[str, typer.Option(
+        help="rep, manager, legal, gm, presales (产品专家/技术支持), delivery or "
+             "aftersales.")] = "rep",
 ) -> None:
     """Add a user with a role. The first user may be added by anyone; after that only a
     manager or gm may add users.

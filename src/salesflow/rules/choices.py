@@ -16,7 +16,9 @@ CONTACT_ROLES = ("decision-maker", "influencer", "user")
 SOURCES = ("trade-show", "website", "referral", "event", "cold-call", "public-info", "other")
 CHANNELS = ("phone", "email", "visit", "meeting", "im")
 FEEDBACK = ("positive", "neutral", "negative")
-ROLES = ("rep", "manager", "legal", "gm")
+# SPEC §14 adds presales (产品专家/技术支持), delivery and aftersales: they may own a
+# project phase or answer a need, and decide nothing in the contract chain
+ROLES = ("rep", "manager", "legal", "gm", "presales", "delivery", "aftersales")
 NEED_KINDS = ("must", "nice", "latent")  # 需求反馈表: rigid, elastic, latent
 PRIORITIES = ("high", "medium", "low")
 NEED_STATUSES = ("open", "responded", "resolved")

@@ -192,6 +192,43 @@ def same_quarter_last_year(q: str) -> str:
     return f"{year - 1:04d}Q{number}"
 
 
+# --- months, and periods (a quarter 2024Q4 or a month 2024-11) ---------------------------
+
+
+def month_bounds(m: str) -> tuple[date, date]:
+    """First day of the month '2024-11' and first day of the next one (half-open)."""
+    year, month = int(m[:4]), int(m[5:7])
+    start = date(year, month, 1)
+    return start, date(year + month // 12, month % 12 + 1, 1)
+
+
+def previous_month(m: str) -> str:
+    """'2024-01' → '2023-12'."""
+    year, month = int(m[:4]), int(m[5:7])
+    return f"{year - 1:04d}-12" if month == 1 else f"{year:04d}-{month - 1:02d}"
+
+
+def is_quarter(period: str) -> bool:
+    return "Q" in period
+
+
+def period_bounds(period: str) -> tuple[date, date]:
+    """A quarter's or a month's [first day, first day after)."""
+    return quarter_bounds(period) if is_quarter(period) else month_bounds(period)
+
+
+def previous_period(period: str) -> str:
+    """The quarter before a quarter, the month before a month (环比)."""
+    return previous_quarter(period) if is_quarter(period) else previous_month(period)
+
+
+def same_period_last_year(period: str) -> str:
+    """The same quarter or month a year earlier (同比)."""
+    if is_quarter(period):
+        return same_quarter_last_year(period)
+    return f"{int(period[:4]) - 1:04d}{period[4:]}"
+
+
 def _clean(text: str) -> str:
     """NFKC (full-width digits and letters become ASCII), lower case, single spaces."""
     return " ".join(unicodedata.normalize("NFKC", text).split()).lower()

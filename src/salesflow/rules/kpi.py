@@ -54,7 +54,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Literal
 
 from salesflow.i18n import N_, _
-from salesflow.rules.dates import quarter_bounds, start_of_day
+from salesflow.rules.dates import period_bounds, start_of_day
 from salesflow.rules.money import fen_to_yuan, format_yuan, parse_money
 from salesflow.rules.numbers import parse_int
 
@@ -115,6 +115,37 @@ def parse_quarter(text: str) -> str:
     return f"{year:04d}Q{match[2]}"
 
 
+_MONTH = re.compile(r"([0-9]{4}) ?[-/] ?([0-9]{1,2})")
+
+
+def parse_month(text: str) -> str:
+    """'2024-11', '2024-1', '2024/11' → '2024-11'; anything else is refused."""
+    cleaned = " ".join(unicodedata.normalize("NFKC", text).split())
+    match = _MONTH.fullmatch(cleaned)
+    if match is None or not 1 <= int(match[2]) <= 12:
+        raise ValueError(_("'{value}' is not a month; use YYYY-MM, e.g. 2024-11").format(
+            value=text))
+    year = int(match[1])
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        raise ValueError(_("'{value}' is out of range; use a month from {first}-01 to "
+                           "{last}-12, e.g. 2024-11").format(value=text, first=MIN_YEAR,
+                                                             last=MAX_YEAR))
+    return f"{year:04d}-{int(match[2]):02d}"
+
+
+def parse_period(text: str) -> str:
+    """A quarter (2024Q4) or a month (2024-11), normalized; both are named when refused."""
+    try:
+        return parse_quarter(text)
+    except ValueError:
+        pass
+    try:
+        return parse_month(text)
+    except ValueError:
+        raise ValueError(_("'{value}' is not a period; use a quarter such as 2024Q4 or a "
+                           "month such as 2024-11").format(value=text)) from None
+
+
 def parse_metric(text: str) -> Metric:
     """A metric by its name (any case, '-' for '_'); unknown names list the known ones."""
     key = unicodedata.normalize("NFKC", text).strip().lower().replace("-", "_")
@@ -124,6 +155,26 @@ def parse_metric(text: str) -> Metric:
 
 
 # --- targets --------------------------------------------------------------------------------
+
+SEGMENTED = ("new_leads",)  # the metrics whose target may be per industry or region
+
+
+def check_scope(metric: str, *, owner: str, industry: str, region: str) -> None:
+    """A target is the team's, one owner's, or (new_leads only, SPEC §14: 本季度新增30家
+    制造业客户，其中20家来自华东) one industry's and/or region's; never an owner's segment."""
+    if (industry or region) and metric not in SEGMENTED:
+        raise ValueError(_("only {metrics} targets may be per industry or region, not "
+                           "{metric}").format(metrics=", ".join(SEGMENTED), metric=metric))
+    if owner and (industry or region):
+        raise ValueError(_("a target is per owner or per industry/region, not both"))
+
+
+def segment_label(metric: str, industry: str, region: str) -> str:
+    """The report row of a segment target: new_leads[industry=制造业,region=华东]."""
+    parts = [f"industry={industry}"] if industry else []
+    parts += [f"region={region}"] if region else []
+    return f"{metric}[{','.join(parts)}]"
+
 
 
 def parse_target(metric: Metric, text: str) -> int:
@@ -347,11 +398,11 @@ def _plain(number: Decimal) -> str:
 # --- time zones -----------------------------------------------------------------------------
 
 
-def day_bounds(quarter: str, zone: tzinfo) -> tuple[datetime, datetime]:
-    """The quarter as UTC instants: [first day 00:00, first day of the next quarter 00:00)
-    in the team's zone, so that a signing at 23:30 local on 31 December is in Q4 wherever
-    UTC puts it."""
-    first, after = quarter_bounds(quarter)
+def day_bounds(period: str, zone: tzinfo) -> tuple[datetime, datetime]:
+    """The quarter (or month, 2024-11) as UTC instants: [first day 00:00, first day of the
+    next period 00:00) in the team's zone, so that a signing at 23:30 local on 31 December
+    is in Q4 wherever UTC puts it."""
+    first, after = period_bounds(period)
     return start_of_day(first, zone), start_of_day(after, zone)
 
 

@@ -16,7 +16,16 @@ a cutoff computed from the horizon (plan date + days), never by loading every cu
 `need` (an open need not responded to, 48 hours; index (status, created_at)), `proposal`
 (in intent 5 working days without reaching proposal; index (stage, stage_changed_at)) and
 `stalled` (an A-tier customer with no stage progress for 14 days; index (tier,
-progressed_at)). Lost customers have none. One customer may show under several kinds.
+progressed_at); its action asks to update the recovery plan while the latest one is missing
+or older than a week, rules/recovery.py). Lost customers have none. One customer may show
+under several kinds.
+
+An approved extension (延期申请表, rules/extension.py) moves a `new-lead`, `objection`,
+`need` or `proposal` item to its new date, shown with the reason. Each of those reads
+LEFT JOINs the item's latest approved extension through the index (customer_id, kind,
+status), so it stays one indexed range read: an extension only moves an item later, so
+the range on the stored start still holds every item that can be due by the horizon, and
+the moved date is checked against the horizon once joined.
 """
 
 from __future__ import annotations
@@ -26,20 +35,32 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import or_
+from sqlalchemy import String, cast, func, or_
 from sqlalchemy import select as sa_select
+from sqlalchemy.orm import aliased
 from sqlmodel import Session, col
 
 from salesflow.i18n import Msg
-from salesflow.models import Contract, Customer, FollowUp, Need, Payment
+from salesflow.models import (
+    Contract,
+    Customer,
+    Extension,
+    FollowUp,
+    Need,
+    Payment,
+    RecoveryPlan,
+)
 from salesflow.rules import contract as contract_rules
 from salesflow.rules import deadline
+from salesflow.rules import extension as extension_rules
 from salesflow.rules.cadence import SCREENING_WORKING_DAYS, phase_for
 from salesflow.rules.choices import PRIORITY_NAMES, ROLE_NAMES
 from salesflow.rules.dates import start_of_day
 from salesflow.rules.money import format_yuan
+from salesflow.rules.recovery import needs_plan
 from salesflow.rules.tier import tier_rank
 from salesflow.services.env import Env
+from salesflow.services.recovery import latest_plan
 from salesflow.services.schedule import latest_followup
 from salesflow.services.users import require_user, role_of
 
@@ -83,9 +104,11 @@ def items(session: Session, env: Env, q: Query) -> list[dict[str, Any]]:
     query = (
         sa_select(col(Customer.code), col(Customer.name), col(Customer.tier),
                   col(Customer.stage), col(Customer.owner), col(Customer.next_due_at),
-                  col(Customer.next_due_kind), col(Customer.last_contact_at), promise)
+                  col(Customer.next_due_kind), col(Customer.last_contact_at), promise,
+                  *_EXTENDED)
         .where(col(Customer.next_due_at).is_not(None), col(Customer.next_due_at) <= horizon)
     )
+    query = _with_extension(query, "new-lead")
     if q.owner:
         query = query.where(col(Customer.owner) == q.owner)
     if q.tiers:
@@ -93,9 +116,15 @@ def items(session: Session, env: Env, q: Query) -> list[dict[str, Any]]:
     if q.kinds:
         query = query.where(col(Customer.next_due_kind).in_(list(q.kinds)))
     out = []
-    for code, name, tier, stage, owner, due, kind, last, promised in session.execute(query):
-        out.append(_item(env, q, due, kind, code, name, tier, stage, owner,
-                         _action(kind, tier, stage, promised, env), last, ref=""))
+    for (code, name, tier, stage, owner, due, kind, last, promised,
+         *ext) in session.execute(query):
+        action = _action(kind, tier, stage, promised, env)
+        if kind == "new-lead":
+            due, action = _extended(due, action, *ext)
+            if due > horizon:
+                continue
+        out.append(_item(env, q, due, kind, code, name, tier, stage, owner, action, last,
+                         ref=""))
     if not q.kinds or "payment" in q.kinds:
         out.extend(_payment_items(session, env, q))
     if not q.kinds or "approval" in q.kinds:
@@ -184,6 +213,31 @@ def _approval_items(session: Session, env: Env, q: Query) -> list[dict[str, Any]
     return out
 
 
+_EXTENDED = (col(Extension.due_date), col(Extension.to_date), col(Extension.reason))
+
+
+def _with_extension(query: Any, kind: str, *, ref: Any = None) -> Any:
+    """LEFT JOIN the item's latest approved extension (index (customer_id, kind, status));
+    the select must already hold _EXTENDED."""
+    other = aliased(Extension)
+    latest = (sa_select(func.max(col(other.id)))
+              .where(col(other.customer_id) == col(Customer.id), col(other.kind) == kind,
+                     col(other.status) == "approved"))
+    if ref is not None:
+        latest = latest.where(col(other.ref) == ref)
+    return query.outerjoin(Extension, col(Extension.id) == latest.scalar_subquery())
+
+
+def _extended(due: date, action: Msg, asked_for: date | None, to: date | None,
+              reason: str | None) -> tuple[date, Msg]:
+    """The item's date and action once an approved extension for this due date moves it."""
+    new = extension_rules.moved(due, asked_for, to)
+    if new == due:
+        return due, action
+    return new, Msg("{action} (extended from {due}: {reason})", action=action,
+                    due=due.isoformat(), reason=reason)
+
+
 def _horizon(q: Query) -> date:
     return q.plan + timedelta(days=q.days)
 
@@ -204,16 +258,19 @@ def _objection_items(session: Session, env: Env, q: Query) -> list[dict[str, Any
     cutoff = deadline.hours_cutoff(_horizon(q), deadline.OBJECTION_HOURS, env.tz)
     query = _scoped(
         sa_select(col(Customer.objection_at), latest_followup(col(FollowUp.objection)),
-                  *_customer_columns())
+                  *_customer_columns(), *_EXTENDED)
         .where(col(Customer.objection_at).is_not(None), col(Customer.objection_at) < cutoff),
         q)
+    query = _with_extension(query, "objection")
     out = []
-    for since, objection, code, name, tier, stage, owner, last in session.execute(query):
+    for since, objection, code, name, tier, stage, owner, last, *ext in session.execute(query):
         action = (Msg("answer the objection (24h)") if objection
                   else Msg("answer the negative feedback (24h)"))
-        out.append(_item(env, q, deadline.objection_due(since, env.tz), "objection", code,
-                         name, tier, stage, owner, action, last,
-                         ref=""))
+        due, action = _extended(deadline.objection_due(since, env.tz), action, *ext)
+        if due > _horizon(q):
+            continue
+        out.append(_item(env, q, due, "objection", code, name, tier, stage, owner, action,
+                         last, ref=""))
     return out
 
 
@@ -223,16 +280,22 @@ def _need_items(session: Session, env: Env, q: Query) -> list[dict[str, Any]]:
     cutoff = deadline.hours_cutoff(_horizon(q), deadline.NEED_HOURS, env.tz)
     query = _scoped(
         sa_select(col(Need.id), col(Need.created_at), col(Need.priority),
-                  *_customer_columns())
+                  *_customer_columns(), *_EXTENDED)
         .join_from(Need, Customer, col(Customer.id) == col(Need.customer_id))
         .where(col(Need.status) == "open", col(Need.created_at) < cutoff)
         .order_by(col(Need.created_at), col(Need.id)),
         q)
+    query = _with_extension(query, "need", ref=cast(col(Need.id), String))
     out = []
-    for nid, created, priority, code, name, tier, stage, owner, last in session.execute(query):
-        out.append(_item(env, q, deadline.need_due(created, env.tz), "need", code, name, tier,
-                         stage, owner, Msg("respond to need #{id} ({priority}, 48h)", id=nid,
-                             priority=Msg(PRIORITY_NAMES.get(priority, priority))), last,
+    for (nid, created, priority, code, name, tier, stage, owner, last,
+         *ext) in session.execute(query):
+        due, action = _extended(
+            deadline.need_due(created, env.tz),
+            Msg("respond to need #{id} ({priority}, 48h)", id=nid,
+                priority=Msg(PRIORITY_NAMES.get(priority, priority))), *ext)
+        if due > _horizon(q):
+            continue
+        out.append(_item(env, q, due, "need", code, name, tier, stage, owner, action, last,
                          ref=str(nid)))
     return out
 
@@ -244,16 +307,21 @@ def _proposal_items(session: Session, env: Env, q: Query) -> list[dict[str, Any]
     last_day = deadline.proposal_cutoff(_horizon(q), env.calendar)
     before = start_of_day(last_day + timedelta(days=1), env.tz)
     query = _scoped(
-        sa_select(col(Customer.stage_changed_at), *_customer_columns())
+        sa_select(col(Customer.stage_changed_at), *_customer_columns(), *_EXTENDED)
         .where(col(Customer.stage) == deadline.PROPOSAL_STAGE,
                col(Customer.stage_changed_at) < before),
         q)
+    query = _with_extension(query, "proposal")
     out = []
-    for entered, code, name, tier, stage, owner, last in session.execute(query):
-        due = deadline.proposal_due(env.local_date(entered), env.calendar)
-        out.append(_item(env, q, due, "proposal", code, name, tier, stage, owner,
-                         Msg("submit the proposal ({days} working days)",
-                             days=deadline.PROPOSAL_WORKING_DAYS), last, ref=""))
+    for entered, code, name, tier, stage, owner, last, *ext in session.execute(query):
+        due, action = _extended(
+            deadline.proposal_due(env.local_date(entered), env.calendar),
+            Msg("submit the proposal ({days} working days)",
+                days=deadline.PROPOSAL_WORKING_DAYS), *ext)
+        if due > _horizon(q):
+            continue
+        out.append(_item(env, q, due, "proposal", code, name, tier, stage, owner, action,
+                         last, ref=""))
     return out
 
 
@@ -265,17 +333,21 @@ def _stalled_items(session: Session, env: Env, q: Query) -> list[dict[str, Any]]
         return []
     cutoff = deadline.stalled_cutoff(_horizon(q), env.tz)
     query = _scoped(
-        sa_select(col(Customer.progressed_at), *_customer_columns())
+        sa_select(col(Customer.progressed_at), latest_plan(col(RecoveryPlan.at)),
+                  *_customer_columns())
         .where(col(Customer.tier).in_(tiers), col(Customer.progressed_at) < cutoff,
                col(Customer.stage).in_(list(deadline.STALLED_STAGES))),
         q)
     out = []
-    for progressed, code, name, tier, stage, owner, last in session.execute(query):
+    for progressed, planned, code, name, tier, stage, owner, last in session.execute(query):
+        if needs_plan(env.local_date(planned) if planned else None, q.plan):
+            action = Msg("update the recovery plan (no progress in {days}d)",
+                         days=deadline.STALLED_DAYS)
+        else:
+            action = Msg("push the deal (no progress in {days}d)", days=deadline.STALLED_DAYS)
         out.append(_item(env, q, deadline.stalled_due(progressed, env.tz), "stalled", code,
                          name, tier, stage, owner,
-                         Msg("push the deal (no progress in {days}d)",
-                             days=deadline.STALLED_DAYS),
-                         last, ref=""))
+                         action, last, ref=""))
     return out
 
 

@@ -7,12 +7,13 @@ the field's name before anything is written.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from sqlalchemy import func, literal, update
 from sqlalchemy import select as sa_select
-from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from salesflow.errors import Conflict, InputError, NotFound
@@ -37,8 +38,20 @@ MAX_DECISION_DAYS = 3660  # ten years: a longer decision cycle is a typing mista
 PROFILE_FIELDS = (
     "name", "industry", "region", "size", "founded", "website", "contact_name",
     "contact_title", "contact_role", "phone", "email", "source", "source_detail", "need",
-    "potential", "decision_days", "owner", "tags", "notes",
+    "potential", "decision_days", "owner", "tags", "notes", "departments", "collaboration",
+    "lead_person",
 )
+
+
+def departments_list(text: str) -> str:
+    """'技术部， 交付部、技术部' → '技术部,交付部': the departments taking part, each once,
+    comma-separated whatever separator was typed."""
+    seen: list[str] = []
+    for part in re.split(r"[,，、;；]", text):
+        name = part.strip()
+        if name and name not in seen:
+            seen.append(name)
+    return ",".join(seen)
 
 
 def label(field: str) -> str:
@@ -51,7 +64,7 @@ def parse_fields(raw: Mapping[str, str | None], env: Env) -> dict[str, Any]:
     for key, value in raw.items():
         if value is None:
             continue
-        multiline = key in ("need", "notes")
+        multiline = key in ("need", "notes", "collaboration")
         field_text(label(key), value, multiline=multiline)  # before spaces are collapsed
         text = value.strip() if multiline else " ".join(value.split())
         if not text:
@@ -79,6 +92,8 @@ def _parse(key: str, text: str, env: Env) -> Any:
         return parse_choice(text, SOURCES, "source")
     if key == "potential":
         return parse_money(text)
+    if key == "departments":
+        return departments_list(text)
     if key == "decision_days":
         return parse_int(text, 0, MAX_DECISION_DAYS, what="a number of days")
     if key == "founded":
@@ -293,13 +308,34 @@ def row(c: Customer) -> dict[str, Any]:
         "potential": c.potential, "decision_days": c.decision_days, "tier": c.tier,
         "stage": c.stage, "owner": c.owner, "tags": c.tags, "created_at": c.created_at,
         "last_contact_at": c.last_contact_at, "next_due_at": c.next_due_at,
+        "departments": c.departments, "collaboration": c.collaboration,
+        "lead_person": c.lead_person,
     }
+
+
+def parse_source(text: str) -> str:
+    try:
+        return parse_choice(text, SOURCES, "source")
+    except ValueError as exc:
+        raise InputError.field("source", exc) from None
 
 
 def rows(session: Session, *, owner: str | None = None, tier: str | None = None,
          stage: str | None = None, search: str | None = None,
-         incomplete: bool = False) -> Iterator[dict[str, Any]]:
+         incomplete: bool = False, industry: str | None = None, region: str | None = None,
+         tag: str | None = None, source: str | None = None) -> Iterator[dict[str, Any]]:
     query = select(Customer).order_by(Customer.code)
+    if source and source.strip():  # checked by the caller (parse_source)
+        query = query.where(col(Customer.source) == source)
+    for column, value in ((Customer.industry, industry), (Customer.region, region)):
+        if value and value.strip():
+            query = query.where(col(column) == value.strip())
+    if tag and tag.strip():
+        # one of the comma-separated tags, whole: ',展会,重点,' contains ',展会,'
+        tags = func.replace(func.replace(func.coalesce(col(Customer.tags), ""), "，", ","),
+                            " ", "")
+        query = query.where((literal(",") + tags + literal(",")).contains(
+            "," + tag.strip().replace(" ", "") + ","))
     if owner:
         users.require_user(session, "owner", owner.strip())
         query = query.where(Customer.owner == owner.strip())

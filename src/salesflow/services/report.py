@@ -1,5 +1,6 @@
 """The quarterly KPI report (销售数据分析表, SPEC §6): metrics with target, completion, YoY
-and QoQ, the stage funnel, and the same per customer owner.
+and QoQ, the stage funnel, and the same per customer owner. The same code serves a month
+(SPEC §14, `report month`): every query takes a period, a quarter or a month.
 
 Every figure is an SQL aggregate (COUNT/SUM/CASE, a GROUP BY subquery for each customer's
 first signed contract) over indexed ranges: created_at, signed_at, followup.at and
@@ -31,12 +32,12 @@ from salesflow.errors import InputError
 from salesflow.models import Contract, Customer, FollowUp, StageChange
 from salesflow.rules import kpi
 from salesflow.rules.dates import (
-    previous_quarter,
-    quarter_bounds,
+    period_bounds,
+    previous_period,
     quarter_of,
-    same_quarter_last_year,
+    same_period_last_year,
 )
-from salesflow.services import targets
+from salesflow.services import notes, targets
 from salesflow.services.env import Env
 
 DAY_MS = 86_400_000
@@ -80,6 +81,9 @@ class _Clock:
             literal(DAY_MS, BigInteger)
 
 
+Clock = _Clock  # for the review (services/review.py), which counts days the same way
+
+
 def _between(column: Any, start: datetime, end: datetime) -> ColumnElement[bool]:
     return and_(column >= start, column < end)
 
@@ -90,8 +94,8 @@ def _count(value: Any) -> int:
 
 def tallies(session: Session, env: Env, quarter: str, *, by_owner: bool
             ) -> dict[str | None, kpi.Tallies]:
-    """The quarter's raw aggregates: the team's (key None), or per customer owner (only
-    owners with something in the quarter)."""
+    """The period's (a quarter, or a month 2024-11) raw aggregates: the team's (key
+    None), or per customer owner (only owners with something in the period)."""
     start, end = kpi.day_bounds(quarter, env.tz)
     clock = _Clock(session, env)
     keys: list[Any] = [col(Customer.owner)] if by_owner else []
@@ -156,7 +160,7 @@ def tallies(session: Session, env: Env, quarter: str, *, by_owner: bool
 
 def entered(session: Session, env: Env, quarter: str, *, by_owner: bool
             ) -> dict[str | None, dict[str, int]]:
-    """Distinct customers entering each funnel stage in the quarter (a stage_change row
+    """Distinct customers entering each funnel stage in the period (a stage_change row
     to that stage), for the team (key None) or per customer owner."""
     start, end = kpi.day_bounds(quarter, env.tz)
     keys: list[Any] = [col(Customer.owner)] if by_owner else []
@@ -174,6 +178,29 @@ def entered(session: Session, env: Env, quarter: str, *, by_owner: bool
     return out
 
 
+def _segment(session: Session, env: Env, compared: Sequence[str],
+             target: Any) -> tuple[str, kpi.Line]:
+    """The new_leads row of one industry/region target: customers created in the period
+    with that industry and/or region, against the same period last year and the previous
+    one (one COUNT over the created_at range each)."""
+    counts = []
+    for period in compared:
+        start, end = kpi.day_bounds(period, env.tz)
+        query = (sa_select(func.count()).select_from(Customer)
+                 .where(_between(col(Customer.created_at), start, end)))
+        if target.industry:
+            query = query.where(col(Customer.industry) == target.industry)
+        if target.region:
+            query = query.where(col(Customer.region) == target.region)
+        counts.append(_count(session.execute(query).scalar()))
+    metric = kpi.BY_NAME[target.metric]
+    goal = kpi.target_value(metric, target.value)
+    now, year, before = counts
+    return (kpi.segment_label(target.metric, target.industry, target.region),
+            kpi.Line(metric, goal, now, kpi.completion(now, goal), kpi.change(now, year),
+                     kpi.change(now, before)))
+
+
 @dataclass
 class OwnerReport:
     owner: str
@@ -183,20 +210,21 @@ class OwnerReport:
 
 @dataclass
 class Report:
-    quarter: str
+    period: str  # 2024Q4, or a month 2024-11
     first_day: date
     last_day: date
     lines: list[kpi.Line]
     funnel: list[kpi.Step]
     owners: list[OwnerReport] = field(default_factory=list)  # with by_owner
+    # new_leads per industry/region target (SPEC §14): (row label, line), after the ten
+    segments: list[tuple[str, kpi.Line]] = field(default_factory=list)
+    # 模板八's 主要影响因素 / 改进措施 per metric name: (factors, actions)
+    notes: dict[str, tuple[str | None, str | None]] = field(default_factory=dict)
 
 
 def quarter_report(session: Session, env: Env, quarter: str | None = None, *,
                    by_owner: bool = False) -> Report:
-    """The KPI table of a quarter (default: the one containing today), with the team's
-    targets, YoY against the same quarter a year earlier, QoQ against the previous one,
-    the funnel, and with by_owner the same per customer owner (no targets: they are the
-    team's)."""
+    """The KPI table of a quarter (default: the one containing today)."""
     if quarter is None:
         q = quarter_of(env.today)
     else:
@@ -204,22 +232,49 @@ def quarter_report(session: Session, env: Env, quarter: str | None = None, *,
             q = kpi.parse_quarter(quarter)
         except ValueError as exc:
             raise InputError.field("quarter", exc) from None
-    compared = (q, same_quarter_last_year(q), previous_quarter(q))
-    first, after = quarter_bounds(q)
+    return period_report(session, env, q, by_owner=by_owner)
+
+
+def month_report(session: Session, env: Env, month: str | None = None, *,
+                 by_owner: bool = False) -> Report:
+    """The same KPI table for a month (default: the one containing today): YoY against
+    the same month a year earlier, and in the QoQ position the previous month."""
+    if month is None:
+        m = env.today.strftime("%Y-%m")
+    else:
+        try:
+            m = kpi.parse_month(month)
+        except ValueError as exc:
+            raise InputError.field("month", exc) from None
+    return period_report(session, env, m, by_owner=by_owner)
+
+
+def period_report(session: Session, env: Env, period: str, *,
+                  by_owner: bool = False) -> Report:
+    """The KPI table of a period (a quarter or a month), with its targets (a quarter's;
+    a month has none), YoY against the same period a year earlier, the change against the
+    previous period (QoQ for a quarter, the previous month for a month), the funnel, the
+    notes, and with by_owner the same per customer owner (no targets: they are the
+    team's; an owner's own target, target set --owner, shows with its completion)."""
+    compared = (period, same_period_last_year(period), previous_period(period))
+    first, after = period_bounds(period)
     now, year, before = (tallies(session, env, x, by_owner=False).get(None, kpi.Tallies())
                          for x in compared)
     report = Report(
-        quarter=q, first_day=first, last_day=after - timedelta(days=1),
-        lines=kpi.lines(now, year, before, targets.for_quarter(session, q)),
-        funnel=kpi.funnel(entered(session, env, q, by_owner=False).get(None, {})),
+        period=period, first_day=first, last_day=after - timedelta(days=1),
+        lines=kpi.lines(now, year, before, targets.for_quarter(session, period)),
+        funnel=kpi.funnel(entered(session, env, period, by_owner=False).get(None, {})),
+        notes=notes.for_period(session, period),
+        segments=[_segment(session, env, compared, t) for t in targets.segments(session, period)],
     )
     if by_owner:
+        owner_targets = targets.for_owners(session, period)
         per = [tallies(session, env, x, by_owner=True) for x in compared]
-        stages = entered(session, env, q, by_owner=True)
+        stages = entered(session, env, period, by_owner=True)
         names = sorted({str(k) for k in (*per[0], *per[1], *per[2], *stages)})
         for name in names:
             mine, my_year, my_before = (p.get(name, kpi.Tallies()) for p in per)
             report.owners.append(OwnerReport(
-                name, kpi.lines(mine, my_year, my_before, {}),
+                name, kpi.lines(mine, my_year, my_before, owner_targets.get(name, {})),
                 kpi.funnel(stages.get(name, {}))))
     return report

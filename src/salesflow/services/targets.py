@@ -31,9 +31,27 @@ def parse_quarter(text: str) -> str:
 
 
 def for_quarter(session: Session, quarter: str) -> dict[str, int]:
-    """The quarter's targets by metric name, stored units."""
-    return {t.metric: t.value for t in session.exec(select(Target)
-                                                    .where(col(Target.quarter) == quarter))}
+    """The team's targets of the quarter by metric name, stored units."""
+    return {t.metric: t.value for t in session.exec(select(Target).where(
+        col(Target.quarter) == quarter, col(Target.owner) == "",
+        col(Target.industry) == "", col(Target.region) == ""))}
+
+
+def for_owners(session: Session, quarter: str) -> dict[str, dict[str, int]]:
+    """Each owner's own targets of the quarter: owner → metric → stored value."""
+    out: dict[str, dict[str, int]] = {}
+    for t in session.exec(select(Target).where(col(Target.quarter) == quarter,
+                                               col(Target.owner) != "")):
+        out.setdefault(t.owner, {})[t.metric] = t.value
+    return out
+
+
+def segments(session: Session, quarter: str) -> list[Target]:
+    """The quarter's industry/region targets, in a stable order."""
+    return list(session.exec(select(Target).where(
+        col(Target.quarter) == quarter, col(Target.owner) == "",
+        (col(Target.industry) != "") | (col(Target.region) != ""))
+        .order_by(col(Target.metric), col(Target.industry), col(Target.region))))
 
 
 @dataclass
@@ -43,8 +61,11 @@ class Saved:
     previous: int | None  # the value it replaced
 
 
-def set_target(session: Session, env: Env, quarter: str, metric: str, value: str) -> Saved:
-    """Set (or replace) a quarter's target for one metric."""
+def set_target(session: Session, env: Env, quarter: str, metric: str, value: str, *,
+               owner: str | None = None, industry: str | None = None,
+               region: str | None = None) -> Saved:
+    """Set (or replace) a quarter's target for one metric: the team's, one owner's, or
+    (new_leads) one industry's and/or region's."""
     quarter = parse_quarter(quarter)
     try:
         found = kpi.parse_metric(metric)
@@ -54,18 +75,28 @@ def set_target(session: Session, env: Env, quarter: str, metric: str, value: str
         stored = kpi.parse_target(found, value)
     except ValueError as exc:
         raise InputError.field("value", exc) from None
+    scope = {"owner": (owner or "").strip(), "industry": (industry or "").strip(),
+             "region": (region or "").strip()}
+    try:
+        kpi.check_scope(found.name, **scope)
+    except ValueError as exc:
+        raise InputError.field("industry" if scope["industry"] else
+                               "region" if scope["region"] else "owner", exc) from None
     users.require_admin(session, env, "target", "set targets")
-    target = session.exec(select(Target).where(col(Target.quarter) == quarter,
-                                               col(Target.metric) == found.name)).first()
+    target = session.exec(select(Target).where(
+        col(Target.quarter) == quarter, col(Target.metric) == found.name,
+        *[getattr(Target, k) == v for k, v in scope.items()])).first()
     previous = target.value if target is not None else None
     if target is None:
         target = Target(quarter=quarter, metric=found.name, value=stored, set_by=env.actor,
-                        set_at=env.now)
+                        set_at=env.now, owner=scope["owner"], industry=scope["industry"],
+                        region=scope["region"])
     else:
         target.value, target.set_by, target.set_at = stored, env.actor, env.now
     session.add(target)
     was = f" (was {kpi.format_target(found, previous)})" if previous is not None else ""
-    audit.record(session, env, f"target {quarter} {found.name} set to "
+    whose = "".join(f" {k}={v}" for k, v in scope.items() if v)
+    audit.record(session, env, f"target {quarter} {found.name}{whose} set to "
                                f"{kpi.format_target(found, stored)}{was}")
     session.flush()
     return Saved(target, found, previous)
@@ -76,7 +107,9 @@ def rows(session: Session, *, quarter: str | None = None) -> Iterator[dict[str, 
     quarter is checked before the first row is written."""
     order = case({m.name: i for i, m in enumerate(kpi.METRICS)}, value=col(Target.metric),
                  else_=len(kpi.METRICS))
-    query = select(Target).order_by(col(Target.quarter), order, col(Target.metric))
+    query = select(Target).order_by(col(Target.quarter), order, col(Target.metric),
+                                    col(Target.owner), col(Target.industry),
+                                    col(Target.region))
     if quarter:
         query = query.where(col(Target.quarter) == parse_quarter(quarter))
     return (_row(t) for t in session.exec(query))
@@ -86,4 +119,5 @@ def _row(t: Target) -> dict[str, Any]:
     metric = kpi.BY_NAME.get(t.metric)
     return {"quarter": t.quarter, "metric": t.metric,
             "value": kpi.format_target(metric, t.value) if metric else str(t.value),
-            "set_by": t.set_by, "set_at": t.set_at}
+            "set_by": t.set_by, "set_at": t.set_at, "owner": t.owner,
+            "industry": t.industry, "region": t.region}

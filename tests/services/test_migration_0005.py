@@ -1,0 +1,79 @@
+"""Migration 0005 (SPEC §14) upgrades a database of the previous revision in place and
+loses nothing: every row of every table it held is still there, column for column."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+from tests.services.test_migrations import create_at, tables, version
+
+import salesflow.migrations
+
+PREVIOUS = "0003"  # the revision 0005 follows (the integrator rechains it after 0004)
+
+ROWS = {
+    "user": "INSERT INTO user (id, name, role, created_at) VALUES "
+            "(1, 'wang.qiang', 'manager', '2023-09-01 02:00:00.000000')",
+    "setting": "INSERT INTO setting (key, value) VALUES ('timezone', 'Asia/Shanghai')",
+    "code_sequence": "INSERT INTO code_sequence (prefix, last) VALUES ('MFG-EC', 1)",
+    "customer": "INSERT INTO customer (id, code, name, name_key, industry, region, tier, "
+                "stage, stage_changed_at, progressed_at, owner, created_at, potential, "
+                "next_due_at, next_due_kind) VALUES (1, 'MFG-EC-001', '华东精密', '华东精密', "
+                "'制造业', '华东', 'A', 'intent', '2023-10-08 02:00:00.000000', "
+                "'2023-10-08 02:00:00.000000', 'li.na', '2023-09-01 02:00:00.000000', "
+                "258000000, '2023-10-15', 'followup')",
+    "followup": "INSERT INTO followup (id, customer_id, at, logged_at, by, channel, summary, "
+                "objection) VALUES (1, 1, '2023-10-08 02:00:00.000000', "
+                "'2023-10-08 02:00:00.000000', 'li.na', 'phone', '初次电话', 0)",
+    "stage_change": "INSERT INTO stage_change (id, customer_id, from_stage, to_stage, at, by) "
+                    "VALUES (1, 1, 'lead', 'intent', '2023-10-08 02:00:00.000000', 'li.na')",
+    "audit": "INSERT INTO audit (id, at, user, command, what) VALUES "
+             "(1, '2023-10-08 02:00:00.000000', 'li.na', 'customer add', 'x')",
+    "contract": "INSERT INTO contract (id, number, customer_id, amount, created_by, "
+                "created_at, status, round) VALUES (1, 'HT20231001', 1, 258000000, 'li.na', "
+                "'2023-10-08 02:00:00.000000', 'pending', 1)",
+    "approval": "INSERT INTO approval (id, contract_id, round, step, decision, by, at) "
+                "VALUES (1, 1, 1, 'manager', 'approve', 'wang.qiang', "
+                "'2023-10-09 02:00:00.000000')",
+    "payment": "INSERT INTO payment (id, contract_id, due, amount, paid_amount) VALUES "
+               "(1, 1, '2023-11-01', 100000000, 0)",
+    "need": "INSERT INTO need (id, customer_id, description, kind, priority, status, "
+            "created_at, created_by) VALUES (1, 1, '数据看板', 'must', 'high', 'open', "
+            "'2023-10-08 02:00:00.000000', 'li.na')",
+    "target": "INSERT INTO target (id, quarter, metric, value, set_by, set_at) VALUES "
+              "(1, '2023Q4', 'signed_amount', 100000000, 'wang.qiang', "
+              "'2023-10-01 02:00:00.000000')",
+    "import_batch": "INSERT INTO import_batch (id, file, at, by, added, updated, skipped) "
+                    "VALUES ('b1', 'leads.csv', '2023-10-01 02:00:00.000000', 'li.na', 1, 0, "
+                    "0)",
+}
+
+
+def _all(db, table: str) -> list[dict]:  # type: ignore[no-untyped-def]
+    con = sqlite3.connect(db)
+    con.row_factory = sqlite3.Row
+    try:
+        return [dict(r) for r in con.execute(f'SELECT * FROM "{table}" ORDER BY 1')]
+    finally:
+        con.close()
+
+
+@pytest.mark.sqlite_only
+def test_a_database_at_the_previous_revision_keeps_every_row(cli, isolated):
+    create_at(isolated, PREVIOUS)
+    held = tables(isolated) - {"alembic_version"}
+    assert held == set(ROWS), "insert a row in every table of the previous revision"
+    con = sqlite3.connect(isolated)
+    for statement in ROWS.values():
+        con.execute(statement)
+    con.commit()
+    con.close()
+    before = {t: _all(isolated, t) for t in held}
+
+    assert [r["code"] for r in cli.json("customer", "list")] == ["MFG-EC-001"]  # upgrades
+    assert version(isolated) == salesflow.migrations.HEAD
+    assert {"extension"} <= tables(isolated)
+    for table, rows in before.items():
+        after = _all(isolated, table)
+        assert [{k: r[k] for k in rows[0]} for r in after] == rows, table
