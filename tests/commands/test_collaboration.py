@@ -45,7 +45,7 @@ def test_the_new_roles(cli, unchanged):
     cli("user", "add", "wang.qiang", "--role", "manager")
     for role in ("presales", "delivery", "aftersales"):
         cli("user", "add", f"{role}.one", "--role", role, user="wang.qiang")
-    roles = {u["name"]: u["role"] for u in cli.json("user", "list")}
+    roles = {u["name"]: u["role"] for u in cli.json("user", "list", user="wang.qiang")}
     assert roles["presales.one"] == "presales" and roles["aftersales.one"] == "aftersales"
     check = unchanged()
     err = cli.fails("user", "add", "x.y", "--role", "intern", user="wang.qiang")

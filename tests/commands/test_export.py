@@ -62,7 +62,8 @@ def deals(cli, sample):  # type: ignore[no-untyped-def]
     (partly paid); and a draft drafted on 06-03 for the second, due 06-20."""
     old, new = sample
     cli("user", "add", "wang.lei", "--role", "manager", user="wang.lei")
-    for name, role in [("zhao.min", "legal"), ("chen.gang", "gm")]:
+    for name, role in [("zhao.min", "legal"), ("chen.gang", "gm"), (FORMULA, "rep"),
+                       ("li.na", "rep")]:
         cli("user", "add", name, "--role", role, user="wang.lei")
     signed = cli("contract", "add", old, "--amount", "258万", "--start", "2024-06-01",
                  "--end", "2025-05-31", "--payment", "2024-06-01:100万",
@@ -286,7 +287,7 @@ def test_the_service_streams_lazily(cli, deals, entity):
     from salesflow.context import AppState
     from salesflow.services import export
 
-    with AppState(db=cli.location).unit("export", write=False) as unit:
+    with AppState(db=cli.location, user="li.na").unit("export", write=False) as unit:
         statements: list[str] = []
         engine = unit.session.get_bind()
         listener = lambda *a: statements.append(a[2])  # noqa: E731
