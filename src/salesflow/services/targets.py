@@ -17,6 +17,7 @@ from sqlalchemy import case
 from sqlmodel import Session, col, select
 
 from salesflow.errors import InputError
+from salesflow.i18n import _
 from salesflow.models import Target
 from salesflow.rules import kpi
 from salesflow.services import audit, users
@@ -54,7 +55,7 @@ def set_target(session: Session, env: Env, quarter: str, metric: str, value: str
         stored = kpi.parse_target(found, value)
     except ValueError as exc:
         raise InputError.field("value", exc) from None
-    users.require_admin(session, env, "target", "set targets")
+    users.require_admin(session, env, "target", _("set targets"))
     target = session.exec(select(Target).where(col(Target.quarter) == quarter,
                                                col(Target.metric) == found.name)).first()
     previous = target.value if target is not None else None
