@@ -57,7 +57,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
 from decimal import Decimal
 
-from salesflow.i18n import N_, _, ngettext
+from salesflow.i18n import N_, _
 from salesflow.rules.choices import ALIASES, SOURCES, chinese, parse_choice
 from salesflow.rules.dates import RECORD_RANGE, parse_date, parse_datetime
 from salesflow.rules.tier import parse_tier
@@ -184,11 +184,10 @@ def map_header(cells: Sequence[str]) -> HeaderMap:
     if unknown:
         names = ", ".join(f"'{h}'" for h in unknown)
         raise ValueError(
-            ngettext("column {names} is not a customer field; rename or delete it "
-                     "(accepted headers: salesflow customer import --help)",
-                     "columns {names} are not customer fields; rename or delete it "
-                     "(accepted headers: salesflow customer import --help)",
-                     len(unknown)).format(names=names)
+            (_("column {names} is not a customer field; rename or delete it "
+               "(accepted headers: salesflow customer import --help)") if len(unknown) == 1
+             else _("columns {names} are not customer fields; rename or delete it "
+                    "(accepted headers: salesflow customer import --help)")).format(names=names)
         )
     if twice:
         raise ValueError(_("{problems}; keep one column").format(problems="; ".join(twice)))

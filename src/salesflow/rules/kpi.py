@@ -146,17 +146,23 @@ def parse_target(metric: Metric, text: str) -> int:
                 value=text, high=MAX_TARGET_DAYS))
         return _scaled(number, text, N_("days"))
     percent = cleaned.endswith("%")
-    number = _decimal(cleaned.removesuffix("%").strip(), text, N_("a rate such as 15% or 0.15"))
+    number = _decimal(cleaned.removesuffix("%").strip(), text, N_("a rate such as {example}"))
     share = number / 100 if percent else number
     if share > 1:
         raise ValueError(_("'{text}' is more than 100%; a rate target is a share from 0% to "
-                           "100%: write 15% or 0.15").format(text=text))
+                           "100%: write {example}").format(text=text, example=_rate_example()))
     return _scaled(share, text, N_("a rate (at most 0.01%)"))
+
+
+def _rate_example() -> str:
+    # Kept out of the msgids: "15% or" reads as a %-format to gettext's tools.
+    return _("{percent} or {share}").format(percent="15%", share="0.15")
 
 
 def _decimal(text: str, quoted: str, use: str) -> Decimal:
     if not _DECIMAL.fullmatch(text):
-        raise ValueError(_("'{quoted}' is not {use}").format(quoted=quoted, use=_(use)))
+        raise ValueError(_("'{quoted}' is not {use}").format(
+            quoted=quoted, use=_(use).format(example=_rate_example())))
     return Decimal(text)
 
 

@@ -49,7 +49,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from salesflow.errors import Conflict, InputError, NotFound
-from salesflow.i18n import N_, _, ngettext
+from salesflow.i18n import N_, _
 from salesflow.models import (
     Audit,
     Contract,
@@ -228,9 +228,10 @@ def check(session: Session, env: Env, sheet: Sheet, on_duplicate: str,
     if plan.problems:
         count = len({_line_number(p) for p in plan.problems})
         raise BadRows(
-            ngettext("{file}: {count} bad row; nothing was imported. Fix them and run again:",
-                     "{file}: {count} bad rows; nothing was imported. Fix them and run again:",
-                     count).format(file=sheet.file, count=count)
+            (_("{file}: {count} bad row; nothing was imported. Fix them and run again:")
+             if count == 1 else
+             _("{file}: {count} bad rows; nothing was imported. Fix them and run "
+               "again:")).format(file=sheet.file, count=count)
             + "\n" + "\n".join(plan.problems))
     return plan
 
