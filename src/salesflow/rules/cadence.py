@@ -41,7 +41,7 @@ DUE_KINDS = ("next-action", "new-lead", "followup")  # also the tie-break order
 
 def _check_tier(tier: str) -> None:
     if tier not in TIERS:
-        raise ValueError(f"'{tier}' is not a tier; use A, B or C")
+        raise ValueError(_("'{tier}' is not a tier; use A, B or C").format(tier=tier))
 
 
 def phase_for(stage: str) -> str:
@@ -51,8 +51,9 @@ def phase_for(stage: str) -> str:
     if stage in PROSPECTING_STAGES:
         return "prospecting"
     if stage == "lost":
-        raise ValueError("'lost' has no cadence; lost customers are never due")
-    raise ValueError(f"'{stage}' is not a stage; use {', '.join(STAGES[:-1])} or lost")
+        raise ValueError(_("'lost' has no cadence; lost customers are never due"))
+    raise ValueError(_("'{stage}' is not a stage; use {stages} or lost").format(
+        stage=stage, stages=", ".join(STAGES[:-1])))
 
 
 @dataclass(frozen=True)
@@ -72,8 +73,9 @@ class Cadences:
                 value = getattr(self, _field(tier, phase))
                 if value < 1:
                     raise ValueError(
-                        f"'{value}' is not a cadence for tier {tier} ({phase}); "
-                        "use a number of days, 1 or more"
+                        _("'{value}' is not a cadence for tier {tier} ({phase}); "
+                          "use a number of days, 1 or more").format(
+                            value=value, tier=tier, phase=phase)
                     )
 
     def days(self, tier: str, stage: str) -> int:
@@ -86,7 +88,8 @@ class Cadences:
         """A copy with one cadence changed; phase is 'prospecting' or 'care'."""
         _check_tier(tier)
         if phase not in PHASES:
-            raise ValueError(f"'{phase}' is not a cadence phase; use prospecting or care")
+            raise ValueError(_("'{phase}' is not a cadence phase; use prospecting or care").format(
+                phase=phase))
         changes: dict[str, int] = {_field(tier, phase): days}
         return replace(self, **changes)
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Mapping
 
-from salesflow.i18n import N_
+from salesflow.i18n import N_, _
 
 CONTACT_ROLES = ("decision-maker", "influencer", "user")
 SOURCES = ("trade-show", "website", "referral", "event", "cold-call", "public-info", "other")
@@ -87,4 +87,5 @@ def parse_choice(text: str, choices: tuple[str, ...], kind: str) -> str:
     )
     if alias:
         return alias
-    raise ValueError(f"'{text}' is not accepted; use one of {', '.join(choices)}")
+    raise ValueError(_("'{text}' is not accepted; use one of {choices}").format(
+        text=text, choices=", ".join(choices)))

@@ -33,6 +33,8 @@ import re
 import unicodedata
 from collections.abc import Iterable, Mapping
 
+from salesflow.i18n import _
+
 GENERIC_INDUSTRY = "GEN"
 UNKNOWN_REGION = "XX"
 
@@ -157,7 +159,8 @@ def validate_mapping_code(code: str) -> str:
     """A configured industry or region code: 2–4 ASCII letters, returned upper-cased."""
     cleaned = unicodedata.normalize("NFKC", code).strip().upper()
     if not _MAPPING_CODE_RE.fullmatch(cleaned):
-        raise ValueError(f"{code!r} is not a valid code; use 2 to 4 letters A-Z, such as MFG or EC")
+        raise ValueError(_("{code!r} is not a valid code; use 2 to 4 letters A-Z, such as MFG or "
+                           "EC").format(code=code))
     return cleaned
 
 
@@ -215,9 +218,10 @@ def code_prefix(
 def format_code(prefix: str, seq: int) -> str:
     """A full code, at least three digits: ("MFG-EC", 1) → "MFG-EC-001"; 1000 → "-1000"."""
     if not _PREFIX_RE.fullmatch(prefix):
-        raise ValueError(f"{prefix!r} is not a code prefix; prefixes look like MFG-EC")
+        raise ValueError(_("{prefix!r} is not a code prefix; prefixes look like MFG-EC").format(
+            prefix=prefix))
     if seq < 1:
-        raise ValueError(f"{seq!r} is not a customer number; numbers start at 1")
+        raise ValueError(_("{seq!r} is not a customer number; numbers start at 1").format(seq=seq))
     return f"{prefix}-{seq:03d}"
 
 
@@ -226,5 +230,6 @@ def parse_code(text: str) -> str:
     cleaned = unicodedata.normalize("NFKC", text).strip().upper()
     match = _CODE_RE.fullmatch(cleaned)
     if match is None or int(match.group(2)) < 1:
-        raise ValueError(f"{text!r} is not a customer code; codes look like MFG-EC-001")
+        raise ValueError(_("{text!r} is not a customer code; codes look like MFG-EC-001").format(
+            text=text))
     return format_code(match.group(1), int(match.group(2)))

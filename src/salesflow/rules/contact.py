@@ -15,6 +15,8 @@ import unicodedata
 import phonenumbers
 from email_validator import EmailNotValidError, validate_email
 
+from salesflow.i18n import _
+
 # The numbers the standard's own forms use as examples; other regions get libphonenumber's.
 _EXAMPLE_NUMBERS = {"CN": "+86 138 0013 8000"}
 
@@ -28,11 +30,13 @@ def normalize_phone(text: str, region: str = "CN") -> str:
     region = region.strip().upper()
     if region not in phonenumbers.SUPPORTED_REGIONS:
         raise ValueError(
-            f"{region!r} is not a phone region; use a two-letter country code such as CN or US"
+            _("{region!r} is not a phone region; use a two-letter country code such as CN or "
+              "US").format(region=region)
         )
     refusal = (
-        f"{text!r} is not a valid phone number for region {region}; "
-        f"use a full number such as {_example_number(region)}"
+        _("{text!r} is not a valid phone number for region {region}; "
+          "use a full number such as {example}").format(
+            text=text, region=region, example=_example_number(region))
     )
     try:
         number = phonenumbers.parse(text, region)
@@ -44,8 +48,9 @@ def normalize_phone(text: str, region: str = "CN") -> str:
     if number.extension:
         # E.164 has no extensions; dropping one silently would lose how to reach the person.
         raise ValueError(
-            f"{text!r} has an extension ({number.extension}), which E.164 cannot hold; "
-            f"give the number alone, {e164}, and put the extension in the notes"
+            _("{text!r} has an extension ({extension}), which E.164 cannot hold; "
+              "give the number alone, {e164}, and put the extension in the notes").format(
+                text=text, extension=number.extension, e164=e164)
         )
     return e164
 
@@ -63,7 +68,8 @@ def normalize_email(text: str) -> str:
     except EmailNotValidError as error:
         reason = str(error).rstrip(".")
         raise ValueError(
-            f"{text!r} is not a valid email address: {reason[:1].lower()}{reason[1:]}"
+            _("{text!r} is not a valid email address: {reason}").format(
+                text=text, reason=reason[:1].lower() + reason[1:])
         ) from None
 
 

@@ -26,7 +26,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from salesflow.i18n import _
+from salesflow.i18n import N_, _
 from salesflow.rules.dates import RECORD_RANGE, parse_date
 from salesflow.rules.money import format_yuan, parse_money
 
@@ -40,7 +40,7 @@ REMINDER_DAYS = 3  # remind the customer this many days before an installment fa
 ESCALATION_DAYS = 7  # escalate (collection, the sales manager) this many days after
 
 _NUMBER = re.compile(r"[A-Z0-9][A-Z0-9_/-]{0,39}")
-_INSTALLMENT_FORM = "DATE:AMOUNT, e.g. 2024-01-31:1290000 or 2023-12-01:258万"
+_INSTALLMENT_FORM = N_("DATE:AMOUNT, e.g. 2024-01-31:1290000 or 2023-12-01:258万")
 
 
 # --- the approval chain -------------------------------------------------------------------
@@ -89,30 +89,36 @@ def approval_refusal(*, steps: Sequence[str], approved: Sequence[Approved], acto
     """None when `actor` (holding `actor_role`) may decide the pending step, else why not."""
     step = pending_step(steps, approved)
     if step is None:
-        return Refusal("done", "step", "every step is approved already; nothing is pending")
+        return Refusal("done", "step",
+                       _("every step is approved already; nothing is pending"))
     if actor == created_by:
         return Refusal(
             "creator", "contract",
-            f"{actor} created this contract and may not approve it (separation of duties); "
-            f"another user with the {step!r} role must decide the {step} step")
+            _("{actor} created this contract and may not approve it (separation of duties); "
+              "another user with the {role!r} role must decide the {step} step").format(
+                actor=actor, role=step, step=step))
     mine = [a.step for a in approved if a.by == actor]
     if mine:
         return Refusal(
             "twice", "step",
-            f"{actor} already approved the {mine[0]} step of this round; each user approves "
-            f"once, and the {step} step needs another user with the {step!r} role")
+            _("{actor} already approved the {mine} step of this round; each user approves "
+              "once, and the {step} step needs another user with the {role!r} role").format(
+                actor=actor, mine=mine[0], step=step, role=step))
     if actor_role == step:
         return None
     if actor_role in steps and steps.index(actor_role) > steps.index(step):
         return Refusal(
             "order", "step",
-            f"the contract waits for the {step} step; {actor_role} approves after "
-            f"{' → '.join(steps[steps.index(step):steps.index(actor_role)])}, in the order "
-            f"{' → '.join(steps)}")
+            _("the contract waits for the {step} step; {actor_role} approves after "
+              "{before}, in the order {order}").format(
+                step=step, actor_role=actor_role,
+                before=" → ".join(steps[steps.index(step):steps.index(actor_role)]),
+                order=" → ".join(steps)))
     return Refusal(
         "role", "step",
-        f"the contract waits for the {step} step, which needs a user with the {step!r} "
-        f"role; {actor} is {actor_role!r}")
+        _("the contract waits for the {step} step, which needs a user with the {role!r} "
+          "role; {actor} is {actor_role!r}").format(
+            step=step, role=step, actor=actor, actor_role=actor_role))
 
 
 # --- contract numbers ---------------------------------------------------------------------
@@ -130,7 +136,8 @@ def format_number(day: date, sequence: int) -> str:
     (HT202310100) rather than failing, and stays unique since the prefix is fixed-width.
     """
     if sequence < 1:
-        raise ValueError(f"a contract sequence starts at 1, not {sequence}")
+        raise ValueError(_("a contract sequence starts at 1, not {sequence}").format(
+            sequence=sequence))
     return f"{number_prefix(day)}{sequence:02d}"
 
 
@@ -139,8 +146,8 @@ def normalize_number(text: str) -> str:
     value = unicodedata.normalize("NFKC", text).strip().upper()
     if not _NUMBER.fullmatch(value):
         raise ValueError(
-            f"{text!r} is not a contract number; use letters, digits, '-', '_' or '/' "
-            "(up to 40), e.g. HT20231001")
+            _("{text!r} is not a contract number; use letters, digits, '-', '_' or '/' "
+              "(up to 40), e.g. HT20231001").format(text=text))
     return value
 
 
@@ -152,11 +159,13 @@ def parse_installment(text: str, today: date) -> tuple[date, int]:
     cleaned = unicodedata.normalize("NFKC", text).strip()
     day_text, sep, amount_text = cleaned.partition(":")
     if not sep or not day_text.strip() or not amount_text.strip():
-        raise ValueError(f"{text!r} is not an installment; use {_INSTALLMENT_FORM}")
+        raise ValueError(_("{text!r} is not an installment; use {form}").format(
+            text=text, form=_(_INSTALLMENT_FORM)))
     due = parse_date(day_text, today, within=RECORD_RANGE)
     amount = parse_money(amount_text)
     if amount <= 0:
-        raise ValueError(f"{text!r} has no amount; an installment is more than zero yuan")
+        raise ValueError(_("{text!r} has no amount; an installment is more than zero yuan").format(
+            text=text))
     return due, amount
 
 
@@ -175,8 +184,8 @@ def check_schedule(amount_fen: int, installments: Sequence[tuple[date, int]],
     total = sum(fen for _due, fen in installments)
     if total > amount_fen:
         raise ValueError(
-            f"the installments add up to {format_yuan(total)}, more than the contract's "
-            f"{format_yuan(amount_fen)}")
+            _("the installments add up to {total}, more than the contract's "
+              "{amount}").format(total=format_yuan(total), amount=format_yuan(amount_fen)))
     return amount_fen - total
 
 
@@ -202,13 +211,14 @@ def allocate(installments: Sequence[Installment], received: int) -> list[int]:
     """How much of `received` goes to each installment (same order as given): the earliest
     due first, each filled before the next. More than is still open is refused."""
     if received <= 0:
-        raise ValueError("a payment is more than zero yuan")
+        raise ValueError(_("a payment is more than zero yuan"))
     still_open = sum(i.open for i in installments)
     if received > still_open:
         if still_open == 0:
-            raise ValueError("every installment is paid; nothing is open")
+            raise ValueError(_("every installment is paid; nothing is open"))
         raise ValueError(
-            f"{format_yuan(received)} is more than the {format_yuan(still_open)} still open")
+            _("{received} is more than the {still_open} still open").format(
+                received=format_yuan(received), still_open=format_yuan(still_open)))
     applied = [0] * len(installments)
     left = received
     for index in sorted(range(len(installments)), key=lambda k: (installments[k].due, k)):

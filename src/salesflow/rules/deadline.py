@@ -25,6 +25,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta, tzinfo
 
+from salesflow.i18n import _
 from salesflow.rules.dates import start_of_day
 from salesflow.rules.pipeline import OPEN_STAGES
 from salesflow.rules.workdays import WorkCalendar, add_working_days
@@ -44,7 +45,8 @@ _MAX_DAYS_SEARCHED = 366
 
 def _aware(moment: datetime) -> datetime:
     if moment.utcoffset() is None:
-        raise ValueError(f"'{moment.isoformat()}' has no time zone; use an aware time")
+        raise ValueError(_("'{moment}' has no time zone; use an aware time").format(
+            moment=moment.isoformat()))
     return moment
 
 
@@ -112,18 +114,18 @@ def latest_start(deadline: date, n: int, cal: WorkCalendar) -> date:
     exactly n working days remain up to the deadline. For n = 0 it is the deadline.
     """
     if n < 0:
-        raise ValueError(f"'{n}' is not a number of working days; use 0 or more")
+        raise ValueError(_("'{n}' is not a number of working days; use 0 or more").format(n=n))
     day = deadline
     found = 0
-    for _ in range(n * _MAX_DAYS_SEARCHED + 1):
+    for _step in range(n * _MAX_DAYS_SEARCHED + 1):
         if found == n:
             return day
         if cal.is_workday(day):
             found += 1
         day -= _ONE_DAY
     raise ValueError(
-        f"calendar '{cal.name}' has too few working days before {deadline.isoformat()}; "
-        "use cn or weekdays"
+        _("calendar '{calendar}' has too few working days before {deadline}; "
+          "use cn or weekdays").format(calendar=cal.name, deadline=deadline.isoformat())
     )
 
 

@@ -57,6 +57,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
 from decimal import Decimal
 
+from salesflow.i18n import N_, _
 from salesflow.rules.choices import ALIASES, SOURCES, chinese, parse_choice
 from salesflow.rules.dates import RECORD_RANGE, parse_date, parse_datetime
 from salesflow.rules.tier import parse_tier
@@ -178,21 +179,23 @@ def map_header(cells: Sequence[str]) -> HeaderMap:
             ignored.append(header)
         elif field != ROW_NUMBER:
             if field in seen:
-                twice.append(f"'{seen[field]}' and '{header}' both mean {field}")
+                twice.append(_("'{first}' and '{second}' both mean {field}").format(
+                    first=seen[field], second=header, field=field))
             seen[field] = header
             unit = "万" if field == "potential" and "万" in normalize_header(header)[1] else ""
             columns.append(Column(index, header, field, unit))
     if unknown:
         names = ", ".join(f"'{h}'" for h in unknown)
         raise ValueError(
-            f"{'column' if len(unknown) == 1 else 'columns'} {names} "
-            f"{'is not a customer field' if len(unknown) == 1 else 'are not customer fields'}"
-            "; rename or delete it (accepted headers: salesflow customer import --help)"
+            (_("column {names} is not a customer field; rename or delete it "
+               "(accepted headers: salesflow customer import --help)") if len(unknown) == 1
+             else _("columns {names} are not customer fields; rename or delete it "
+                    "(accepted headers: salesflow customer import --help)")).format(names=names)
         )
     if twice:
-        raise ValueError(f"{'; '.join(twice)}; keep one column")
+        raise ValueError(_("{problems}; keep one column").format(problems="; ".join(twice)))
     if not any(c.field == "name" for c in columns):
-        raise ValueError("no company-name column; add one headed 客户名称 or name")
+        raise ValueError(_("no company-name column; add one headed 客户名称 or name"))
     return HeaderMap(tuple(columns), tuple(ignored), tuple(blank))
 
 
@@ -232,7 +235,8 @@ def split_contact(text: str) -> tuple[str | None, str | None]:
         if part:
             (emails if "@" in part else phones).append(part)
     if len(phones) > 1 or len(emails) > 1:
-        raise ValueError(f"'{text}' holds more than one phone or email; give one of each")
+        raise ValueError(_("'{text}' holds more than one phone or email; give one of each").format(
+            text=text))
     return (phones[0] if phones else None), (emails[0] if emails else None)
 
 
@@ -276,7 +280,8 @@ def contact_time(text: str, now: datetime) -> datetime:
     else:
         moment = parse_datetime(f"{day.isoformat()} 00:00", now)
     if moment > now + CLOCK_SKEW:
-        raise ValueError(f"'{text}' is in the future; give the day of the last contact")
+        raise ValueError(_("'{text}' is in the future; give the day of the last contact").format(
+            text=text))
     return moment
 
 
@@ -296,19 +301,20 @@ _BOMS = (
     (codecs.BOM_UTF16_LE, "utf-16", "UTF-16"),
     (codecs.BOM_UTF16_BE, "utf-16", "UTF-16"),
 )
-_SAVE_AS = "save it from Excel as 'CSV UTF-8' and import again"
+_SAVE_AS = N_("save it from Excel as 'CSV UTF-8' and import again")
 
 
 def decode(data: bytes) -> Decoded:
     """The text of a CSV file's bytes: BOM, then strict UTF-8, then GB18030, then a guess."""
     if data.startswith(b"PK\x03\x04"):
-        raise ValueError("this is an Excel workbook, not a CSV file; name it .xlsx")
+        raise ValueError(_("this is an Excel workbook, not a CSV file; name it .xlsx"))
     for bom, codec, label in _BOMS:
         if data.startswith(bom):
             try:
                 return _text(data.decode(codec), label)
             except UnicodeDecodeError:
-                raise ValueError(f"it starts like {label} but is not; {_SAVE_AS}") from None
+                raise ValueError(_("it starts like {label} but is not; {save_as}").format(
+                    label=label, save_as=_(_SAVE_AS))) from None
     for codec, label in (("utf-8", "UTF-8"), ("gb18030", "GB18030 (GBK)")):
         try:
             return _text(data.decode(codec), label)
@@ -318,13 +324,14 @@ def decode(data: bytes) -> Decoded:
 
     best = from_bytes(data).best()
     if best is None or best.encoding is None:
-        raise ValueError(f"cannot tell its text encoding; {_SAVE_AS}")
+        raise ValueError(_("cannot tell its text encoding; {save_as}").format(
+            save_as=_(_SAVE_AS)))
     return _text(str(best), best.encoding.upper())
 
 
 def _text(text: str, label: str) -> Decoded:
     if "\x00" in text:
-        raise ValueError("it holds binary data, not text; save it as .xlsx or 'CSV UTF-8'")
+        raise ValueError(_("it holds binary data, not text; save it as .xlsx or 'CSV UTF-8'"))
     return Decoded(text, label)
 
 

@@ -106,12 +106,13 @@ def parse_quarter(text: str) -> str:
     cleaned = " ".join(unicodedata.normalize("NFKC", text).split()).upper()
     match = _QUARTER.fullmatch(cleaned)
     if match is None or not 1 <= int(match[2]) <= 4:
-        raise ValueError(f"'{text}' is not a quarter; use YYYYQn with n from 1 to 4, "
-                         "e.g. 2024Q4 (2024q4 and 2024-Q4 also work)")
+        raise ValueError(_("'{text}' is not a quarter; use YYYYQn with n from 1 to 4, "
+                           "e.g. 2024Q4 (2024q4 and 2024-Q4 also work)").format(text=text))
     year = int(match[1])
     if not MIN_YEAR <= year <= MAX_YEAR:
-        raise ValueError(f"'{text}' is out of range; use a quarter from {MIN_YEAR}Q1 to "
-                         f"{MAX_YEAR}Q4, e.g. 2024Q4")
+        raise ValueError(_("'{text}' is out of range; use a quarter from {low}Q1 to "
+                           "{high}Q4, e.g. 2024Q4").format(text=text, low=MIN_YEAR,
+                                                           high=MAX_YEAR))
     return f"{year:04d}Q{match[2]}"
 
 
@@ -151,7 +152,8 @@ def parse_metric(text: str) -> Metric:
     key = unicodedata.normalize("NFKC", text).strip().lower().replace("-", "_")
     if key in BY_NAME:
         return BY_NAME[key]
-    raise ValueError(f"'{text}' is not a metric; use one of {', '.join(BY_NAME)}")
+    raise ValueError(_("'{text}' is not a metric; use one of {metrics}").format(
+        text=text, metrics=", ".join(BY_NAME)))
 
 
 # --- targets --------------------------------------------------------------------------------
@@ -184,35 +186,42 @@ def parse_target(metric: Metric, text: str) -> int:
         return parse_money(cleaned)
     if metric.kind == "count":
         if not _COUNT.fullmatch(cleaned):
-            raise ValueError(f"'{text}' is not a count; use a whole number such as 40")
+            raise ValueError(_("'{text}' is not a count; use a whole number such as 40").format(
+                text=text))
         return parse_int(cleaned.replace(",", ""), 0, MAX_TARGET_COUNT)
     if metric.kind == "days":
-        number = _decimal(_DAY_SUFFIX.sub("", cleaned), text, "a number of days such as 30 "
-                                                              "or 45.5")
+        number = _decimal(_DAY_SUFFIX.sub("", cleaned), text, N_("a number of days such as 30 "
+                                                                 "or 45.5"))
         if number > MAX_TARGET_DAYS:
             raise ValueError(_("'{value}' is out of range; use 0 to {high} days").format(
                 value=text, high=MAX_TARGET_DAYS))
-        return _scaled(number, text, "days")
+        return _scaled(number, text, N_("days"))
     percent = cleaned.endswith("%")
-    number = _decimal(cleaned.removesuffix("%").strip(), text, "a rate such as 15% or 0.15")
+    number = _decimal(cleaned.removesuffix("%").strip(), text, N_("a rate such as {example}"))
     share = number / 100 if percent else number
     if share > 1:
-        raise ValueError(f"'{text}' is more than 100%; a rate target is a share from 0% to "
-                         "100%: write 15% or 0.15")
-    return _scaled(share, text, "a rate (at most 0.01%)")
+        raise ValueError(_("'{text}' is more than 100%; a rate target is a share from 0% to "
+                           "100%: write {example}").format(text=text, example=_rate_example()))
+    return _scaled(share, text, N_("a rate (at most 0.01%)"))
+
+
+def _rate_example() -> str:
+    # Kept out of the msgids: "15% or" reads as a %-format to gettext's tools.
+    return _("{percent} or {share}").format(percent="15%", share="0.15")
 
 
 def _decimal(text: str, quoted: str, use: str) -> Decimal:
     if not _DECIMAL.fullmatch(text):
-        raise ValueError(f"'{quoted}' is not {use}")
+        raise ValueError(_("'{quoted}' is not {use}").format(
+            quoted=quoted, use=_(use).format(example=_rate_example())))
     return Decimal(text)
 
 
 def _scaled(number: Decimal, quoted: str, what: str) -> int:
     stored = number * SCALE
     if stored != stored.to_integral_value():
-        raise ValueError(f"'{quoted}' is more precise than {what} can be; use at most "
-                         "4 decimals")
+        raise ValueError(_("'{quoted}' is more precise than {what} can be; use at most "
+                           "4 decimals").format(quoted=quoted, what=_(what)))
     return int(stored)
 
 

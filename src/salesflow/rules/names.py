@@ -34,6 +34,8 @@ from __future__ import annotations
 
 import unicodedata
 
+from salesflow.i18n import _
+
 # Longest first, so that 股份有限公司 never leaves 股份 behind.
 _CHINESE_SUFFIXES = ("股份有限公司", "有限责任公司", "责任有限公司", "有限公司", "股份公司")
 
@@ -119,5 +121,6 @@ def validate_company_name(name: str) -> str:
     """
     cleaned = " ".join(name.split())
     if not cleaned or not name_key(cleaned):
-        raise ValueError(f"{name!r} is not a company name; use the full registered name")
+        raise ValueError(_("{name!r} is not a company name; use the full registered name").format(
+            name=name))
     return cleaned

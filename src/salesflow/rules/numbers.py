@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from salesflow.i18n import _
+from salesflow.i18n import N_, _
 
 INT64_MAX = 2**63 - 1  # the largest value an INTEGER/BIGINT column holds
 
@@ -20,7 +20,7 @@ _WHOLE = re.compile(r"[+-]?[0-9]+")
 _MAX_DIGITS = 19
 
 
-def parse_int(text: str, low: int, high: int, *, what: str = "a whole number") -> int:
+def parse_int(text: str, low: int, high: int, *, what: str = N_("a whole number")) -> int:
     """The integer `text` spells, within [low, high]; ValueError naming the range otherwise.
 
     Surrounding spaces are ignored; digits are ASCII only.
@@ -29,7 +29,7 @@ def parse_int(text: str, low: int, high: int, *, what: str = "a whole number") -
     if _WHOLE.fullmatch(cleaned) is None:
         raise ValueError(
             _("'{value}' is not {what}; use digits 0-9 only, from {low} to {high}").format(
-                value=text, what=what, low=low, high=high)
+                value=text, what=_(what), low=low, high=high)
         )
     digits = cleaned.lstrip("+-").lstrip("0")
     if len(digits) > _MAX_DIGITS or not low <= (value := int(cleaned)) <= high:

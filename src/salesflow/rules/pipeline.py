@@ -26,6 +26,8 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass
 
+from salesflow.i18n import _
+
 STAGES = ("lead", "intent", "proposal", "negotiation", "won", "repeat")
 LOST = "lost"
 OPEN_STAGES = ("lead", "intent", "proposal", "negotiation")
@@ -63,7 +65,8 @@ def parse_stage(text: str) -> str:
     if key not in _ALIASES:
         accepted = ", ".join(ALL_STAGES)
         chinese = "/".join(_CHINESE)
-        raise ValueError(f"{text!r} is not a stage; use one of {accepted} (or {chinese})")
+        raise ValueError(_("{text!r} is not a stage; use one of {accepted} (or {chinese})").format(
+            text=text, accepted=accepted, chinese=chinese))
     return _ALIASES[key]
 
 
@@ -76,23 +79,26 @@ def check_move(from_stage: str, to_stage: str, *, reason: str | None, actor_role
     source = parse_stage(from_stage)
     target = parse_stage(to_stage)
     if source == target:
-        raise ValueError(f"the customer is already at {target!r}; choose another stage")
+        raise ValueError(_("the customer is already at {target!r}; choose another stage").format(
+            target=target))
     if target in SIGNED_STAGES:
         raise ValueError(
-            f"{target!r} is reached only by signing a contract: salesflow contract sign"
+            _("{target!r} is reached only by signing a contract: salesflow contract "
+              "sign").format(target=target)
         )
     if target == LOST:
         if source not in OPEN_STAGES:
             raise ValueError(
-                f"a customer at {source!r} cannot be marked lost; only open stages "
-                f"({', '.join(OPEN_STAGES)}) can"
+                _("a customer at {source!r} cannot be marked lost; only open stages "
+                  "({stages}) can").format(source=source, stages=", ".join(OPEN_STAGES))
             )
         if _blank(reason):
-            raise ValueError("moving to 'lost' needs a reason; say why the customer was lost")
+            raise ValueError(_("moving to 'lost' needs a reason; say why the customer was lost"))
         return Move(source, target, "lost")
     if source == LOST:
         if target != "lead":
-            raise ValueError(f"a lost customer can only be reopened to 'lead', not {target!r}")
+            raise ValueError(_("a lost customer can only be reopened to 'lead', not "
+                                 "{target!r}").format(target=target))
         return Move(source, target, "reopen")
 
     step = STAGES.index(target) - STAGES.index(source)
@@ -102,18 +108,21 @@ def check_move(from_stage: str, to_stage: str, *, reason: str | None, actor_role
         skipped = ", ".join(STAGES[STAGES.index(source) + 1 : STAGES.index(target)])
         if actor_role.strip().casefold() != SKIP_ROLE:
             raise ValueError(
-                f"skipping from {source!r} to {target!r} (past {skipped}) needs a user with "
-                f"the {SKIP_ROLE!r} role and a reason; you are {actor_role!r}"
+                _("skipping from {source!r} to {target!r} (past {skipped}) needs a user with "
+                  "the {role!r} role and a reason; you are {actor_role!r}").format(
+                    source=source, target=target, skipped=skipped, role=SKIP_ROLE,
+                    actor_role=actor_role)
             )
         if _blank(reason):
             raise ValueError(
-                f"skipping from {source!r} to {target!r} needs a reason; say why {skipped} "
-                "can be skipped"
+                _("skipping from {source!r} to {target!r} needs a reason; say why {skipped} "
+                  "can be skipped").format(source=source, target=target, skipped=skipped)
             )
         return Move(source, target, "skip")
     if _blank(reason):
         raise ValueError(
-            f"moving back from {source!r} to {target!r} needs a reason; say what changed"
+            _("moving back from {source!r} to {target!r} needs a reason; say what "
+              "changed").format(source=source, target=target)
         )
     return Move(source, target, "back")
 

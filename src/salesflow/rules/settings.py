@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from salesflow.i18n import _
+from salesflow.i18n import N_, Msg, _
 from salesflow.rules.cadence import Cadences
 from salesflow.rules.codes import validate_mapping_code
 from salesflow.rules.money import format_plain, parse_money
@@ -45,7 +45,7 @@ MAX_THRESHOLD_FEN = 10**12 * 100
 
 def _days(high: int) -> Callable[[str], int]:
     def parse(text: str) -> int:
-        return parse_int(text, 1, high, what="a whole number of days")
+        return parse_int(text, 1, high, what=N_("a whole number of days"))
 
     return parse
 
@@ -72,7 +72,8 @@ def _calendar(text: str) -> str:
 def _region(text: str) -> str:
     value = text.strip().upper()
     if len(value) != 2 or not value.isascii() or not value.isalpha():
-        raise ValueError(f"'{text}' is not a region; use a two-letter country code such as CN")
+        raise ValueError(_("'{text}' is not a region; use a two-letter country code such as "
+                           "CN").format(text=text))
     return value
 
 
@@ -87,23 +88,23 @@ def _money(text: str) -> str:
 # key → (parser returning the stored text, description). The stored text is what
 # `config show` prints and what load_settings() reads back.
 SCALAR_KEYS: dict[str, tuple[Callable[[str], object], str]] = {
-    "timezone": (_timezone, "IANA time zone of the team, or 'local' (the machine's)"),
-    "calendar": (_calendar, "working-day calendar: cn (official Chinese) or weekdays"),
-    "phone_region": (_region, "default region for phone numbers without +country"),
-    "tier.a.potential": (_money, "tier A: minimum potential (yuan)"),
-    "tier.a.days": (_days(MAX_DECISION_DAYS), "tier A: maximum decision cycle (days)"),
-    "tier.b.potential": (_money, "tier B: minimum potential (yuan)"),
-    "tier.b.days": (_days(MAX_DECISION_DAYS), "tier B: maximum decision cycle (days)"),
-    "gm_threshold": (_money, "contracts below this amount skip the gm step (yuan)"),
+    "timezone": (_timezone, Msg("IANA time zone of the team, or 'local' (the machine's)")),
+    "calendar": (_calendar, Msg("working-day calendar: cn (official Chinese) or weekdays")),
+    "phone_region": (_region, Msg("default region for phone numbers without +country")),
+    "tier.a.potential": (_money, Msg("tier A: minimum potential (yuan)")),
+    "tier.a.days": (_days(MAX_DECISION_DAYS), Msg("tier A: maximum decision cycle (days)")),
+    "tier.b.potential": (_money, Msg("tier B: minimum potential (yuan)")),
+    "tier.b.days": (_days(MAX_DECISION_DAYS), Msg("tier B: maximum decision cycle (days)")),
+    "gm_threshold": (_money, Msg("contracts below this amount skip the gm step (yuan)")),
 }
 for _tier in ("A", "B", "C"):
     SCALAR_KEYS[f"cadence.{_tier}.prospecting"] = (
         _days(MAX_CADENCE_DAYS),
-        f"tier {_tier}: days between contacts before won",
+        Msg("tier {tier}: days between contacts before won", tier=_tier),
     )
     SCALAR_KEYS[f"cadence.{_tier}.care"] = (
         _days(MAX_CADENCE_DAYS),
-        f"tier {_tier}: days between contacts once won",
+        Msg("tier {tier}: days between contacts once won", tier=_tier),
     )
 MAPPING_PREFIXES = ("code.industry.", "code.region.")
 
@@ -127,7 +128,8 @@ def parse_setting(key: str, value: str) -> tuple[str, str]:
             name = key[len(prefix):].strip()
             return prefix + name, validate_mapping_code(value) if value.strip() else ""
     accepted = ", ".join([*SCALAR_KEYS, "code.industry.<name>", "code.region.<name>"])
-    raise ValueError(f"'{key}' is not a setting; use one of {accepted}")
+    raise ValueError(_("'{key}' is not a setting; use one of {accepted}").format(
+        key=key, accepted=accepted))
 
 
 def settings_from(stored: Mapping[str, str]) -> Settings:

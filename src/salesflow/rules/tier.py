@@ -59,10 +59,6 @@ class TierDecision:
     rule: str
 
 
-def _days(n: int) -> str:
-    return f"{n} day" if n == 1 else f"{n} days"
-
-
 def tier_for(
     potential_fen: int | None,
     decision_days: int | None,
@@ -71,47 +67,59 @@ def tier_for(
     """Grade a customer; None means unknown (which makes it C: intent unclear)."""
     if potential_fen is not None and potential_fen < 0:
         raise ValueError(
-            f"'{format_yuan(potential_fen)}' is not a potential value; use 0 or more"
+            _("'{value}' is not a potential value; use 0 or more").format(
+                value=format_yuan(potential_fen))
         )
     if decision_days is not None and decision_days < 0:
         raise ValueError(
-            f"'{decision_days}' is not a decision cycle; use a number of days, 0 or more"
+            _("'{value}' is not a decision cycle; use a number of days, 0 or more").format(
+                value=decision_days)
         )
 
-    unknown = [
-        label
-        for label, value in (("potential", potential_fen), ("decision cycle", decision_days))
-        if value is None
-    ]
-    if potential_fen is None or decision_days is None:
-        return TierDecision("C", f"C: {' and '.join(unknown)} unknown (intent unclear)")
+    if potential_fen is None and decision_days is None:
+        return TierDecision("C", Msg("C: potential and decision cycle unknown (intent unclear)"))
+    if potential_fen is None:
+        return TierDecision("C", Msg("C: potential unknown (intent unclear)"))
+    if decision_days is None:
+        return TierDecision("C", Msg("C: decision cycle unknown (intent unclear)"))
 
     potential = format_yuan(potential_fen)
-    cycle = f"decision cycle {_days(decision_days)}"
+    cycle = (Msg("decision cycle 1 day") if decision_days == 1
+             else Msg("decision cycle {days} days", days=decision_days))
     a_money, b_money = format_yuan(t.a_potential_fen), format_yuan(t.b_potential_fen)
 
     a_misses = []
     if potential_fen < t.a_potential_fen:
-        a_misses.append(f"potential below {a_money}")
+        a_misses.append(Msg("potential below {amount}", amount=a_money))
     if decision_days > t.a_max_days:
-        a_misses.append(f"{cycle} > {t.a_max_days}")
+        a_misses.append(Msg("{cycle} > {days}", cycle=cycle, days=t.a_max_days))
     if not a_misses:
         return TierDecision(
-            "A", f"A: potential {potential} ≥ {a_money} and {cycle} ≤ {t.a_max_days}"
+            "A", Msg("A: potential {potential} ≥ {threshold} and {cycle} ≤ {days}",
+                     potential=potential, threshold=a_money, cycle=cycle, days=t.a_max_days)
         )
 
     b_misses = []
     if potential_fen < t.b_potential_fen:
-        b_misses.append(f"potential {potential} < {b_money}")
+        b_misses.append(Msg("potential {potential} < {threshold}", potential=potential,
+                            threshold=b_money))
     if decision_days > t.b_max_days:
-        b_misses.append(f"{cycle} > {t.b_max_days}")
+        b_misses.append(Msg("{cycle} > {days}", cycle=cycle, days=t.b_max_days))
     if not b_misses:
         return TierDecision(
             "B",
-            f"B: potential {potential} ≥ {b_money} and {cycle} ≤ {t.b_max_days}"
-            f" (not A: {' and '.join(a_misses)})",
+            Msg("B: potential {potential} ≥ {threshold} and {cycle} ≤ {days} (not A: {misses})",
+                potential=potential, threshold=b_money, cycle=cycle, days=t.b_max_days,
+                misses=_both(a_misses)),
         )
-    return TierDecision("C", f"C: {' and '.join(b_misses)}")
+    return TierDecision("C", Msg("C: {misses}", misses=_both(b_misses)))
+
+
+def _both(parts: list[Msg]) -> Msg:
+    """One reason, or two joined by "and" (a tier is missed on at most two counts)."""
+    if len(parts) == 1:
+        return parts[0]
+    return Msg("{first} and {second}", first=parts[0], second=parts[1])
 
 
 def parse_tier(text: str) -> str:
@@ -128,7 +136,7 @@ def parse_tier(text: str) -> str:
 def _checked(tier: str) -> str:
     # Stored tiers are canonical; anything else is a bug upstream, not user input to coax.
     if tier not in _RANK:
-        raise ValueError(f"'{tier}' is not a tier; use A, B or C")
+        raise ValueError(_("'{text}' is not a tier; use A, B or C").format(text=tier))
     return tier
 
 

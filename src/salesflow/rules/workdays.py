@@ -23,6 +23,8 @@ from typing import Protocol
 
 import chinese_calendar
 
+from salesflow.i18n import _
+
 _ONE_DAY = timedelta(days=1)
 # No real calendar goes a whole year without a working day; past this a loop would never end.
 _MAX_DAYS_OFF_IN_A_ROW = 366
@@ -95,19 +97,19 @@ def calendar_for(name: str) -> WorkCalendar:
         return ChineseCalendar()
     if key == "weekdays":
         return WeekdayCalendar()
-    raise ValueError(f"'{name}' is not a calendar; use cn or weekdays")
+    raise ValueError(_("'{name}' is not a calendar; use cn or weekdays").format(name=name))
 
 
 def _next_workday(d: date, cal: WorkCalendar) -> date:
     """The first working day strictly after d."""
     day = d
-    for _ in range(_MAX_DAYS_OFF_IN_A_ROW):
+    for _step in range(_MAX_DAYS_OFF_IN_A_ROW):
         day += _ONE_DAY
         if cal.is_workday(day):
             return day
     raise ValueError(
-        f"calendar '{cal.name}' has no working day in the year after {d.isoformat()}; "
-        "use cn or weekdays"
+        _("calendar '{calendar}' has no working day in the year after {day}; "
+          "use cn or weekdays").format(calendar=cal.name, day=d.isoformat())
     )
 
 
@@ -119,9 +121,9 @@ def add_working_days(start: date, n: int, cal: WorkCalendar) -> date:
     and 2023-10-03 on `weekdays`.
     """
     if n < 0:
-        raise ValueError(f"'{n}' is not a number of working days; use 0 or more")
+        raise ValueError(_("'{n}' is not a number of working days; use 0 or more").format(n=n))
     d = start
-    for _ in range(n):
+    for _step in range(n):
         d = _next_workday(d, cal)
     return d
 

@@ -20,6 +20,7 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from salesflow.errors import Conflict, Forbidden, InputError, NotFound
+from salesflow.i18n import N_, Msg, _
 from salesflow.models import Approval, CodeSequence, Contract, Customer, Payment, StageChange
 from salesflow.rules import contract as rules
 from salesflow.rules import pipeline
@@ -41,8 +42,8 @@ def resolve(session: Session, number: str) -> Contract:
     found = (session.exec(select(Contract).where(col(Contract.number) == key)).first()
              if key else None)
     if found is None:
-        raise NotFound(f"contract: no contract '{number}'; use a number such as HT20231001 "
-                       "(see salesflow contract list)")
+        raise NotFound(_("contract: no contract '{number}'; use a number such as HT20231001 "
+                         "(see salesflow contract list)").format(number=number))
     return found
 
 
@@ -74,12 +75,13 @@ def add(session: Session, env: Env, customer_ref: str, *, amount: str,
     except ValueError as exc:
         raise InputError.field("amount", exc) from None
     if fen <= 0:
-        raise InputError("amount: a contract is worth more than zero; use yuan such as 258万")
+        raise InputError(_("amount: a contract is worth more than zero; use yuan such as "
+                           "258万"))
     start_on = _date("start", start, env)
     end_on = _date("end", end, env)
     if start_on and end_on and end_on < start_on:
-        raise InputError(f"end: {end_on} is before the start {start_on}; a contract ends on "
-                         "or after the day it starts")
+        raise InputError(_("end: {end} is before the start {start}; a contract ends on "
+                           "or after the day it starts").format(end=end_on, start=start_on))
     schedule = []
     for text in payments:
         try:
@@ -96,8 +98,9 @@ def add(session: Session, env: Env, customer_ref: str, *, amount: str,
         except ValueError as exc:
             raise InputError.field("number", exc) from None
         if _taken(session, number):
-            raise Conflict(f"number: contract {number} already exists; choose another number "
-                           "or leave --number out for the next HT number")
+            raise Conflict(_("number: contract {number} already exists; choose another "
+                             "number or leave --number out for the next HT "
+                             "number").format(number=number))
     else:
         number = _next_number(session, env)
     assert customer.id is not None
@@ -178,20 +181,22 @@ def _approved(session: Session, contract: Contract) -> list[rules.Approved]:
 def state_text(contract: Contract) -> str:
     """The status, with the step a pending contract waits for."""
     if contract.status == "pending" and contract.pending_step:
-        return f"pending (waiting for the {contract.pending_step} step)"
+        return _("pending (waiting for the {step} step)").format(step=contract.pending_step)
     return contract.status
 
 
 _NEXT = {
-    "draft": "submit it first: salesflow contract submit {n}",
-    "approved": "sign it with salesflow contract sign {n}",
-    "rejected": "submit it again once it is revised",
+    "draft": N_("submit it first: salesflow contract submit {n}"),
+    "approved": N_("sign it with salesflow contract sign {n}"),
+    "rejected": N_("submit it again once it is revised"),
 }
 
 
 def _wrong_state(contract: Contract, wanted: str) -> Conflict:
-    hint = _NEXT.get(contract.status, "").format(n=contract.number)
-    return Conflict(f"contract: {contract.number} is {state_text(contract)}; {wanted}"
+    hint = (_(_NEXT[contract.status]).format(n=contract.number)
+            if contract.status in _NEXT else "")
+    return Conflict(_("contract: {number} is {state}; {wanted}").format(
+        number=contract.number, state=state_text(contract), wanted=wanted)
                     + (f"; {hint}" if hint else ""))
 
 
@@ -204,7 +209,7 @@ def submit(session: Session, env: Env, number: str) -> Contract:
 
 def _submit(session: Session, env: Env, contract: Contract) -> None:
     if contract.status not in ("draft", "rejected"):
-        raise _wrong_state(contract, "only a draft can be submitted")
+        raise _wrong_state(contract, _("only a draft can be submitted"))
     steps = rules.steps_for(contract.amount, env.settings.gm_threshold_fen)
     contract.round += 1
     contract.status = "pending"
@@ -228,11 +233,11 @@ def decide(session: Session, env: Env, number: str, *, reject: bool = False,
     """Approve (or reject) the step the contract waits for, as the acting user."""
     contract = resolve(session, number)
     if contract.status != "pending":
-        raise _wrong_state(contract, "only a pending contract can be approved or rejected")
+        raise _wrong_state(contract, _("only a pending contract can be approved or rejected"))
     note = (field_text("note", note, multiline=True) or "").strip() or None
     if reject and note is None:
-        raise InputError("note: a rejection needs a reason the rep can act on; add "
-                         "--note TEXT")
+        raise InputError(_("note: a rejection needs a reason the rep can act on; add "
+                           "--note TEXT"))
     steps = _steps(contract, env)
     approved = _approved(session, contract)
     refusal = rules.approval_refusal(steps=steps, approved=approved, actor=env.actor,
@@ -240,7 +245,7 @@ def decide(session: Session, env: Env, number: str, *, reject: bool = False,
                                      created_by=contract.created_by)
     if refusal is not None:
         error = Forbidden if refusal.kind in ("creator", "role") else Conflict
-        raise error(f"{refusal.field}: {refusal.message}")
+        raise error(_("{field}: {message}").format(field=refusal.field, message=refusal.message))
     step = rules.pending_step(steps, approved)
     assert step is not None  # approval_refusal said something is pending
     assert contract.id is not None
@@ -284,7 +289,7 @@ def sign(session: Session, env: Env, number: str, when: str | None = None) -> Si
     """Sign an approved contract: the customer becomes won, or repeat after a first one."""
     contract = resolve(session, number)
     if contract.status != "approved":
-        raise _wrong_state(contract, "only an approved contract can be signed")
+        raise _wrong_state(contract, _("only an approved contract can be signed"))
     signed_at = env.now
     if when and when.strip():
         try:
@@ -292,11 +297,12 @@ def sign(session: Session, env: Env, number: str, when: str | None = None) -> Si
         except ValueError as exc:
             raise InputError.field("date", exc) from None
         if signed_at > env.now + CLOCK_SKEW:
-            raise InputError(f"date: '{when}' is in the future; sign a contract once it is "
-                             "signed")
+            raise InputError(_("date: '{when}' is in the future; sign a contract once it is "
+                               "signed").format(when=when))
         if env.local_date(signed_at) < env.local_date(contract.created_at):
-            raise InputError(f"date: '{when}' is before the contract was drafted on "
-                             f"{env.local_date(contract.created_at)}")
+            raise InputError(_("date: '{when}' is before the contract was drafted on "
+                               "{drafted}").format(when=when,
+                                                   drafted=env.local_date(contract.created_at)))
     customer = _customer(session, contract)
     move = pipeline.check_signing_move(customer.stage)
     if move.to_stage != "repeat" and _signed_before(session, contract):
@@ -411,9 +417,10 @@ def _chain_text(steps: Sequence[str], current: Sequence[Approval],
                 contract: Contract) -> str:
     """manager ✓ wang.lei → legal (waiting) → gm, for the terminal."""
     if contract.round == 0:
-        return f"{' → '.join(steps)} (not submitted)"
+        return Msg("{steps} (not submitted)", steps=" → ".join(steps))
     by_step = {a.step: a for a in current}
     parts = []
+    waiting: int | None = None
     for step in steps:
         a = by_step.get(step)
         if a is not None and a.decision == "approve":
@@ -421,7 +428,12 @@ def _chain_text(steps: Sequence[str], current: Sequence[Approval],
         elif a is not None:
             parts.append(f"{step} ✗ {a.by}")
         elif step == contract.pending_step:
-            parts.append(f"{step} (waiting)")
+            waiting = len(parts)
+            parts.append(step)
         else:
             parts.append(step)
-    return " → ".join(parts)
+    if waiting is None:
+        return " → ".join(parts)
+    done, rest = parts[:waiting], parts[waiting + 1:]
+    return Msg("{done}{step} (waiting){rest}", done="".join(p + " → " for p in done),
+               step=parts[waiting], rest="".join(" → " + p for p in rest))

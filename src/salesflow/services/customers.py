@@ -17,6 +17,7 @@ from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from salesflow.errors import Conflict, InputError, NotFound
+from salesflow.i18n import N_, _
 from salesflow.models import CodeSequence, Customer, StageChange, User
 from salesflow.rules import pipeline
 from salesflow.rules.choices import CONTACT_ROLES, SOURCES, parse_choice
@@ -69,7 +70,7 @@ def parse_fields(raw: Mapping[str, str | None], env: Env) -> dict[str, Any]:
         text = value.strip() if multiline else " ".join(value.split())
         if not text:
             if key in ("name", "owner"):
-                raise InputError(f"{label(key)}: cannot be empty")
+                raise InputError(_("{field}: cannot be empty").format(field=label(key)))
             out[key] = None
             continue
         try:
@@ -95,11 +96,11 @@ def _parse(key: str, text: str, env: Env) -> Any:
     if key == "departments":
         return departments_list(text)
     if key == "decision_days":
-        return parse_int(text, 0, MAX_DECISION_DAYS, what="a number of days")
+        return parse_int(text, 0, MAX_DECISION_DAYS, what=N_("a number of days"))
     if key == "founded":
         founded = parse_date(text, env.today)
         if founded > env.today:
-            raise ValueError(f"'{text}' is in the future")
+            raise ValueError(_("'{text}' is in the future").format(text=text))
         return founded
     return text
 
@@ -119,12 +120,12 @@ def resolve(session: Session, ref: str) -> Customer:
             return matches[0]
         if len(matches) > 1:
             raise Conflict(
-                f"customer: '{shown}' names more than one customer; use the code "
-                f"({', '.join(m.code for m in matches)})"
+                _("customer: '{ref}' names more than one customer; use the code "
+                  "({codes})").format(ref=shown, codes=", ".join(m.code for m in matches))
             )
     raise NotFound(
-        f"customer: no customer '{shown}'; use a code such as MFG-EC-001 or the company "
-        "name (see salesflow customer list)"
+        _("customer: no customer '{ref}'; use a code such as MFG-EC-001 or the company "
+          "name (see salesflow customer list)").format(ref=shown)
     )
 
 
@@ -176,15 +177,16 @@ def add(session: Session, env: Env, raw: Mapping[str, str | None], *, force: boo
         import_batch: str | None = None) -> Saved:
     values = parse_fields(raw, env)
     if "name" not in values:
-        raise InputError("name: a customer needs its full registered company name")
+        raise InputError(_("name: a customer needs its full registered company name"))
     if values.get("owner"):
         users.require_user(session, "owner", values["owner"])
     key = name_key(values["name"])
     existing = find_duplicate(session, key)
     if existing and not force:
         raise Conflict(
-            f"name: '{values['name']}' duplicates {existing.code} ({existing.name}); "
-            "use --force to add it anyway"
+            _("name: '{name}' duplicates {code} ({existing}); "
+              "use --force to add it anyway").format(name=values["name"], code=existing.code,
+                                                     existing=existing.name)
         )
     code = _next_code(session, env, values.get("industry"), values.get("region"))
     customer = build(env, values, code=code, import_batch=import_batch)
@@ -231,7 +233,7 @@ def edit(session: Session, env: Env, ref: str, raw: Mapping[str, str | None], *,
     customer = resolve(session, ref)
     values = parse_fields(raw, env)
     if not values:
-        raise InputError("edit: give at least one field to change, e.g. --phone or --need")
+        raise InputError(_("edit: give at least one field to change, e.g. --phone or --need"))
     if values.get("owner"):
         users.require_user(session, "owner", values["owner"])
     saved = change(session, env, customer, values, force=force)
@@ -249,8 +251,9 @@ def change(session: Session, env: Env, customer: Customer, values: Mapping[str, 
         existing = find_duplicate(session, key, exclude=customer.id)
         if existing and not force:
             raise Conflict(
-                f"name: '{values['name']}' duplicates {existing.code} ({existing.name}); "
-                "use --force to keep it anyway"
+                _("name: '{name}' duplicates {code} ({existing}); "
+                  "use --force to keep it anyway").format(
+                    name=values["name"], code=existing.code, existing=existing.name)
             )
         customer.name_key = key
     for field, value in values.items():
@@ -381,16 +384,18 @@ def reassign(session: Session, env: Env, from_owner: str, to_owner: str, *,
     """
     source, target = from_owner.strip(), to_owner.strip()
     if not source:
-        raise InputError("from: name the rep whose customers move, e.g. --from li.na")
+        raise InputError(_("from: name the rep whose customers move, e.g. --from li.na"))
     if not target:
-        raise InputError("to: name the rep who takes the customers over, e.g. --to sun.li")
+        raise InputError(_("to: name the rep who takes the customers over, e.g. --to sun.li"))
     if source == target:
-        raise InputError(f"to: '{target}' is also --from; name the rep who takes over")
+        raise InputError(_("to: '{target}' is also --from; name the rep who takes "
+                           "over").format(target=target))
     names = session.exec(select(User.name).order_by(User.name)).all()
-    users.require_admin(session, env, "reassign", "reassign customers")
+    users.require_admin(session, env, "reassign", _("reassign customers"))
     if names and target not in names:
-        raise NotFound(f"to: no user '{target}'; use one of {', '.join(names)} "
-                       "(or add them first: salesflow user add NAME)")
+        raise NotFound(_("to: no user '{target}'; use one of {names} "
+                         "(or add them first: salesflow user add NAME)").format(
+                             target=target, names=", ".join(names)))
     shown = (col(Customer.code), col(Customer.name), col(Customer.tier),
              col(Customer.stage), col(Customer.next_due_at))
     if dry_run:

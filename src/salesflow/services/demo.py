@@ -10,6 +10,7 @@ from datetime import timedelta
 from sqlmodel import Session, col, func, select
 
 from salesflow.errors import Conflict
+from salesflow.i18n import _
 from salesflow.models import Customer
 from salesflow.rules.dates import quarter_of
 from salesflow.rules.money import parse_money
@@ -58,8 +59,8 @@ def seed(session: Session, env: Env, *, colleagues: tuple[str, ...] = ("li.na", 
          rng_seed: int = 7) -> tuple[int, int]:
     """Fill an empty database; returns (customers, follow-ups) created."""
     if session.exec(select(func.count()).select_from(Customer)).one():
-        raise Conflict("demo: the database already holds customers; the demo fills only an "
-                       "empty one (use --db to point at a new file)")
+        raise Conflict(_("demo: the database already holds customers; the demo fills only "
+                         "an empty one (use --db to point at a new file)"))
     rng = random.Random(rng_seed)
     me = env.actor
     colleagues = tuple(c for c in (*colleagues, "zhou.jie") if c != me)[:2]
@@ -165,7 +166,7 @@ def _team_contracts_needs_targets(session: Session, env: Env, colleagues: tuple[
             (codes[2], 6, "希望提供两周试用", "nice", "responded"),
             (codes[5], 12, "关注售后响应时间", "latent", "resolved")):
         at(days_ago, me)
-        need, _ = needs.add(session, env, code, text, kind=kind, priority="high",
+        need, _customer = needs.add(session, env, code, text, kind=kind, priority="high",
                             department="技术部")
         if state != "open":
             at(days_ago - 1, me)

@@ -18,6 +18,7 @@ from sqlalchemy import select as sa_select
 from sqlmodel import Session, col
 
 from salesflow.errors import InputError
+from salesflow.i18n import _
 from salesflow.models import Customer, FollowUp
 from salesflow.rules.choices import CHANNELS, FEEDBACK, parse_choice
 from salesflow.rules.dates import RECORD_RANGE, parse_date, parse_datetime
@@ -38,7 +39,8 @@ def log(session: Session, env: Env, ref: str, *, summary: str, channel: str = "p
     next_action = field_text("next-action", next_action)
     customer = resolve(session, ref)
     if not summary or not summary.strip():
-        raise InputError("summary: say what was discussed, e.g. --summary 'sent the quote'")
+        raise InputError(_("summary: say what was discussed, e.g. --summary 'sent the "
+                           "quote'"))
     try:
         channel = parse_choice(channel, CHANNELS, "channel")
     except ValueError as exc:
@@ -55,7 +57,8 @@ def log(session: Session, env: Env, ref: str, *, summary: str, channel: str = "p
         except ValueError as exc:
             raise InputError.field("at", exc) from None
         if moment > env.now + CLOCK_SKEW:
-            raise InputError(f"at: '{at}' is in the future; log a contact once it happened")
+            raise InputError(_("at: '{at}' is in the future; log a contact once it "
+                               "happened").format(at=at))
     promise: date | None = None
     if next_due:
         try:
@@ -63,12 +66,14 @@ def log(session: Session, env: Env, ref: str, *, summary: str, channel: str = "p
         except ValueError as exc:
             raise InputError.field("next-due", exc) from None
         if promise < env.local_date(moment):
-            raise InputError(f"next-due: {promise} is before the contact on "
-                             f"{env.local_date(moment)}")
+            raise InputError(_("next-due: {promise} is before the contact on "
+                               "{contact}").format(promise=promise,
+                                                   contact=env.local_date(moment)))
     if next_action and not promise:
-        raise InputError("next-due: a next action needs a due date, e.g. --next-due +3d")
+        raise InputError(_("next-due: a next action needs a due date, e.g. --next-due +3d"))
     if satisfaction is not None and not 1 <= satisfaction <= 5:
-        raise InputError(f"satisfaction: '{satisfaction}' is not accepted; use 1 to 5")
+        raise InputError(_("satisfaction: '{satisfaction}' is not accepted; use 1 to "
+                           "5").format(satisfaction=satisfaction))
     assert customer.id is not None
     followup = FollowUp(
         customer_id=customer.id, at=moment, logged_at=env.now, by=env.actor,

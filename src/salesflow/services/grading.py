@@ -9,6 +9,7 @@ from typing import Any
 from sqlmodel import Session, select
 
 from salesflow.errors import InputError
+from salesflow.i18n import Msg, _
 from salesflow.models import Customer
 from salesflow.rules.tier import parse_tier
 from salesflow.services import audit, schedule
@@ -26,7 +27,8 @@ def _apply(session: Session, env: Env, c: Customer) -> dict[str, Any]:
     decision = decide_tier(c, env)
     old = c.tier
     if c.tier_override is not None:
-        rule = f"manual {c.tier_override} kept ({c.tier_reason}); the rule says {decision.rule}"
+        rule = Msg("manual {tier} kept ({reason}); the rule says {rule}",
+                   tier=c.tier_override, reason=c.tier_reason, rule=decision.rule)
     else:
         c.tier = decision.tier
         rule = decision.rule
@@ -59,20 +61,21 @@ def set_override(session: Session, env: Env, ref: str, tier: str,
         raise InputError.field("set", exc) from None
     reason = field_text("reason", reason)
     if not reason or not reason.strip():
-        raise InputError("reason: a manual tier needs a reason, e.g. --reason 'strategic account'")
+        raise InputError(_("reason: a manual tier needs a reason, e.g. --reason 'strategic "
+                           "account'"))
     c = resolve(session, ref)
     old = c.tier
     c.tier, c.tier_override, c.tier_reason = tier, tier, reason.strip()
     schedule.refresh(session, env, c)
     audit.record(session, env, f"customer {c.code} tier set to {tier} by hand")
     session.flush()
-    return _result(c, old, f"manual {tier}: {c.tier_reason}")
+    return _result(c, old, Msg("manual {tier}: {reason}", tier=tier, reason=c.tier_reason))
 
 
 def clear_override(session: Session, env: Env, ref: str) -> dict[str, Any]:
     c = resolve(session, ref)
     if c.tier_override is None:
-        raise InputError(f"clear: {c.code} has no manual tier to clear")
+        raise InputError(_("clear: {code} has no manual tier to clear").format(code=c.code))
     old = c.tier
     c.tier_override = c.tier_reason = None
     audit.record(session, env, f"customer {c.code} manual tier cleared")

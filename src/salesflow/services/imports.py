@@ -49,6 +49,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from salesflow.errors import Conflict, InputError, NotFound
+from salesflow.i18n import N_, _
 from salesflow.models import (
     Audit,
     Contract,
@@ -89,19 +90,21 @@ def read(path: str) -> Sheet:
     source = Path(path).expanduser()
     suffix = source.suffix.lower()
     if suffix == ".xls":
-        raise InputError(f"file: '{source.name}' is an Excel 97-2003 workbook (.xls), which "
-                         "cannot be read; save it as .xlsx or 'CSV UTF-8' in Excel")
+        raise InputError(_("file: '{file}' is an Excel 97-2003 workbook (.xls), which "
+                           "cannot be read; save it as .xlsx or 'CSV UTF-8' in "
+                           "Excel").format(file=source.name))
     if suffix not in CSV_SUFFIXES + XLSX_SUFFIXES:
-        raise InputError(f"file: '{source.name}' is not a file salesflow reads; use a .csv "
-                         "(UTF-8 or GBK) or an .xlsx workbook")
+        raise InputError(_("file: '{file}' is not a file salesflow reads; use a .csv "
+                           "(UTF-8 or GBK) or an .xlsx workbook").format(file=source.name))
     if not source.is_file():
-        raise InputError(f"file: '{path}' does not exist or is not a file")
+        raise InputError(_("file: '{path}' does not exist or is not a file").format(path=path))
     try:
         sheet = _read_xlsx(source) if suffix in XLSX_SUFFIXES else _read_csv(source)
     except OSError as exc:
-        raise InputError(f"file: cannot read '{path}': {exc.strerror or exc}") from None
-    if not any(any(cells) for _, cells in sheet.rows):
-        raise InputError(f"file: '{source.name}' is empty")
+        raise InputError(_("file: cannot read '{path}': {error}").format(
+            path=path, error=exc.strerror or exc)) from None
+    if not any(any(cells) for _line, cells in sheet.rows):
+        raise InputError(_("file: '{file}' is empty").format(file=source.name))
     return sheet
 
 
@@ -115,8 +118,9 @@ def _read_csv(source: Path) -> Sheet:
     try:
         rows = [(n, [cell.strip() for cell in cells]) for n, cells in enumerate(reader, 1)]
     except csv.Error as exc:
-        raise InputError(f"file: '{source.name}' is not valid CSV ({exc}); "
-                         "save it from Excel as 'CSV UTF-8'") from None
+        raise InputError(_("file: '{file}' is not valid CSV ({error}); "
+                           "save it from Excel as 'CSV UTF-8'").format(
+                               file=source.name, error=exc)) from None
     return Sheet(source.name, rows, decoded.encoding)
 
 
@@ -129,11 +133,12 @@ def _read_xlsx(source: Path) -> Sheet:
     try:
         workbook = load_workbook(source, read_only=True, data_only=True)
     except (BadZipFile, InvalidFileException, KeyError, ValueError) as exc:
-        raise InputError(f"file: '{source.name}' is not a readable .xlsx workbook ({exc}); "
-                         "open it in Excel and save it as .xlsx again") from None
+        raise InputError(_("file: '{file}' is not a readable .xlsx workbook ({error}); "
+                           "open it in Excel and save it as .xlsx again").format(
+                               file=source.name, error=exc)) from None
     try:
         if not workbook.worksheets:
-            raise InputError(f"file: '{source.name}' has no worksheet")
+            raise InputError(_("file: '{file}' has no worksheet").format(file=source.name))
         sheet = workbook.worksheets[0]
         rows = [(n, [import_map.cell_text(v) for v in values])
                 for n, values in enumerate(sheet.iter_rows(min_row=1, min_col=1,
@@ -195,19 +200,21 @@ def check(session: Session, env: Env, sheet: Sheet, on_duplicate: str,
           progress: Progress | None = None) -> Plan:
     """Validate every row and decide what happens to each; BadRows if any row is bad."""
     if on_duplicate not in ON_DUPLICATE:
-        raise InputError(f"on-duplicate: '{on_duplicate}' is not accepted; "
-                         f"use {', '.join(ON_DUPLICATE)}")
-    header_at = import_map.find_header([cells for _, cells in
+        raise InputError(_("on-duplicate: '{value}' is not accepted; use {choices}").format(
+            value=on_duplicate, choices=", ".join(ON_DUPLICATE)))
+    header_at = import_map.find_header([cells for _line, cells in
                                         sheet.rows[:HEADER_SEARCH_ROWS]])
     if header_at is None:
         raise InputError(
-            f"header: '{sheet.file}' has no company-name column (客户名称 or name) in its "
-            f"first {HEADER_SEARCH_ROWS} rows" + _garbled_hint(sheet))
+            _("header: '{file}' has no company-name column (客户名称 or name) in its "
+              "first {rows} rows").format(file=sheet.file, rows=HEADER_SEARCH_ROWS)
+            + _garbled_hint(sheet))
     header_line, header_cells = sheet.rows[header_at]
     try:
         header = import_map.map_header(header_cells)
     except ValueError as exc:
-        raise InputError(f"header (line {header_line}): {exc}{_garbled_hint(sheet)}") from None
+        raise InputError(_("header (line {line}): {problem}").format(
+            line=header_line, problem=exc) + _garbled_hint(sheet)) from None
     plan = Plan(sheet, header, on_duplicate)
     rows: list[Row] = []
     for line, cells in sheet.rows[header_at + 1:]:
@@ -219,10 +226,13 @@ def check(session: Session, env: Env, sheet: Sheet, on_duplicate: str,
     rows = _known_owners(session, header, rows, plan.problems)
     _decide_duplicates(session, plan, rows)
     if plan.problems:
-        count = len({p.split(":", 1)[0] for p in plan.problems})
+        count = len({_line_number(p) for p in plan.problems})
         raise BadRows(
-            f"{sheet.file}: {count} bad {'row' if count == 1 else 'rows'}; nothing was "
-            "imported. Fix them and run again:\n" + "\n".join(plan.problems))
+            (_("{file}: {count} bad row; nothing was imported. Fix them and run again:")
+             if count == 1 else
+             _("{file}: {count} bad rows; nothing was imported. Fix them and run "
+               "again:")).format(file=sheet.file, count=count)
+            + "\n" + "\n".join(plan.problems))
     return plan
 
 
@@ -238,14 +248,15 @@ def _known_owners(session: Session, header: HeaderMap, rows: list[Row],
     for row in rows:
         if row.values.get("owner") in unknown:
             why = unknown[row.values["owner"]].removeprefix("owner: ")
-            problems.append(f"line {row.line}: {_where(column)}: {why}")
+            problems.append(_("line {line}: {where}: {problem}").format(
+                line=row.line, where=_where(column), problem=why))
     return [r for r in rows if r.values.get("owner") not in unknown]
 
 
 def _garbled_hint(sheet: Sheet) -> str:
     if sheet.encoding and not sheet.encoding.startswith("UTF-8"):
-        return (f" (the file was read as {sheet.encoding}; if its headers look garbled, "
-                "save it from Excel as 'CSV UTF-8')")
+        return _(" (the file was read as {encoding}; if its headers look garbled, "
+                 "save it from Excel as 'CSV UTF-8')").format(encoding=sheet.encoding)
     return ""
 
 
@@ -264,8 +275,9 @@ def _check_row(env: Env, header: HeaderMap, line: int, cells: Sequence[str],
 
     for index in header.blank:
         if cell(index):
-            problems.append(f"line {line}: column {_column_letter(index)} has a value but "
-                            "no header; give it a header or clear it")
+            problems.append(_("line {line}: column {column} has a value but "
+                              "no header; give it a header or clear it").format(
+                                  line=line, column=_column_letter(index)))
             return None
     filled = [(c, cell(c.index)) for c in header.columns]
     filled = [(c, text) for c, text in filled if text]
@@ -277,7 +289,7 @@ def _check_row(env: Env, header: HeaderMap, line: int, cells: Sequence[str],
     tier = last_contact = code = None
     contact: tuple[Column, str] | None = None
     for column, text in filled:
-        bad = f"line {line}: {_where(column)}"
+        bad = _("line {line}: {where}").format(line=line, where=_where(column))
         if column.field == CODE:
             try:
                 code = parse_code(text)
@@ -313,14 +325,17 @@ def _check_row(env: Env, header: HeaderMap, line: int, cells: Sequence[str],
         try:
             parts = dict(zip(("phone", "email"), import_map.split_contact(text), strict=True))
         except ValueError as exc:
-            problems.append(f"line {line}: {_where(column)}: {exc}")
+            problems.append(_("line {line}: {where}: {problem}").format(
+                line=line, where=_where(column), problem=exc))
             parts = {}
         for key, value in parts.items():
             if value is None:
                 continue
             if raw.get(key) and key in where:
-                problems.append(f"line {line}: {_where(column)}: gives a {key} as well as "
-                                f"{where[key].header}; keep one")
+                problems.append(_("line {line}: {where}: gives a {key} as well as "
+                                  "{other}; keep one").format(
+                                      line=line, where=_where(column), key=key,
+                                      other=where[key].header))
                 continue
             raw[key], where[key] = value, column
     values: dict[str, Any] = {}
@@ -330,12 +345,13 @@ def _check_row(env: Env, header: HeaderMap, line: int, cells: Sequence[str],
         except InputError as exc:
             problem = exc.message.removeprefix(f"{customers.label(key)}: ")
             column = where.get(key) or next(c for c in header.columns if c.field == key)
-            problems.append(f"line {line}: {_where(column, key)}: {problem}")
+            problems.append(_("line {line}: {where}: {problem}").format(
+                line=line, where=_where(column, key), problem=problem))
     name = values.get("name")
     if not raw.get("name"):
         column = next(c for c in header.columns if c.field == "name")
-        problems.append(f"line {line}: {_where(column)}: a customer needs its full "
-                        "registered company name")
+        problems.append(_("line {line}: {where}: a customer needs its full "
+                          "registered company name").format(line=line, where=_where(column)))
     if len(problems) > before or not name:
         return None
     if tier:
@@ -372,12 +388,14 @@ def _decide_duplicates(session: Session, plan: Plan, rows: list[Row]) -> None:
                 code_line[row.code] = row.line
             plan.adds.append(row)
             continue
-        what = (f"duplicates {found[1]} ({found[2]})" if found is not None
-                else f"duplicates line {earlier} of this file")
+        what = (_("duplicates {code} ({name})").format(code=found[1], name=found[2])
+                if found is not None
+                else _("duplicates line {line} of this file").format(line=earlier))
         if plan.on_duplicate == "fail":
             plan.problems.append(
-                f"line {row.line}: {_where(name_column)}: '{row.name}' {what}; use "
-                "--on-duplicate skip or update")
+                _("line {line}: {where}: '{name}' {what}; use "
+                  "--on-duplicate skip or update").format(
+                      line=row.line, where=_where(name_column), name=row.name, what=what))
         elif plan.on_duplicate == "skip":
             plan.skipped.append((row.line, f"'{row.name}' {what}"))
         elif found is not None:
@@ -389,7 +407,7 @@ def _decide_duplicates(session: Session, plan: Plan, rows: list[Row]) -> None:
 
 
 def _line_number(problem: str) -> int:
-    match = re.match(r"line (\d+):", problem)
+    match = re.match(r"\D*?(\d+)", problem)  # "line 12: …" in any language
     return int(match[1]) if match else 0
 
 
@@ -431,10 +449,12 @@ def run(session: Session, env: Env, sheet: Sheet, *, on_duplicate: str = "fail",
     plan = check(session, env, sheet, on_duplicate, progress)
     notes = []
     if plan.header.ignored:
-        notes.append(f"note: column {', '.join(plan.header.ignored)} not imported "
-                     "(salesflow sets stages and dates itself)")
-    verb = "would skip" if dry_run else "skipped"
-    notes.extend(f"line {line}: {verb}: {why}" for line, why in plan.skipped)
+        notes.append(_("note: column {columns} not imported "
+                       "(salesflow sets stages and dates itself)").format(
+                           columns=", ".join(plan.header.ignored)))
+    verb = _("would skip") if dry_run else _("skipped")
+    notes.extend(_("line {line}: {verb}: {why}").format(line=line, verb=verb, why=why)
+                 for line, why in plan.skipped)
     added = len(plan.adds)
     if dry_run:
         return Result(sheet.file, None, added, plan.updated_rows, len(plan.skipped), notes,
@@ -532,7 +552,7 @@ def _update(session: Session, env: Env, plan: Plan, progress: Progress | None) -
                 contact = values.get("last_contact_at")
                 if contact and customer.last_contact_at and contact <= customer.last_contact_at:
                     del values["last_contact_at"]
-                for _ in plan.updates[customer_id]:
+                for _row in plan.updates[customer_id]:
                     if progress:
                         progress("importing")
                 if values:
@@ -552,8 +572,8 @@ def _open_batch(session: Session, env: Env, file: str) -> ImportBatch:
     try:
         session.flush()
     except IntegrityError:
-        raise Conflict("import: another import started at the same moment; run "
-                       "this one again") from None
+        raise Conflict(_("import: another import started at the same moment; run "
+                         "this one again")) from None
     return batch
 
 
@@ -572,11 +592,11 @@ def undo(session: Session, env: Env, batch_id: str) -> Undone:
     """Remove the customers a batch added, if nothing has happened to any of them since."""
     batch = session.get(ImportBatch, batch_id.strip(), with_for_update=True)
     if batch is None:
-        raise NotFound(f"undo: no import batch '{batch_id}'; use the id the import printed, "
-                       "e.g. 20241008-1")
+        raise NotFound(_("undo: no import batch '{batch}'; use the id the import printed, "
+                         "e.g. 20241008-1").format(batch=batch_id))
     if batch.undone_at is not None:
-        raise Conflict(f"undo: batch {batch.id} was already undone on "
-                       f"{env.local_date(batch.undone_at).isoformat()}")
+        raise Conflict(_("undo: batch {batch} was already undone on {day}").format(
+            batch=batch.id, day=env.local_date(batch.undone_at).isoformat()))
     added: dict[int, str] = {}
     for cid, code, forgotten_at in session.exec(
             select(Customer.id, Customer.code, Customer.forgotten_at)
@@ -584,8 +604,9 @@ def undo(session: Session, env: Env, batch_id: str) -> Undone:
         assert cid is not None
         added[cid] = code
         if forgotten_at is not None:
-            raise Conflict(f"undo: {code} has had its personal data erased since the "
-                           f"import; nothing was removed (batch {batch.id} stays)")
+            raise Conflict(_("undo: {code} has had its personal data erased since the "
+                             "import; nothing was removed (batch {batch} stays)").format(
+                                 code=code, batch=batch.id))
     ids = sorted(added)
     _refuse_if_active(session, batch, ids, added)
     for start in range(0, len(ids), CHUNK):
@@ -602,23 +623,25 @@ def undo(session: Session, env: Env, batch_id: str) -> Undone:
 def _refuse_if_active(session: Session, batch: ImportBatch, ids: list[int],
                       codes: dict[int, str]) -> None:
     def refuse(customer_id: int, what: str) -> None:
-        raise Conflict(f"undo: {codes[customer_id]} has {what} since the import; "
-                       f"nothing was removed (batch {batch.id} stays)")
+        raise Conflict(_("undo: {code} has {what} since the import; "
+                         "nothing was removed (batch {batch} stays)").format(
+                             code=codes[customer_id], what=what, batch=batch.id))
 
-    recorded = ((col(FollowUp.customer_id), "a follow-up"),
-                (col(Contract.customer_id), "a contract"), (col(Need.customer_id), "a need"))
+    recorded = ((col(FollowUp.customer_id), N_("a follow-up")),
+                (col(Contract.customer_id), N_("a contract")),
+                (col(Need.customer_id), N_("a need")))
     for start in range(0, len(ids), CHUNK):
         chunk = ids[start:start + CHUNK]
         for column, what in recorded:
             hit = session.execute(sa_select(column).where(column.in_(chunk)).limit(1)).scalar()
             if hit is not None:
-                refuse(hit, what)
+                refuse(hit, _(what))
         moved = session.exec(
             select(StageChange.customer_id).where(col(StageChange.customer_id).in_(chunk))
             .group_by(col(StageChange.customer_id)).having(func.count() > 1).limit(1)
         ).first()
         if moved is not None:
-            refuse(moved, "moved stage")
+            refuse(moved, _("moved stage"))
     # Edits, grading, reassignment and erasure are recorded in the audit trail only.
     by_code = {code: cid for cid, code in codes.items()}
     later = select(Audit.what).where(
@@ -628,7 +651,7 @@ def _refuse_if_active(session: Session, batch: ImportBatch, ids: list[int],
     for (what,) in session.execute(later.execution_options(yield_per=1000)):
         for code in _CODE.findall(what):
             if code in by_code:
-                refuse(by_code[code], f"been changed ('{what}')")
+                refuse(by_code[code], _("been changed ('{what}')").format(what=what))
 
 
 _CODE = re.compile(r"\b[A-Z]{2,4}-[A-Z]{2,4}-[0-9]+\b")

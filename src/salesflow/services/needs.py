@@ -21,7 +21,7 @@ from sqlalchemy import select as sa_select
 from sqlmodel import Session, col
 
 from salesflow.errors import Conflict, InputError, NotFound
-from salesflow.i18n import _
+from salesflow.i18n import N_, _
 from salesflow.models import Customer, Need
 from salesflow.rules.choices import NEED_KINDS, NEED_STATUSES, PRIORITIES, parse_choice
 from salesflow.rules.deadline import need_due
@@ -40,20 +40,22 @@ def _choice(text: str, choices: tuple[str, ...], kind: str, field: str) -> str:
     try:
         return parse_choice(text, choices, kind)
     except ValueError as exc:
-        raise InputError.field(field, f"{exc} (or {_CHINESE[kind]})") from None
+        raise InputError.field(field, _("{error} (or {chinese})").format(
+            error=exc, chinese=_CHINESE[kind])) from None
 
 
 def _text(value: str | None, field: str, example: str) -> str:
     text = (field_text(field, value, multiline=True) or "").strip()
     if not text:
-        raise InputError(f"{field}: cannot be empty; {example}")
+        raise InputError(_("{field}: cannot be empty; {example}").format(field=field,
+                                                                         example=example))
     return text
 
 
 def parse_id(text: str) -> int:
     """A need id as `need add` printed it: 7 (or #7)."""
     try:
-        return parse_int(text.strip().removeprefix("#"), 1, INT64_MAX, what="a need id")
+        return parse_int(text.strip().removeprefix("#"), 1, INT64_MAX, what=N_("a need id"))
     except ValueError:
         raise InputError(_("id: '{value}' is not a need id; use the number `need add` "
                            "printed, e.g. 7, from 1 to {high} (see salesflow need list)")
@@ -63,7 +65,7 @@ def parse_id(text: str) -> int:
 def get(session: Session, ref: str) -> Need:
     need = session.get(Need, parse_id(ref))
     if need is None:
-        raise NotFound(f"id: no need #{parse_id(ref)}; see salesflow need list")
+        raise NotFound(_("id: no need #{id}; see salesflow need list").format(id=parse_id(ref)))
     return need
 
 
@@ -74,7 +76,7 @@ def add(session: Session, env: Env, customer_ref: str, description: str, *, kind
     need = Need(
         customer_id=customer.id,
         description=_text(description, "description",
-                          "say what the customer needs, e.g. '数控机床升级'"),
+                          _("say what the customer needs, e.g. '数控机床升级'")),
         kind=_choice(kind, NEED_KINDS, "need_kind", "kind"),
         priority=_choice(priority, PRIORITIES, "priority", "priority"),
         department=(field_text("department", department) or "").strip() or None,
@@ -98,12 +100,12 @@ def due_on(env: Env, need: Need) -> date:
 def respond(session: Session, env: Env, ref: str, note: str | None) -> Need:
     """open → responded, with what was answered."""
     need = get(session, ref)
-    text = _text(note, "note", "say what was answered, e.g. --note '已安排技术评估'")
+    text = _text(note, "note", _("say what was answered, e.g. --note '已安排技术评估'"))
     if need.status != "open":
-        raise Conflict(f"id: need #{need.id} is already {need.status}; only an open need "
-                       "can be responded to" + ("" if need.status == "resolved" else
-                                                f" (resolve it: salesflow need resolve "
-                                                f"{need.id})"))
+        raise Conflict(_("id: need #{id} is already {status}; only an open need "
+                         "can be responded to").format(id=need.id, status=need.status)
+                       + ("" if need.status == "resolved" else
+                          _(" (resolve it: salesflow need resolve {id})").format(id=need.id)))
     need.status = "responded"
     need.responded_at, need.responded_by, need.response = env.now, env.actor, text
     session.add(need)
@@ -116,8 +118,8 @@ def resolve_need(session: Session, env: Env, ref: str, note: str | None) -> Need
     """open or responded → resolved; an open need counts as responded at the same time."""
     need = get(session, ref)
     if need.status == "resolved":
-        raise Conflict(f"id: need #{need.id} is already resolved; only an open or responded "
-                       "need can be resolved")
+        raise Conflict(_("id: need #{id} is already resolved; only an open or responded "
+                         "need can be resolved").format(id=need.id))
     text = (field_text("note", note, multiline=True) or "").strip() or None
     if need.status == "open":
         need.responded_at, need.responded_by, need.response = env.now, env.actor, text

@@ -14,6 +14,7 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from salesflow.errors import Conflict, InputError
+from salesflow.i18n import _
 from salesflow.models import Payment
 from salesflow.rules import contract as rules
 from salesflow.rules.dates import RECORD_RANGE, parse_date
@@ -47,7 +48,7 @@ def record(session: Session, env: Env, number: str, amount: str,
     except ValueError as exc:
         raise InputError.field("amount", exc) from None
     if fen <= 0:
-        raise InputError("amount: a payment is more than zero yuan, e.g. 1290000 or 129万")
+        raise InputError(_("amount: a payment is more than zero yuan, e.g. 1290000 or 129万"))
     day = env.today
     if when and when.strip():
         try:
@@ -55,16 +56,19 @@ def record(session: Session, env: Env, number: str, amount: str,
         except ValueError as exc:
             raise InputError.field("date", exc) from None
         if day > env.today:
-            raise InputError(f"date: {day} is in the future; record money once it is received")
+            raise InputError(_("date: {day} is in the future; record money once it is "
+                               "received").format(day=day))
     if contract.status != "signed":
-        raise Conflict(f"contract: {contract.number} is {state_text(contract)}; payments "
-                       "are recorded against a signed contract")
+        raise Conflict(_("contract: {number} is {state}; payments are recorded against a "
+                         "signed contract").format(number=contract.number,
+                                                   state=state_text(contract)))
     installments = list(session.exec(
         select(Payment).where(col(Payment.contract_id) == contract.id)
         .order_by(col(Payment.due), col(Payment.id))))
     if not installments:
-        raise Conflict(f"contract: {contract.number} has no payment schedule; installments "
-                       "are given when it is drafted (contract add --payment DATE:AMOUNT)")
+        raise Conflict(_("contract: {number} has no payment schedule; installments are "
+                         "given when it is drafted (contract add --payment "
+                         "DATE:AMOUNT)").format(number=contract.number))
     try:
         applied = rules.allocate(
             [rules.Installment(p.due, p.amount, p.paid_amount) for p in installments], fen)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlmodel import Session, select
 
 from salesflow.errors import InputError
+from salesflow.i18n import Msg
 from salesflow.models import Setting
 from salesflow.rules import settings as rules
 from salesflow.rules.settings import Settings
@@ -23,7 +24,7 @@ def rows(session: Session) -> list[dict[str, str]]:
     defaults = rules.effective_values(Settings())
     out = []
     for key, value in current.items():
-        desc = rules.SCALAR_KEYS[key][1] if key in rules.SCALAR_KEYS else "code mapping"
+        desc = rules.SCALAR_KEYS[key][1] if key in rules.SCALAR_KEYS else Msg("code mapping")
         out.append({"key": key, "value": value, "default": defaults.get(key, ""),
                     "description": desc})
     return out

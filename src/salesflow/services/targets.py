@@ -17,6 +17,7 @@ from sqlalchemy import case
 from sqlmodel import Session, col, select
 
 from salesflow.errors import InputError
+from salesflow.i18n import _
 from salesflow.models import Target
 from salesflow.rules import kpi
 from salesflow.services import audit, users
@@ -82,7 +83,7 @@ def set_target(session: Session, env: Env, quarter: str, metric: str, value: str
     except ValueError as exc:
         raise InputError.field("industry" if scope["industry"] else
                                "region" if scope["region"] else "owner", exc) from None
-    users.require_admin(session, env, "target", "set targets")
+    users.require_admin(session, env, "target", _("set targets"))
     target = session.exec(select(Target).where(
         col(Target.quarter) == quarter, col(Target.metric) == found.name,
         *[getattr(Target, k) == v for k, v in scope.items()])).first()

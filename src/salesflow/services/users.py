@@ -31,8 +31,9 @@ def require_admin(session: Session, env: Env, field: str, doing: str) -> None:
         return
     role = role_of(session, env.actor)
     if role not in ADMIN_ROLES:
-        raise Forbidden(f"{field}: only a manager or gm may {doing} ({env.actor} is "
-                        f"{role}); run it as one with --as NAME")
+        raise Forbidden(_("{field}: only a manager or gm may {doing} ({actor} is "
+                          "{role}); run it as one with --as NAME").format(
+                              field=field, doing=doing, actor=env.actor, role=role))
 
 
 def names(session: Session) -> list[str]:
@@ -66,14 +67,14 @@ def require_owners(session: Session, owners: set[str]) -> dict[str, str]:
 def add(session: Session, env: Env, name: str, role: str) -> User:
     name = field_text("name", name).strip()
     if not name:
-        raise InputError("name: a user needs a name")
+        raise InputError(_("name: a user needs a name"))
     try:
         role = parse_choice(role, ROLES, "role")
     except ValueError as exc:
         raise InputError.field("role", exc) from None
-    require_admin(session, env, "user", "add users")
+    require_admin(session, env, "user", _("add users"))
     if session.exec(select(User).where(User.name == name)).first():
-        raise Conflict(f"name: user '{name}' already exists")
+        raise Conflict(_("name: user '{name}' already exists").format(name=name))
     user = User(name=name, role=role, created_at=env.now)
     session.add(user)
     audit.record(session, env, f"user {name} added as {role}")
