@@ -61,6 +61,51 @@ def test_the_c_locale_stays_english() -> None:
     assert "No such command 'frobnicate'" in err and "Try 'salesflow --help' for help." in err
 
 
+HELP_OF_EVERY_COMMAND = """
+import json, sys
+from typer.testing import CliRunner
+from salesflow.cli import app
+runner = CliRunner()
+print(json.dumps({" ".join(p): runner.invoke(app, [*p, "--help"], prog_name="salesflow",
+                                             env={"COLUMNS": "200"}).output
+                  for p in map(tuple, json.loads(sys.argv[1]))}))
+"""
+
+
+# `export` is being wrapped in its own pass (issue 11); drop it from here when that lands.
+NOT_WRAPPED_YET = {("export",)}
+
+
+def _command_paths(command, prefix=()):  # type: ignore[no-untyped-def]
+    yield prefix
+    for name, sub in getattr(command, "commands", {}).items():
+        yield from _command_paths(sub, (*prefix, name))
+
+
+def test_the_help_of_every_command_reads_as_chinese() -> None:
+    """Every group and command of the tree, its own --help (one process: help texts are
+    read at import, in the language of the process): Chinese, the examples included."""
+    import json
+    import re
+
+    import typer
+
+    from salesflow.cli import app
+
+    paths = [p for p in _command_paths(typer.main.get_command(app))
+             if p[:1] not in NOT_WRAPPED_YET]
+    assert len(paths) > 30
+    clean = {k: v for k, v in os.environ.items() if k not in LANG_VARS}
+    done = subprocess.run([sys.executable, "-c", HELP_OF_EVERY_COMMAND, json.dumps(paths)],
+                          env={**clean, "SALESFLOW_LANG": "zh_CN"}, capture_output=True,
+                          text=True, check=True)
+    helps = json.loads(done.stdout)
+    assert len(helps) == len(paths)
+    for path, text in helps.items():
+        assert re.search(r"[\u4e00-\u9fff]", text), f"salesflow {path} --help"
+        assert "Example" not in text and "Usage:" not in text, f"salesflow {path} --help"
+
+
 @pytest.fixture
 def overdue(cli) -> str:  # type: ignore[no-untyped-def]
     """An A-tier customer whose new-lead screening is overdue on 2024-10-20."""

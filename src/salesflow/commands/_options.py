@@ -6,16 +6,18 @@ from typing import Annotated
 
 import typer
 
+from salesflow.i18n import _
+
 FormatOpt = Annotated[
     str,
-    typer.Option("--format", "-f", help="Output format: table, csv or json.",
+    typer.Option("--format", "-f", help=_("Output format: table, csv or json."),
                  case_sensitive=False),
 ]
 ExcelOpt = Annotated[
-    bool, typer.Option("--excel", help="CSV with a UTF-8 BOM, so Excel shows Chinese.")
+    bool, typer.Option("--excel", help=_("CSV with a UTF-8 BOM, so Excel shows Chinese."))
 ]
 RawOpt = Annotated[
-    bool, typer.Option("--raw", help="CSV without formula protection (no ' prefix).")
+    bool, typer.Option("--raw", help=_("CSV without formula protection (no ' prefix)."))
 ]
 
 
@@ -23,7 +25,8 @@ def check_format(value: str, accepted: tuple[str, ...] = ("table", "csv", "json"
     value = value.lower()
     if value not in accepted:
         raise typer.BadParameter(
-            f"'{value}' is not a format; use {', '.join(accepted)}", param_hint="--format"
+            _("'{value}' is not a format; use {formats}").format(
+                value=value, formats=", ".join(accepted)), param_hint="--format"
         )
     return value
 

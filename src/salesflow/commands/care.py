@@ -31,11 +31,6 @@ def backup(
         help=_("Then delete all but the N newest default-named backups in that folder "
                "(the newest is always kept)."))] = None,
 ) -> None:
-    """Copy the database while it is in use: a consistent copy, written 0600, checked
-    before it counts. On PostgreSQL use the server's pg_dump.
-
-    Examples: salesflow backup · salesflow backup --keep 14 · salesflow backup /mnt/usb/
-    """
     from salesflow.output import message
     from salesflow.services import care
 
@@ -49,7 +44,13 @@ def backup(
         message(_("removed old backup {path}").format(path=path))
 
 
-backup.__doc__ = _(backup.__doc__ or "")
+backup.__doc__ = _(
+    "Copy the database while it is in use: a consistent copy, written 0600, checked\n"
+    "before it counts. On PostgreSQL use the server's pg_dump.\n"
+    "\n"
+    "Examples: salesflow backup · salesflow backup --keep 14 · salesflow backup /mnt/usb/"
+)
+
 
 
 def restore(
@@ -58,12 +59,6 @@ def restore(
     yes: Annotated[bool, typer.Option("--yes", help=_("Do not ask for confirmation."))]
     = False,
 ) -> None:
-    """Replace the database with a backup, after checking it and backing up the current
-    database. Refused while another salesflow command uses the database. An older backup
-    is upgraded to this salesflow's schema right after.
-
-    Example: salesflow restore backups/salesflow-20241008-090000.db --yes
-    """
     from salesflow.output import message
     from salesflow.services import care
 
@@ -92,7 +87,14 @@ def restore(
         message(_("restored {file}").format(file=file))
 
 
-restore.__doc__ = _(restore.__doc__ or "")
+restore.__doc__ = _(
+    "Replace the database with a backup, after checking it and backing up the current\n"
+    "database. Refused while another salesflow command uses the database. An older backup\n"
+    "is upgraded to this salesflow's schema right after.\n"
+    "\n"
+    "Example: salesflow restore backups/salesflow-20241008-090000.db --yes"
+)
+
 
 
 def doctor(
@@ -102,13 +104,6 @@ def doctor(
         "fixed."))] = False,
     fmt: FormatOpt = "table",
 ) -> None:
-    """Check the database: integrity, foreign keys, schema version, stored due dates,
-    file modes, a network or cloud-synced folder, the holiday calendar's last year, and
-    migration backups that still hold erased data. One line per finding; exit 1 when a
-    problem remains.
-
-    Examples: salesflow doctor · salesflow doctor --fix · salesflow doctor --format json
-    """
     import json
 
     from salesflow.output import message
@@ -159,4 +154,12 @@ def doctor(
                 else _("healthy: no problems left"))
 
 
-doctor.__doc__ = _(doctor.__doc__ or "")
+doctor.__doc__ = _(
+    "Check the database: integrity, foreign keys, schema version, stored due dates,\n"
+    "file modes, a network or cloud-synced folder, the holiday calendar's last year, and\n"
+    "migration backups that still hold erased data. One line per finding; exit 1 when a\n"
+    "problem remains.\n"
+    "\n"
+    "Examples: salesflow doctor · salesflow doctor --fix · salesflow doctor --format json"
+)
+

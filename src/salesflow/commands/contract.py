@@ -8,43 +8,36 @@ from typing import Annotated
 import typer
 
 from salesflow.commands._options import ExcelOpt, FormatOpt, RawOpt, check_format, state
+from salesflow.i18n import _
 
 app = typer.Typer(
     no_args_is_help=True,
-    help="Contracts: draft, submit, approve (manager → legal → gm), sign, list, show.",
+    help=_("Contracts: draft, submit, approve (manager → legal → gm), sign, list, show."),
 )
 
-Number = Annotated[str, typer.Argument(help="Contract number, e.g. HT20231001.")]
+Number = Annotated[str, typer.Argument(help=_("Contract number, e.g. HT20231001."))]
 
 
 @app.command("add")
 def add(
     ctx: typer.Context,
-    customer: Annotated[str, typer.Argument(help="Customer code or company name.")],
+    customer: Annotated[str, typer.Argument(help=_("Customer code or company name."))],
     amount: Annotated[str, typer.Option(
-        help="Contract amount in yuan: 2580000, 258万, 2.58m.")],
-    start: Annotated[str | None, typer.Option(help="First day of the contract, YYYY-MM-DD.")]
+        help=_("Contract amount in yuan: 2580000, 258万, 2.58m."))],
+    start: Annotated[str | None, typer.Option(help=_("First day of the contract, YYYY-MM-DD."))]
     = None,
-    end: Annotated[str | None, typer.Option(help="Last day of the contract, YYYY-MM-DD.")]
+    end: Annotated[str | None, typer.Option(help=_("Last day of the contract, YYYY-MM-DD."))]
     = None,
     terms: Annotated[str | None, typer.Option(
-        help="Summary of the main terms, e.g. '一次性付款，30天质保'.")] = None,
+        help=_("Summary of the main terms, e.g. '一次性付款，30天质保'."))] = None,
     payment: Annotated[list[str] | None, typer.Option(
         "--payment", metavar="DATE:AMOUNT",
-        help="An installment, e.g. 2024-01-31:1290000 (repeatable).")] = None,
+        help=_("An installment, e.g. 2024-01-31:1290000 (repeatable)."))] = None,
     number: Annotated[str | None, typer.Option(
-        help="Contract number (default: HT + this month + the month's sequence).")] = None,
+        help=_("Contract number (default: HT + this month + the month's sequence)."))] = None,
     submit: Annotated[bool, typer.Option(
-        "--submit", help="Submit it for approval at once.")] = False,
+        "--submit", help=_("Submit it for approval at once."))] = False,
 ) -> None:
-    """Draft a contract for a customer; prints its number (e.g. HT20231001) on stdout.
-
-    The payment schedule is optional; installments may not add up to more than the
-    amount. --submit sends it to the approval chain at once.
-
-    Example: salesflow contract add MFG-EC-001 --amount 258万 --start 2023-11-01
-    --end 2024-11-01 --terms "一次性付款，30天质保" --payment 2023-12-01:258万 --submit
-    """
     from salesflow.output import message
     from salesflow.rules.money import format_yuan
     from salesflow.services import contracts
@@ -55,28 +48,47 @@ def add(
                               submit=submit)
         typer.echo(added.contract.number)
     c = added.contract
-    message(f"added {c.number} for {added.customer.code} {added.customer.name}: "
-            f"{format_yuan(c.amount)}, {len(added.installments)} installment(s) — "
-            + (f"submitted, waiting for {c.pending_step}" if c.status == "pending"
-               else "draft (submit it with salesflow contract submit " + c.number + ")"))
+    state_ = (_("submitted, waiting for {step}").format(step=c.pending_step)
+              if c.status == "pending" else
+              _("draft (submit it with salesflow contract submit {number})").format(
+                  number=c.number))
+    message(_("added {number} for {code} {name}: {amount}, {count} installment(s) — "
+              "{state}").format(number=c.number, code=added.customer.code,
+                                name=added.customer.name, amount=format_yuan(c.amount),
+                                count=len(added.installments), state=state_))
     if added.unscheduled:
-        message(f"note: the installments leave {format_yuan(added.unscheduled)} of the "
-                "amount unscheduled", style="yellow")
+        message(_("note: the installments leave {amount} of the amount unscheduled").format(
+            amount=format_yuan(added.unscheduled)), style="yellow")
+
+
+add.__doc__ = _(
+    "Draft a contract for a customer; prints its number (e.g. HT20231001) on stdout.\n"
+    "\n"
+    "The payment schedule is optional; installments may not add up to more than the\n"
+    "amount. --submit sends it to the approval chain at once.\n"
+    "\n"
+    "Example: salesflow contract add MFG-EC-001 --amount 258万 --start 2023-11-01\n"
+    "--end 2024-11-01 --terms \"一次性付款，30天质保\" --payment 2023-12-01:258万 --submit"
+)
 
 
 @app.command("submit")
 def submit(ctx: typer.Context, number: Number) -> None:
-    """Send a draft (or a rejected and revised) contract to the approval chain; a
-    resubmission starts the chain again at the sales manager.
-
-    Example: salesflow contract submit HT20231001
-    """
     from salesflow.output import message
     from salesflow.services import contracts
 
     with state(ctx).unit("contract submit", write=True) as unit:
         contract = contracts.submit(unit.session, unit.env, number)
-    message(f"{contract.number} submitted: waiting for {contract.pending_step}")
+    message(_("{number} submitted: waiting for {step}").format(
+        number=contract.number, step=contract.pending_step))
+
+
+submit.__doc__ = _(
+    "Send a draft (or a rejected and revised) contract to the approval chain; a\n"
+    "resubmission starts the chain again at the sales manager.\n"
+    "\n"
+    "Example: salesflow contract submit HT20231001"
+)
 
 
 @app.command("approve")
@@ -84,17 +96,10 @@ def approve(
     ctx: typer.Context,
     number: Number,
     reject: Annotated[bool, typer.Option(
-        "--reject", help="Reject instead: back to draft (needs --note).")] = False,
-    note: Annotated[str | None, typer.Option(help="A comment; the reason when rejecting.")]
+        "--reject", help=_("Reject instead: back to draft (needs --note)."))] = False,
+    note: Annotated[str | None, typer.Option(help=_("A comment; the reason when rejecting."))]
     = None,
 ) -> None:
-    """Approve the step the contract waits for (manager → legal → gm), as the acting user.
-
-    You must hold that step's role, may approve a contract only once, and never one you
-    created. --reject --note TEXT sends it back to draft; it must be resubmitted.
-
-    Example: salesflow --as wang.lei contract approve HT20231001 --note 同意
-    """
     from salesflow.output import message
     from salesflow.services import contracts
 
@@ -102,12 +107,25 @@ def approve(
         done = contracts.decide(unit.session, unit.env, number, reject=reject, note=note)
     c = done.contract
     if done.decision == "reject":
-        message(f"{c.number}: rejected at the {done.step} step; back to draft")
+        message(_("{number}: rejected at the {step} step; back to draft").format(
+            number=c.number, step=done.step))
     elif done.next_step:
-        message(f"{c.number}: {done.step} step approved; waiting for {done.next_step}")
+        message(_("{number}: {step} step approved; waiting for {next}").format(
+            number=c.number, step=done.step, next=done.next_step))
     else:
-        message(f"{c.number}: {done.step} step approved; the contract is approved — sign it "
-                f"with salesflow contract sign {c.number}")
+        message(_("{number}: {step} step approved; the contract is approved — sign it "
+                  "with salesflow contract sign {number}").format(number=c.number,
+                                                                   step=done.step))
+
+
+approve.__doc__ = _(
+    "Approve the step the contract waits for (manager → legal → gm), as the acting user.\n"
+    "\n"
+    "You must hold that step's role, may approve a contract only once, and never one you\n"
+    "created. --reject --note TEXT sends it back to draft; it must be resubmitted.\n"
+    "\n"
+    "Example: salesflow --as wang.lei contract approve HT20231001 --note 同意"
+)
 
 
 @app.command("sign")
@@ -115,38 +133,38 @@ def sign(
     ctx: typer.Context,
     number: Number,
     date_: Annotated[str | None, typer.Option(
-        "--date", help="When it was signed (default now): YYYY-MM-DD [HH:MM].")] = None,
+        "--date", help=_("When it was signed (default now): YYYY-MM-DD [HH:MM]."))] = None,
 ) -> None:
-    """Record the signature of an approved contract: the customer becomes won (its first
-    contract) or repeat (a further one).
-
-    Example: salesflow contract sign HT20231001 --date 2023-10-20
-    """
     from salesflow.output import message
     from salesflow.services import contracts
 
     with state(ctx).unit("contract sign", write=True) as unit:
         signed = contracts.sign(unit.session, unit.env, number, date_)
-    message(f"{signed.contract.number} signed; {signed.customer.code}: "
-            f"{signed.move.from_stage} → {signed.move.to_stage}")
+    message(_("{number} signed; {code}: {from_stage} → {to_stage}").format(
+        number=signed.contract.number, code=signed.customer.code,
+        from_stage=signed.move.from_stage, to_stage=signed.move.to_stage))
+
+
+sign.__doc__ = _(
+    "Record the signature of an approved contract: the customer becomes won (its first\n"
+    "contract) or repeat (a further one).\n"
+    "\n"
+    "Example: salesflow contract sign HT20231001 --date 2023-10-20"
+)
 
 
 @app.command("list")
 def list_(
     ctx: typer.Context,
     status: Annotated[str | None, typer.Option(
-        help="Only this status: draft, pending, approved, signed, rejected, cancelled.")]
+        help=_("Only this status: draft, pending, approved, signed, rejected, cancelled."))]
     = None,
     customer: Annotated[str | None, typer.Option(
-        help="Only this customer's contracts (code or name).")] = None,
+        help=_("Only this customer's contracts (code or name)."))] = None,
     waiting_for_me: Annotated[bool, typer.Option(
-        "--waiting-for-me", help="Only contracts waiting for your approval.")] = False,
+        "--waiting-for-me", help=_("Only contracts waiting for your approval."))] = False,
     fmt: FormatOpt = "table", excel: ExcelOpt = False, raw: RawOpt = False,
 ) -> None:
-    """List contracts (columns as `export contracts`).
-
-    Example: salesflow --as wang.lei contract list --waiting-for-me
-    """
     from salesflow import columns
     from salesflow.output import OutputOptions, render
     from salesflow.rules.choices import parse_choice
@@ -163,8 +181,15 @@ def list_(
                               waiting_for_me=waiting_for_me),
                columns.CONTRACT if fmt != "table" else _table_cols(),
                OutputOptions(fmt, excel, raw), tz=unit.env.tz,
-               title="Waiting for you" if waiting_for_me else "Contracts",
-               empty="No contracts match.")
+               title=_("Waiting for you") if waiting_for_me else _("Contracts"),
+               empty=_("No contracts match."))
+
+
+list_.__doc__ = _(
+    "List contracts (columns as `export contracts`).\n"
+    "\n"
+    "Example: salesflow --as wang.lei contract list --waiting-for-me"
+)
 
 
 def _table_cols():  # type: ignore[no-untyped-def]
@@ -178,11 +203,6 @@ def _table_cols():  # type: ignore[no-untyped-def]
 
 @app.command("show")
 def show(ctx: typer.Context, number: Number, fmt: FormatOpt = "table") -> None:
-    """One contract: its terms, the approval chain with who approved when (every round),
-    and its installments with what has been paid.
-
-    Example: salesflow contract show HT20231001 --format json
-    """
     from salesflow import columns
     from salesflow.columns import Col
     from salesflow.output import OutputOptions, render_object
@@ -202,3 +222,11 @@ def show(ctx: typer.Context, number: Number, fmt: FormatOpt = "table") -> None:
                    "payments": (columns.PAYMENT, data.payments)},
             tz=unit.env.tz, title=f"{data.row['number']} {data.row['customer']}",
         )
+
+
+show.__doc__ = _(
+    "One contract: its terms, the approval chain with who approved when (every round),\n"
+    "and its installments with what has been paid.\n"
+    "\n"
+    "Example: salesflow contract show HT20231001 --format json"
+)

@@ -14,38 +14,33 @@ from salesflow.commands._options import (
     state,
     whole_number,
 )
+from salesflow.i18n import _
 
-app = typer.Typer(no_args_is_help=True, help="Log contacts with customers and list them.")
+app = typer.Typer(no_args_is_help=True, help=_("Log contacts with customers and list them."))
 
 
 @app.command("log")
 def log(
     ctx: typer.Context,
-    ref: Annotated[str, typer.Argument(help="Customer code or company name.")],
-    summary: Annotated[str, typer.Option("--summary", "-s", help="What was discussed.")],
-    channel: Annotated[str, typer.Option(help="phone, email, visit, meeting or im.")]
+    ref: Annotated[str, typer.Argument(help=_("Customer code or company name."))],
+    summary: Annotated[str, typer.Option("--summary", "-s", help=_("What was discussed."))],
+    channel: Annotated[str, typer.Option(help=_("phone, email, visit, meeting or im."))]
     = "phone",
     at: Annotated[str | None, typer.Option(
-        help="When it happened (default now): 'YYYY-MM-DD HH:MM', yesterday, 14:30.")] = None,
+        help=_("When it happened (default now): 'YYYY-MM-DD HH:MM', yesterday, 14:30."))] = None,
     feedback: Annotated[str | None, typer.Option(
-        help="positive, neutral or negative.")] = None,
-    reason: Annotated[str | None, typer.Option(help="Why that feedback.")] = None,
-    objection: Annotated[bool, typer.Option("--objection", help="The customer raised an "
-                                                                "objection.")] = False,
+        help=_("positive, neutral or negative."))] = None,
+    reason: Annotated[str | None, typer.Option(help=_("Why that feedback."))] = None,
+    objection: Annotated[bool, typer.Option("--objection", help=_("The customer raised an "
+                                                                "objection."))] = False,
     next_action: Annotated[str | None, typer.Option("--next-action", "--next",
-                                                    help="The promised next step.")] = None,
+                                                    help=_("The promised next step."))] = None,
     next_due: Annotated[str | None, typer.Option(
-        "--next-due", help="When the next step is due: YYYY-MM-DD, +3d, fri …")] = None,
+        "--next-due", help=_("When the next step is due: YYYY-MM-DD, +3d, fri …"))] = None,
     satisfaction: Annotated[int | None, typer.Option(
         parser=whole_number("satisfaction", 1, 5),
-        help="Satisfaction survey answer, 1–5.")] = None,
+        help=_("Satisfaction survey answer, 1–5."))] = None,
 ) -> None:
-    """Log a contact. It becomes the last contact, closes any earlier promised action,
-    and the next due date is recomputed (the promise, or the tier cadence).
-
-    Example: salesflow followup log MFG-EC-001 -s "演示方案, 客户关注交期"
-    --channel visit --feedback positive --next-action "发送报价" --next-due +3d
-    """
     from salesflow.output import message
     from salesflow.services import followups
 
@@ -59,24 +54,29 @@ def log(
         customer = unit.session.get(Customer, f.customer_id)
         assert customer is not None
         due = f"{customer.next_due_at} ({customer.next_due_kind})" if customer.next_due_at \
-            else "nothing"
+            else _("nothing")
         code = customer.code
-    message(f"logged for {code}; next due {due}")
+    message(_("logged for {code}; next due {due}").format(code=code, due=due))
+
+
+log.__doc__ = _(
+    "Log a contact. It becomes the last contact, closes any earlier promised action,\n"
+    "and the next due date is recomputed (the promise, or the tier cadence).\n"
+    "\n"
+    "Example: salesflow followup log MFG-EC-001 -s \"演示方案, 客户关注交期\"\n"
+    "--channel visit --feedback positive --next-action \"发送报价\" --next-due +3d"
+)
 
 
 @app.command("list")
 def list_(
     ctx: typer.Context,
-    ref: Annotated[str | None, typer.Argument(help="Only this customer.")] = None,
-    since: Annotated[str | None, typer.Option(help="From this date: YYYY-MM-DD, -7d …")]
+    ref: Annotated[str | None, typer.Argument(help=_("Only this customer."))] = None,
+    since: Annotated[str | None, typer.Option(help=_("From this date: YYYY-MM-DD, -7d …"))]
     = None,
-    by: Annotated[str | None, typer.Option(help="Only contacts by this user.")] = None,
+    by: Annotated[str | None, typer.Option(help=_("Only contacts by this user."))] = None,
     fmt: FormatOpt = "table", excel: ExcelOpt = False, raw: RawOpt = False,
 ) -> None:
-    """List follow-ups, oldest first (columns as `export followups`).
-
-    Example: salesflow followup list MFG-EC-001 --since -30d
-    """
     from salesflow import columns
     from salesflow.output import OutputOptions, render
     from salesflow.services import followups
@@ -85,4 +85,11 @@ def list_(
     with state(ctx).unit("followup list", write=False) as unit:
         render(followups.rows(unit.session, unit.env, ref=ref, since=since, by=by),
                columns.FOLLOWUP, OutputOptions(fmt, excel, raw), tz=unit.env.tz,
-               title="Follow-ups", empty="No follow-ups.")
+               title=_("Follow-ups"), empty=_("No follow-ups."))
+
+
+list_.__doc__ = _(
+    "List follow-ups, oldest first (columns as `export followups`).\n"
+    "\n"
+    "Example: salesflow followup list MFG-EC-001 --since -30d"
+)

@@ -7,28 +7,23 @@ from typing import Annotated
 import typer
 
 from salesflow.commands._options import FormatOpt, check_format, state
+from salesflow.i18n import _
 
 
 def grade(
     ctx: typer.Context,
-    ref: Annotated[str | None, typer.Argument(help="Customer code or name.")] = None,
-    all_: Annotated[bool, typer.Option("--all", help="Regrade every customer; print the "
-                                                     "moves (A→B …).")] = False,
+    ref: Annotated[str | None, typer.Argument(help=_("Customer code or name."))] = None,
+    all_: Annotated[bool, typer.Option("--all", help=_("Regrade every customer; print the "
+                                                     "moves (A→B …)."))] = False,
     set_: Annotated[str | None, typer.Option("--set", metavar="TIER",
-                                             help="Set the tier by hand (needs --reason).")]
+                                             help=_("Set the tier by hand (needs --reason)."))]
     = None,
-    reason: Annotated[str | None, typer.Option(help="Why the manual tier.")] = None,
-    clear: Annotated[bool, typer.Option("--clear", help="Drop the manual tier; grade by "
-                                                        "rule again.")] = False,
-    dry_run: Annotated[bool, typer.Option("--dry-run", help="Show, store nothing.")] = False,
+    reason: Annotated[str | None, typer.Option(help=_("Why the manual tier."))] = None,
+    clear: Annotated[bool, typer.Option("--clear", help=_("Drop the manual tier; grade by "
+                                                        "rule again."))] = False,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help=_("Show, store nothing."))] = False,
     fmt: FormatOpt = "table",
 ) -> None:
-    """Grade a customer A/B/C from potential and decision cycle, print the rule that
-    fired with the figures, and store it. A manual tier stays until --clear.
-
-    Examples: salesflow grade MFG-EC-001 · salesflow grade --all --dry-run ·
-    salesflow grade MFG-EC-001 --set A --reason "strategic account"
-    """
     from salesflow import columns
     from salesflow.output import OutputOptions, message, render
     from salesflow.services import grading
@@ -36,11 +31,11 @@ def grade(
     fmt = check_format(fmt)
     modes = sum([all_, set_ is not None, clear])
     if modes > 1:
-        raise typer.BadParameter("use only one of --all, --set, --clear")
+        raise typer.BadParameter(_("use only one of --all, --set, --clear"))
     if not all_ and ref is None:
-        raise typer.BadParameter("give a customer code, or --all")
+        raise typer.BadParameter(_("give a customer code, or --all"))
     if all_ and ref is not None:
-        raise typer.BadParameter("give a customer or --all, not both")
+        raise typer.BadParameter(_("give a customer or --all, not both"))
     with state(ctx).unit("grade", write=not dry_run) as unit:
         s, env = unit.session, unit.env
         if all_:
@@ -52,9 +47,18 @@ def grade(
         else:
             results = [grading.grade_one(s, env, ref or "")]
         render(results, columns.GRADE, OutputOptions(fmt), tz=env.tz,
-               title="Tier changes" if all_ else "Tier",
-               empty="No tier changes." if all_ else "No rows.")
+               title=_("Tier changes") if all_ else _("Tier"),
+               empty=_("No tier changes.") if all_ else _("No rows."))
     if dry_run:
-        message("dry run: nothing stored")
+        message(_("dry run: nothing stored"))
     elif all_:
-        message(f"{len(results)} tier change(s)")
+        message(_("{count} tier change(s)").format(count=len(results)))
+
+
+grade.__doc__ = _(
+    "Grade a customer A/B/C from potential and decision cycle, print the rule that\n"
+    "fired with the figures, and store it. A manual tier stays until --clear.\n"
+    "\n"
+    "Examples: salesflow grade MFG-EC-001 · salesflow grade --all --dry-run ·\n"
+    "salesflow grade MFG-EC-001 --set A --reason \"strategic account\""
+)

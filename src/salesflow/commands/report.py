@@ -14,37 +14,37 @@ if TYPE_CHECKING:
     from salesflow.services.report import Report
 
 app = typer.Typer(no_args_is_help=True,
-                  help="Reports: the quarterly KPI table (销售数据分析表) and stage funnel.")
+                  help=_("Reports: the quarterly KPI table (销售数据分析表) and stage funnel."))
 
 BAR_WIDTH = 30
 
 
 # Paragraphs are single strings: Typer's rich help keeps every newline inside one.
 QUARTER_HELP = "\n\n".join([
-    "The quarter's KPIs with target, actual, completion (actual ÷ target), YoY (vs the "
-    "same quarter a year earlier) and QoQ (vs the previous quarter), then the stage "
-    "funnel: customers entering each stage in the quarter, with the step conversions.",
-    "A quarter is calendar days in the team's time zone (setting timezone). Metrics: "
-    "new_leads; won_deals; lead_conversion_rate (customers whose first contract was "
-    "signed in the quarter ÷ new_leads); signed_amount; avg_deal_size; "
-    "avg_sales_cycle_days (calendar days from creation to the first signing); csat "
-    "(share of satisfaction answers that are 4 or 5); followups; on_time_rate (made on "
-    "or before the due date); late_entry_rate (logged more than 24 hours after the "
-    "contact). Targets come from salesflow target set.",
-    "CSV columns: metric,target,actual,completion,yoy,qoq,factors,actions (the last two "
-    "from salesflow report note). JSON: one object with "
-    "quarter, from, to, metrics (the CSV rows) and funnel (stage, entered, conversion). "
-    "Money is in yuan; rates, completion, YoY and QoQ are decimals (0.15 = 15%), rounded "
-    "like days to 4 decimal places. A ratio without a denominator (or a completion "
-    "without a target, a change from nothing) is empty in CSV, null in JSON, — in the "
-    "table.",
-    "--by owner counts each customer, contract and follow-up for the customer's current "
-    "owner. CSV puts an owner column after qoq (then factors,actions): first the "
-    "team's rows (owner empty, with the targets), then each owner's rows (target and "
-    "completion from the owner's own targets, target set --owner). A new_leads target "
-    "per industry or region adds a row such as new_leads[industry=制造业] after the ten "
-    "metrics. JSON adds by_owner (those rows) and funnel_by_owner.",
-    "Example: salesflow report quarter 2024Q4 --by owner --format csv",
+    _("The quarter's KPIs with target, actual, completion (actual ÷ target), YoY (vs the "
+      "same quarter a year earlier) and QoQ (vs the previous quarter), then the stage "
+      "funnel: customers entering each stage in the quarter, with the step conversions."),
+    _("A quarter is calendar days in the team's time zone (setting timezone). Metrics: "
+      "new_leads; won_deals; lead_conversion_rate (customers whose first contract was "
+      "signed in the quarter ÷ new_leads); signed_amount; avg_deal_size; "
+      "avg_sales_cycle_days (calendar days from creation to the first signing); csat "
+      "(share of satisfaction answers that are 4 or 5); followups; on_time_rate (made on "
+      "or before the due date); late_entry_rate (logged more than 24 hours after the "
+      "contact). Targets come from salesflow target set."),
+    _("CSV columns: metric,target,actual,completion,yoy,qoq,factors,actions (the last two "
+      "from salesflow report note). JSON: one object with "
+      "quarter, from, to, metrics (the CSV rows) and funnel (stage, entered, conversion). "
+      "Money is in yuan; rates, completion, YoY and QoQ are decimals (0.15 = 15%), rounded "
+      "like days to 4 decimal places. A ratio without a denominator (or a completion "
+      "without a target, a change from nothing) is empty in CSV, null in JSON, — in the "
+      "table."),
+    _("--by owner counts each customer, contract and follow-up for the customer's current "
+      "owner. CSV puts an owner column after qoq (then factors,actions): first the "
+      "team's rows (owner empty, with the targets), then each owner's rows (target and "
+      "completion from the owner's own targets, target set --owner). A new_leads target "
+      "per industry or region adds a row such as new_leads[industry=制造业] after the ten "
+      "metrics. JSON adds by_owner (those rows) and funnel_by_owner."),
+    _("Example: salesflow report quarter 2024Q4 --by owner --format csv"),
 ])
 
 
@@ -53,11 +53,11 @@ def quarter(
     ctx: typer.Context,
     quarter_: Annotated[str | None, typer.Argument(
         metavar="QUARTER",
-        help="The quarter, e.g. 2024Q4 (also 2024q4, 2024-Q4). Default: the current one.")]
+        help=_("The quarter, e.g. 2024Q4 (also 2024q4, 2024-Q4). Default: the current one."))]
     = None,
     by: Annotated[str | None, typer.Option(
-        "--by", metavar="owner", help="owner: the same metrics and funnel per customer "
-                                      "owner.")] = None,
+        "--by", metavar="owner", help=_("owner: the same metrics and funnel per customer "
+                                        "owner."))] = None,
     fmt: FormatOpt = "table", excel: ExcelOpt = False, raw: RawOpt = False,
 ) -> None:
     """The quarterly KPI table (help: QUARTER_HELP)."""
@@ -298,7 +298,6 @@ def _tables(data: Report, *, by_owner: bool) -> None:
     from rich.console import Console
     from rich.table import Table
 
-    from salesflow.i18n import _
     from salesflow.output import shown
     from salesflow.rules.kpi import human_value, percent
 
@@ -353,7 +352,6 @@ def _funnel_table(title: str, steps: list[Step]) -> Any:
     from rich.table import Table
     from rich.text import Text
 
-    from salesflow.i18n import _
     from salesflow.rules.kpi import percent
 
     top = max((s.entered for s in steps), default=0)
