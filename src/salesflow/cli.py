@@ -15,7 +15,9 @@ from typer.core import TyperGroup
 
 from salesflow import __version__
 from salesflow.commands import (
+    brief,
     config,
+    contact,
     contract,
     customer,
     demo,
@@ -26,6 +28,7 @@ from salesflow.commands import (
     need,
     payment,
     report,
+    solution,
     target,
     user,
 )
@@ -113,9 +116,12 @@ app.add_typer(payment.app, name="payment")
 app.add_typer(need.app, name="need")
 app.add_typer(report.app, name="report")
 app.add_typer(target.app, name="target")
+app.add_typer(contact.app, name="contact")
+app.add_typer(solution.app, name="solution")
 app.command("grade")(grade.grade)
 app.command("due")(due.due)
 app.command("demo")(demo.demo)
+app.command("brief")(brief.brief)
 
 
 def main() -> None:

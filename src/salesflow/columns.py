@@ -26,10 +26,16 @@ CUSTOMER = cols(
     "last_contact_at,next_due_at",
     potential="money", decision_days="int", created_at="datetime",
     last_contact_at="datetime", next_due_at="date",
+) + cols(
+    # SPEC §11 discovery (需求调研表), appended: the earlier columns never move
+    "pain_points,budget_min,budget_max,decision_process,timeline,competitors,"
+    "past_cooperation",
+    budget_min="money", budget_max="money",
 )
+DISCOVERY = CUSTOMER[-7:]
 FOLLOWUP = cols(
     "customer_code,at,logged_at,by,channel,summary,feedback,reason,objection,next_action,"
-    "next_action_due,satisfaction",
+    "next_action_due,satisfaction,contact",
     at="datetime", logged_at="datetime", objection="bool", next_action_due="date",
     satisfaction="int",
 )
@@ -70,3 +76,10 @@ REPORT_HEADER = cols("quarter,from,to", **{"from": "date", "to": "date"})
 FUNNEL = cols("stage,entered,conversion", entered="int", conversion="ratio")
 FUNNEL_BY_OWNER = (*FUNNEL, Col("owner"))
 TARGET = cols("quarter,metric,value,set_by,set_at", set_at="datetime")
+CONTACT = cols("name,title,role,phone,email,prefers,primary,notes", primary="bool")
+SOLUTION = cols(
+    "number,customer_code,name,quote,list_price,discount,status,author,sent_at,accepted_at",
+    quote="money", list_price="money", discount="ratio", sent_at="datetime",
+    accepted_at="datetime",
+)
+SOLUTION_REVIEW = cols("round,step,decision,by,at,note", round="int", at="datetime")

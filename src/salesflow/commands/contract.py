@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from salesflow.commands._options import ExcelOpt, FormatOpt, RawOpt, check_format, state
+from salesflow.i18n import _
 
 app = typer.Typer(
     no_args_is_help=True,
@@ -21,8 +22,9 @@ Number = Annotated[str, typer.Argument(help="Contract number, e.g. HT20231001.")
 def add(
     ctx: typer.Context,
     customer: Annotated[str, typer.Argument(help="Customer code or company name.")],
-    amount: Annotated[str, typer.Option(
-        help="Contract amount in yuan: 2580000, 258万, 2.58m.")],
+    amount: Annotated[str | None, typer.Option(
+        help="Contract amount in yuan: 2580000, 258万, 2.58m (default with --solution: "
+             "its quote).")] = None,
     start: Annotated[str | None, typer.Option(help="First day of the contract, YYYY-MM-DD.")]
     = None,
     end: Annotated[str | None, typer.Option(help="Last day of the contract, YYYY-MM-DD.")]
@@ -36,11 +38,16 @@ def add(
         help="Contract number (default: HT + this month + the month's sequence).")] = None,
     submit: Annotated[bool, typer.Option(
         "--submit", help="Submit it for approval at once.")] = False,
+    solution: Annotated[str | None, typer.Option(
+        "--solution", metavar="FA…",
+        help=_("The accepted solution it comes from; its quote is the default amount."))]
+    = None,
 ) -> None:
     """Draft a contract for a customer; prints its number (e.g. HT20231001) on stdout.
 
     The payment schedule is optional; installments may not add up to more than the
-    amount. --submit sends it to the approval chain at once.
+    amount. --submit sends it to the approval chain at once. --solution FA… links it to
+    the customer's accepted solution and takes its quote as the amount unless --amount.
 
     Example: salesflow contract add MFG-EC-001 --amount 258万 --start 2023-11-01
     --end 2024-11-01 --terms "一次性付款，30天质保" --payment 2023-12-01:258万 --submit
@@ -52,7 +59,7 @@ def add(
     with state(ctx).unit("contract add", write=True) as unit:
         added = contracts.add(unit.session, unit.env, customer, amount=amount, start=start,
                               end=end, terms=terms, payments=payment or [], number=number,
-                              submit=submit)
+                              submit=submit, solution=solution)
         typer.echo(added.contract.number)
     c = added.contract
     message(f"added {c.number} for {added.customer.code} {added.customer.name}: "
@@ -118,7 +125,8 @@ def sign(
         "--date", help="When it was signed (default now): YYYY-MM-DD [HH:MM].")] = None,
 ) -> None:
     """Record the signature of an approved contract: the customer becomes won (its first
-    contract) or repeat (a further one).
+    contract) or repeat (a further one). Only for a customer in negotiation, won or
+    repeat (不跳环节): accept a solution first, or have a manager skip the customer there.
 
     Example: salesflow contract sign HT20231001 --date 2023-10-20
     """

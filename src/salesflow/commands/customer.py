@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from salesflow.commands._options import ExcelOpt, FormatOpt, RawOpt, check_format, state
+from salesflow.i18n import _
 
 app = typer.Typer(no_args_is_help=True,
                   help="Customer records: add, list, show, edit, stage, reassign, forget.")
@@ -39,6 +40,18 @@ Owner = Annotated[str | None, typer.Option(help="Owning rep (default: you).")]
 Tags = Annotated[str | None, typer.Option(help="Comma-separated tags.")]
 Notes = Annotated[str | None, typer.Option(help="Free-text notes.")]
 Force = Annotated[bool, typer.Option("--force", help="Accept a duplicate company name.")]
+# discovery (需求调研表, SPEC §11)
+PainPoints = Annotated[str | None, typer.Option(
+    "--pain-points", help=_("Pain points (痛点), free text."))]
+Budget = Annotated[str | None, typer.Option(
+    help=_("Purchase budget in yuan: a range 200万-300万, one figure 50万, or up to -80万."))]
+DecisionProcess = Annotated[str | None, typer.Option(
+    "--decision-process", help=_("Who decides in which order, e.g. 采购部→技术部→总经理."))]
+Timeline = Annotated[str | None, typer.Option(
+    help=_("When the customer plans to buy, e.g. 2024-12 or 2024-12-15."))]
+Competitors = Annotated[str | None, typer.Option(help=_("Competitors in the deal."))]
+PastCooperation = Annotated[str | None, typer.Option(
+    "--past-cooperation", help=_("Earlier cooperation with us or others."))]
 
 
 def _raw(**kwargs: str | None) -> dict[str, str | None]:
@@ -68,7 +81,10 @@ def add(
     phone: Phone = None, email: Email = None, source: Source = None,
     source_detail: SourceDetail = None, need: Need = None, potential: Potential = None,
     decision_days: DecisionDays = None, owner: Owner = None, tags: Tags = None,
-    notes: Notes = None, force: Force = False,
+    notes: Notes = None, force: Force = False, pain_points: PainPoints = None,
+    budget: Budget = None, decision_process: DecisionProcess = None,
+    timeline: Timeline = None, competitors: Competitors = None,
+    past_cooperation: PastCooperation = None,
 ) -> None:
     """Register a customer; prints its new code (e.g. MFG-EC-001) on stdout.
 
@@ -78,6 +94,7 @@ def add(
     Example: salesflow customer add 华东精密科技有限公司 --industry 制造业 --region 华东
     --contact 王强 --title 采购总监 --role decision-maker --phone 13800138000
     --source trade-show --need "数控机床升级" --potential 258万 --decision-days 25
+    --budget 200万-300万 --decision-process 采购部→技术部→总经理
     """
     from salesflow.services import customers
 
@@ -85,7 +102,10 @@ def add(
                website=website, contact_name=contact_name, contact_title=contact_title,
                contact_role=contact_role, phone=phone, email=email, source=source,
                source_detail=source_detail, need=need, potential=potential,
-               decision_days=decision_days, owner=owner, tags=tags, notes=notes)
+               decision_days=decision_days, owner=owner, tags=tags, notes=notes,
+               pain_points=pain_points, budget=budget, decision_process=decision_process,
+               timeline=timeline, competitors=competitors,
+               past_cooperation=past_cooperation)
     with state(ctx).unit("customer add", write=True) as unit:
         saved = customers.add(unit.session, unit.env, raw, force=force)
         typer.echo(saved.customer.code)
@@ -102,7 +122,10 @@ def edit(
     phone: Phone = None, email: Email = None, source: Source = None,
     source_detail: SourceDetail = None, need: Need = None, potential: Potential = None,
     decision_days: DecisionDays = None, owner: Owner = None, tags: Tags = None,
-    notes: Notes = None, force: Force = False,
+    notes: Notes = None, force: Force = False, pain_points: PainPoints = None,
+    budget: Budget = None, decision_process: DecisionProcess = None,
+    timeline: Timeline = None, competitors: Competitors = None,
+    past_cooperation: PastCooperation = None,
 ) -> None:
     """Change fields of a customer; an empty value ("") clears a field.
 
@@ -117,7 +140,10 @@ def edit(
                website=website, contact_name=contact_name, contact_title=contact_title,
                contact_role=contact_role, phone=phone, email=email, source=source,
                source_detail=source_detail, need=need, potential=potential,
-               decision_days=decision_days, owner=owner, tags=tags, notes=notes)
+               decision_days=decision_days, owner=owner, tags=tags, notes=notes,
+               pain_points=pain_points, budget=budget, decision_process=decision_process,
+               timeline=timeline, competitors=competitors,
+               past_cooperation=past_cooperation)
     with state(ctx).unit("customer edit", write=True) as unit:
         saved = customers.edit(unit.session, unit.env, ref, raw, force=force)
     _report_saved(saved, "updated")
@@ -176,7 +202,8 @@ def show(
     fmt: FormatOpt = "table",
 ) -> None:
     """Everything held on one customer: profile, tier and why, strategy, completeness,
-    follow-ups, stage history, needs, and contracts with their approvals and payments.
+    discovery, contacts, follow-ups, stage history, needs, solutions, and contracts with
+    their approvals and payments.
 
     --format json is the whole record (a subject access request): the `export customers`
     keys, then each list with its export keys (contracts with `approvals` and `payments`).
@@ -185,7 +212,7 @@ def show(
     Example: salesflow customer show MFG-EC-001 --format json
     """
     from salesflow import columns
-    from salesflow.output import OutputOptions, iso_utc, json_row, render_object
+    from salesflow.output import OutputOptions, iso_utc, json_row, render_object, write_table
     from salesflow.services import privacy
 
     fmt = check_format(fmt)
@@ -193,8 +220,10 @@ def show(
         data = privacy.held(unit.session, unit.env, ref)
         extra = dict(data["extra"])
         forgotten = data["forgotten_at"]
-        lists = {"followups": (columns.FOLLOWUP, data["followups"]),
-                 "stage_changes": (columns.STAGE_CHANGE, data["stage_changes"])}
+        lists = {"contacts": (columns.CONTACT, data["contacts"]),
+                 "followups": (columns.FOLLOWUP, data["followups"]),
+                 "stage_changes": (columns.STAGE_CHANGE, data["stage_changes"]),
+                 "solutions": (columns.SOLUTION, data["solutions"])}
         if fmt == "json":
             extra["forgotten_at"] = iso_utc(forgotten) if forgotten else None
             extra["contracts"] = [
@@ -211,9 +240,19 @@ def show(
                 {**k, "paid": sum(p["paid_amount"] for p in k["payments"])}
                 for k in data["contracts"]])
             lists["needs"] = (_need_summary_cols(), data["needs"])
-        render_object(data["row"], columns.CUSTOMER, OutputOptions(fmt), extra=extra,
-                      lists=lists, tz=unit.env.tz,
-                      title=f"{data['row']['code']} {data['row']['name']}")
+        title = f"{data['row']['code']} {data['row']['name']}"
+        if fmt != "table":
+            render_object(data["row"], columns.CUSTOMER, OutputOptions(fmt), extra=extra,
+                          lists=lists, tz=unit.env.tz, title=title)
+            return
+        profile_cols = tuple(c for c in columns.CUSTOMER if c not in columns.DISCOVERY)
+        render_object(data["row"], profile_cols, OutputOptions(fmt), extra=extra,
+                      tz=unit.env.tz, title=title)
+        render_object(data["row"], columns.DISCOVERY, OutputOptions(fmt), tz=unit.env.tz,
+                      title=_("Discovery"))
+        for key, (list_cols, items) in lists.items():
+            write_table(items, list_cols, tz=unit.env.tz, title=key,
+                        empty=_("No {what}.").format(what=key))
 
 
 def _contract_summary_cols():  # type: ignore[no-untyped-def]

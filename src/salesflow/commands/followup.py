@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 
 from salesflow.commands._options import ExcelOpt, FormatOpt, RawOpt, check_format, state
+from salesflow.i18n import _
 
 app = typer.Typer(no_args_is_help=True, help="Log contacts with customers and list them.")
 
@@ -31,12 +32,15 @@ def log(
         "--next-due", help="When the next step is due: YYYY-MM-DD, +3d, fri …")] = None,
     satisfaction: Annotated[int | None, typer.Option(
         help="Satisfaction survey answer, 1–5.")] = None,
+    contact: Annotated[str | None, typer.Option(
+        help=_("Whom you spoke to: one of the customer's contacts (salesflow contact "
+               "list)."))] = None,
 ) -> None:
     """Log a contact. It becomes the last contact, closes any earlier promised action,
     and the next due date is recomputed (the promise, or the tier cadence).
 
     Example: salesflow followup log MFG-EC-001 -s "演示方案, 客户关注交期"
-    --channel visit --feedback positive --next-action "发送报价" --next-due +3d
+    --channel visit --feedback positive --next-action "发送报价" --next-due +3d --contact 王强
     """
     from salesflow.output import message
     from salesflow.services import followups
@@ -45,7 +49,7 @@ def log(
         f = followups.log(unit.session, unit.env, ref, summary=summary, channel=channel,
                           at=at, feedback=feedback, reason=reason, objection=objection,
                           next_action=next_action, next_due=next_due,
-                          satisfaction=satisfaction)
+                          satisfaction=satisfaction, contact=contact)
         from salesflow.models import Customer
 
         customer = unit.session.get(Customer, f.customer_id)

@@ -16,14 +16,15 @@ from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from salesflow.errors import Conflict, InputError, NotFound
-from salesflow.models import CodeSequence, Customer, StageChange, User
+from salesflow.i18n import _
+from salesflow.models import CodeSequence, Contact, Customer, Need, StageChange, User
 from salesflow.rules import pipeline
 from salesflow.rules.choices import CONTACT_ROLES, SOURCES, parse_choice
 from salesflow.rules.codes import code_prefix, format_code
 from salesflow.rules.completeness import missing_fields
 from salesflow.rules.contact import normalize_email, normalize_phone
 from salesflow.rules.dates import parse_date
-from salesflow.rules.money import parse_money
+from salesflow.rules.money import parse_money, parse_money_range
 from salesflow.rules.names import name_key, validate_company_name
 from salesflow.rules.tier import TierDecision, tier_for
 from salesflow.services import audit, schedule, users
@@ -34,6 +35,10 @@ PROFILE_FIELDS = (
     "contact_title", "contact_role", "phone", "email", "source", "source_detail", "need",
     "potential", "decision_days", "owner", "tags", "notes",
 )
+# 需求调研表 (SPEC §11); `budget` is typed as one range and stored as budget_min/max
+DISCOVERY_FIELDS = ("pain_points", "budget_min", "budget_max", "decision_process",
+                    "timeline", "competitors", "past_cooperation")
+_MULTILINE = ("need", "notes", "pain_points", "past_cooperation")
 
 
 def label(field: str) -> str:
@@ -46,11 +51,20 @@ def parse_fields(raw: Mapping[str, str | None], env: Env) -> dict[str, Any]:
     for key, value in raw.items():
         if value is None:
             continue
-        text = " ".join(value.split()) if key not in ("need", "notes") else value.strip()
+        text = " ".join(value.split()) if key not in _MULTILINE else value.strip()
         if not text:
             if key in ("name", "owner"):
                 raise InputError(f"{label(key)}: cannot be empty")
-            out[key] = None
+            if key == "budget":
+                out["budget_min"] = out["budget_max"] = None
+            else:
+                out[key] = None
+            continue
+        if key == "budget":
+            try:
+                out["budget_min"], out["budget_max"] = parse_money_range(text)
+            except ValueError as exc:
+                raise InputError.field("budget", exc) from None
             continue
         try:
             out[key] = _parse(key, text, env)
@@ -173,6 +187,7 @@ def add(session: Session, env: Env, raw: Mapping[str, str | None], *, force: boo
     session.flush()
     assert customer.id is not None
     session.add(StageChange(**creation(env, customer.id)))
+    primary_from_columns(session, env, customer)
     schedule.refresh(session, env, customer)
     audit.record(session, env, f"customer {customer.code} added")
     session.flush()
@@ -234,6 +249,8 @@ def change(session: Session, env: Env, customer: Customer, values: Mapping[str, 
         customer.name_key = key
     for field, value in values.items():
         setattr(customer, field, value)
+    if any(column in values for column in MIRRORED.values()):
+        primary_from_columns(session, env, customer)
     decision = decide_tier(customer, env)
     if customer.tier_override is None and decision.tier != customer.tier:
         customer.tier = decision.tier
@@ -248,11 +265,21 @@ def change_stage(session: Session, env: Env, ref: str, to_stage: str,
     try:
         target = pipeline.parse_stage(to_stage)
         move = pipeline.check_move(customer.stage, target, reason=reason,
-                                   actor_role=users.role_of(session, env.actor))
+                                   actor_role=users.role_of(session, env.actor),
+                                   has_need=has_need(session, customer))
     except ValueError as exc:
         raise Conflict(f"stage: {exc}") from None
     record_move(session, env, customer, move, reason)
     return customer, move
+
+
+def has_need(session: Session, customer: Customer) -> bool:
+    """A recorded need: the customer's `need` field or an open need item (SPEC §11)."""
+    if customer.need and customer.need.strip():
+        return True
+    return session.exec(select(Need.id).where(col(Need.customer_id) == customer.id,
+                                              col(Need.status) == "open").limit(1)
+                        ).first() is not None
 
 
 def record_move(session: Session, env: Env, customer: Customer, move: pipeline.Move,
@@ -272,6 +299,86 @@ def record_move(session: Session, env: Env, customer: Customer, move: pipeline.M
     session.flush()
 
 
+# --- the primary contact (SPEC §11; the contact list itself is services/contacts.py) ---
+
+# contact field → the customer column that mirrors it on the primary contact
+MIRRORED = {"name": "contact_name", "title": "contact_title", "role": "contact_role",
+            "phone": "phone", "email": "email"}
+
+
+def contacts_of(session: Session, customer: Customer) -> list[Contact]:
+    """The customer's contacts: the primary first, then in the order they were added."""
+    return list(session.exec(
+        select(Contact).where(col(Contact.customer_id) == customer.id)
+        .order_by(col(Contact.primary).desc(), col(Contact.id))))
+
+
+def mirror(customer: Customer, primary: Contact | None) -> None:
+    """The customer's contact columns from its primary contact (all empty without one)."""
+    for field, column in MIRRORED.items():
+        setattr(customer, column, getattr(primary, field) if primary else None)
+
+
+def primary_from_columns(session: Session, env: Env, customer: Customer) -> None:
+    """After the customer's contact columns were written: the primary contact takes them
+    (created when the customer had none; removed when they were all cleared)."""
+    assert customer.id is not None
+    values = {field: getattr(customer, column) for field, column in MIRRORED.items()}
+    name = _contact_name(values)
+    primary = session.exec(select(Contact).where(col(Contact.customer_id) == customer.id,
+                                                 col(Contact.primary))).first()
+    if name is None:
+        if primary is not None:
+            session.delete(primary)
+            session.flush()
+            _promote_next(session, customer)
+        return
+    clash = session.exec(select(Contact).where(
+        col(Contact.customer_id) == customer.id, col(Contact.name) == name,
+        col(Contact.primary).is_(False))).first()
+    if clash is not None:
+        raise Conflict(_(
+            "contact-name: {name!r} is already another contact of {code}; make them the "
+            "primary contact with salesflow contact edit {code} {name} --primary").format(
+                name=name, code=customer.code))
+    if primary is None:
+        primary = Contact(customer_id=customer.id, name=name, primary=True,
+                          created_at=env.now)
+    primary.name = name
+    for field in ("title", "role", "phone", "email"):
+        setattr(primary, field, values[field])
+    session.add(primary)
+
+
+def _contact_name(values: Mapping[str, Any]) -> str | None:
+    """The primary contact's name: the contact name, else (a contact known only by a
+    phone, email, title or role) that, as migration 0004 names it."""
+    return (values["name"] or values["phone"] or values["email"] or values["title"]
+            or values["role"])
+
+
+def primary_contact_row(env: Env, customer: Customer) -> dict[str, Any] | None:
+    """A new customer's primary contact as Contact fields, for a bulk insert (import)."""
+    values = {field: getattr(customer, column) for field, column in MIRRORED.items()}
+    name = _contact_name(values)
+    if name is None:
+        return None
+    return {**values, "name": name, "customer_id": customer.id, "primary": True,
+            "created_at": env.now}
+
+
+def _promote_next(session: Session, customer: Customer) -> Contact | None:
+    """The earliest remaining contact becomes primary (and is mirrored)."""
+    rest = contacts_of(session, customer)
+    if rest:
+        rest[0].primary = True
+        session.add(rest[0])
+    mirror(customer, rest[0] if rest else None)
+    session.add(customer)
+    return rest[0] if rest else None
+
+
+
 def profile(c: Customer) -> dict[str, Any]:
     return {f: getattr(c, f) for f in PROFILE_FIELDS}
 
@@ -286,7 +393,13 @@ def row(c: Customer) -> dict[str, Any]:
         "potential": c.potential, "decision_days": c.decision_days, "tier": c.tier,
         "stage": c.stage, "owner": c.owner, "tags": c.tags, "created_at": c.created_at,
         "last_contact_at": c.last_contact_at, "next_due_at": c.next_due_at,
+        **discovery(c),
     }
+
+
+def discovery(c: Customer) -> dict[str, Any]:
+    """The 需求调研表 fields, as columns.DISCOVERY."""
+    return {field: getattr(c, field) for field in DISCOVERY_FIELDS}
 
 
 def rows(session: Session, *, owner: str | None = None, tier: str | None = None,
