@@ -342,3 +342,17 @@ def test_forget_erases_every_contact(cli, isolated):
                 data = path.read_bytes()
                 for text in secrets:
                     assert text.encode() not in data, (path.name, text)
+
+
+def test_an_imported_customer_gets_its_contact_as_primary_and_undo_removes_it(cli, tmp_path):
+    sheet = tmp_path / "register.csv"
+    sheet.write_text("客户名称,联系人,职务,电话\n华东精密科技有限公司,王强,采购总监,13800138000\n",
+                     encoding="utf-8")
+    batch = cli("customer", "import", str(sheet)).stdout.strip()
+    [code] = [c["code"] for c in cli.json("customer", "list")]
+    assert [(k["name"], k["title"], k["phone"], k["primary"])
+            for k in cli.json("contact", "list", code)] == [
+        ("王强", "采购总监", "+8613800138000", True)]
+    cli("customer", "import", "--undo", batch)
+    assert cli.json("customer", "list") == []
+    assert cli.query("SELECT count(*) FROM contact") == [(0,)]
