@@ -16,8 +16,10 @@ from typer.core import TyperGroup
 
 from salesflow import __version__
 from salesflow.commands import (
+    brief,
     care,
     config,
+    contact,
     contract,
     customer,
     demo,
@@ -29,6 +31,7 @@ from salesflow.commands import (
     need,
     payment,
     report,
+    solution,
     target,
     user,
 )
@@ -297,9 +300,12 @@ app.add_typer(need.app, name="need")
 app.add_typer(report.app, name="report")
 app.add_typer(target.app, name="target")
 app.add_typer(extend.app, name="extend")
+app.add_typer(contact.app, name="contact")
+app.add_typer(solution.app, name="solution")
 app.command("grade")(grade.grade)
 app.command("due")(due.due)
 app.command("demo")(demo.demo)
+app.command("brief")(brief.brief)
 app.command("backup")(care.backup)
 app.command("restore")(care.restore)
 app.command("doctor")(care.doctor)

@@ -78,15 +78,22 @@ def cols(spec: str, **kinds: str) -> tuple[Col, ...]:
 CUSTOMER = cols(
     "code,name,industry,region,size,contact_name,contact_title,contact_role,phone,email,"
     "source,source_detail,need,potential,decision_days,tier,stage,owner,tags,created_at,"
-    "last_contact_at,next_due_at,"
-    # SPEC §14, appended; §11's discovery columns go before them once they land
-    "departments,collaboration,lead_person",
+    "last_contact_at,next_due_at",
     potential="money", decision_days="int", created_at="datetime",
     last_contact_at="datetime", next_due_at="date",
+) + cols(
+    # SPEC §11 discovery (需求调研表), appended: the earlier columns never move
+    "pain_points,budget_min,budget_max,decision_process,timeline,competitors,"
+    "past_cooperation",
+    budget_min="money", budget_max="money",
+) + cols(
+    # SPEC §14 collaboration (部门协作信息), appended after §11's
+    "departments,collaboration,lead_person",
 )
+DISCOVERY = CUSTOMER[-10:-3]
 FOLLOWUP = cols(
     "customer_code,at,logged_at,by,channel,summary,feedback,reason,objection,next_action,"
-    "next_action_due,satisfaction",
+    "next_action_due,satisfaction,contact",
     at="datetime", logged_at="datetime", objection="bool", next_action_due="date",
     satisfaction="int",
 )
@@ -135,6 +142,13 @@ FUNNEL = cols("stage,entered,conversion", entered="int", conversion="ratio")
 FUNNEL_BY_OWNER = (*FUNNEL, Col("owner"))
 # SPEC §14 appends the target's scope ('' = the team's)
 TARGET = cols("quarter,metric,value,set_by,set_at,owner,industry,region", set_at="datetime")
+CONTACT = cols("name,title,role,phone,email,prefers,primary,notes", primary="bool")
+SOLUTION = cols(
+    "number,customer_code,name,quote,list_price,discount,status,author,sent_at,accepted_at",
+    quote="money", list_price="money", discount="ratio", sent_at="datetime",
+    accepted_at="datetime",
+)
+SOLUTION_REVIEW = cols("round,step,decision,by,at,note", round="int", at="datetime")
 # `extend list`: the stable columns of SPEC §7, then the decision's note.
 EXTENSION = cols(
     "id,customer_code,kind,due_date,to,reason,requested_by,status,decided_by,note",

@@ -54,7 +54,7 @@ class Customer(SQLModel, table=True):
     website: str | None = None
     contact_name: str | None = None
     contact_title: str | None = None
-    contact_role: str | None = None  # decision-maker | influencer | user
+    contact_role: str | None = None  # decision-maker | influencer | technical | user
     phone: str | None = None
     email: str | None = None
     source: str | None = None
@@ -87,6 +87,14 @@ class Customer(SQLModel, table=True):
     collaboration: str | None = Field(default=None, sa_column=Column(Text))
     lead_person: str | None = None
     forgotten_at: datetime | None = None  # personal data erased (customer forget)
+    # discovery (需求调研表): SPEC §11
+    pain_points: str | None = Field(default=None, sa_column=Column(Text))
+    budget_min: int | None = Field(default=None, sa_type=BigInteger)  # fen
+    budget_max: int | None = Field(default=None, sa_type=BigInteger)  # fen
+    decision_process: str | None = None
+    timeline: str | None = None
+    competitors: str | None = None
+    past_cooperation: str | None = Field(default=None, sa_column=Column(Text))
 
 
 class FollowUp(SQLModel, table=True):
@@ -107,6 +115,9 @@ class FollowUp(SQLModel, table=True):
     next_action_due: date | None = None
     satisfaction: int | None = None
     due_at_time: date | None = None  # the customer's next_due_at when this contact happened
+    # whom the rep spoke to: the contact's name as it was then (a contact may be renamed
+    # or removed later; the record of the conversation stays)
+    contact: str | None = None
 
 
 class StageChange(SQLModel, table=True):
@@ -151,6 +162,7 @@ class Contract(SQLModel, table=True):
     pending_step: str | None = None  # manager | legal | gm while pending
     pending_since: datetime | None = None
     signed_at: datetime | None = Field(default=None, index=True)
+    solution_id: int | None = Field(default=None, foreign_key="solution.id")
 
 
 class Approval(SQLModel, table=True):
@@ -296,8 +308,70 @@ class ImportBatch(SQLModel, table=True):
     undone_at: datetime | None = None
 
 
+class Contact(SQLModel, table=True):
+    """A person at the customer (决策层/技术层/使用层). Exactly one contact of a customer that
+    has any is `primary`; its name, title, role, phone and email are mirrored on the
+    customer's contact_* columns (services/contacts.py keeps the two in step)."""
+
+    __tablename__ = "contact"
+    __table_args__ = (UniqueConstraint("customer_id", "name"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    customer_id: int = Field(foreign_key="customer.id", index=True)
+    name: str
+    title: str | None = None
+    role: str | None = None  # decision-maker | influencer | technical | user
+    phone: str | None = None
+    email: str | None = None
+    prefers: str | None = None  # a channel: phone | email | visit | meeting | im
+    notes: str | None = Field(default=None, sa_column=Column(Text))
+    primary: bool = False
+    created_at: datetime
+
+
+class Solution(SQLModel, table=True):
+    """解决方案定制表: a quote for a customer, reviewed before it is sent (SPEC §11)."""
+
+    __tablename__ = "solution"
+    __table_args__ = (Index("ix_solution_customer_status", "customer_id", "status"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    number: str = Field(unique=True)
+    customer_id: int = Field(foreign_key="customer.id")
+    name: str
+    quote: int = Field(sa_type=BigInteger)  # fen
+    list_price: int | None = Field(default=None, sa_type=BigInteger)  # fen
+    config: str | None = Field(default=None, sa_column=Column(Text))
+    days: int | None = None  # delivery period
+    extras: str | None = Field(default=None, sa_column=Column(Text))
+    highlights: str | None = Field(default=None, sa_column=Column(Text))
+    status: str = "draft"  # draft | review | approved | sent | accepted | declined
+    round: int = 0  # submissions: reviews of an earlier round are history
+    author: str
+    created_at: datetime
+    sent_at: datetime | None = None
+    accepted_at: datetime | None = None
+    letter_date: date | None = None  # 合作意向书
+    declined_at: datetime | None = None
+    decline_reason: str | None = Field(default=None, sa_column=Column(Text))
+
+
+class SolutionReview(SQLModel, table=True):
+    __tablename__ = "solution_review"
+    __table_args__ = (Index("ix_solution_review_solution_round", "solution_id", "round"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    solution_id: int = Field(foreign_key="solution.id")
+    round: int
+    step: str  # manager | gm
+    decision: str  # approve | reject
+    by: str
+    at: datetime
+    note: str | None = Field(default=None, sa_column=Column(Text))
+
+
 __all__ = [
-    "Approval", "Audit", "CodeSequence", "Contract", "Customer", "Extension", "FollowUp",
-    "ImportBatch",
-    "KpiNote", "Need", "Payment", "RecoveryPlan", "Setting", "StageChange", "Target", "User",
+    "Approval", "Audit", "CodeSequence", "Contact", "Contract", "Customer", "Extension",
+    "FollowUp", "ImportBatch", "KpiNote", "Need", "Payment", "RecoveryPlan", "Setting",
+    "Solution", "SolutionReview", "StageChange", "Target", "User",
 ]

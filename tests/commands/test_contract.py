@@ -26,7 +26,15 @@ def team(cli) -> None:  # type: ignore[no-untyped-def]
 
 def customer(cli, name: str = NAME) -> str:  # type: ignore[no-untyped-def]
     return cli("customer", "add", name, "--industry", "制造业", "--region", "华东",
-               "--potential", "258万", "--decision-days", "25").stdout.strip()
+               "--potential", "258万", "--decision-days", "25",
+               "--need", "数控机床升级").stdout.strip()
+
+
+def to_negotiation(cli, code: str) -> None:  # type: ignore[no-untyped-def]
+    """A contract is signed only in negotiation (SPEC §11): a manager skips there."""
+    if cli.json("customer", "show", code)["stage"] in ("lead", "intent", "proposal"):
+        cli("customer", "stage", code, "negotiation", "--reason", "framework agreement",
+            user="wang.lei")
 
 
 def draft(cli, code: str, *extra: str, amount: str = "258万",  # type: ignore[no-untyped-def]
@@ -67,8 +75,10 @@ def test_the_seed_contract_from_draft_to_signed_reminded_escalated_and_paid(cli)
     cli.today("2023-10-08")
     team(cli)
     code = customer(cli)
-    for stage in ("intent", "proposal", "negotiation"):
-        cli("customer", "stage", code, stage)
+    cli("customer", "stage", code, "intent")
+    cli("customer", "stage", code, "proposal", "--reason", "solution sent by mail",
+        user="wang.lei")
+    cli("customer", "stage", code, "negotiation")
     number = draft(cli, code, "--start", "2023-11-01", "--end", "2024-11-01",
                    "--terms", "一次性付款，30天质保", "--payment", "2023-12-01:258万")
     assert number == "HT20231001"
@@ -231,6 +241,7 @@ def test_bad_input_names_the_field_and_changes_nothing(  # type: ignore[no-untyp
 def signed(cli, code: str, *extra: str, amount: str = "258万") -> str:  # type: ignore[no-untyped-def]
     number = draft(cli, code, "--submit", *extra, amount=amount)
     approve(cli, number, *CHAIN)
+    to_negotiation(cli, code)
     cli("contract", "sign", number)
     return number
 
@@ -292,7 +303,7 @@ def test_a_second_signed_contract_makes_the_customer_repeat(cli, unchanged):
     assert second == "HT20240301"
     history = cli.json("customer", "show", code)["stage_changes"]
     assert [(h["from_stage"], h["to_stage"]) for h in history] == [
-        (None, "lead"), ("lead", "won"), ("won", "repeat")]
+        (None, "lead"), ("lead", "negotiation"), ("negotiation", "won"), ("won", "repeat")]
     check = unchanged()
     assert "contract" in cli.fails("customer", "stage", code, "won", "--reason", "x",
                                    user="wang.lei")
@@ -320,6 +331,7 @@ def test_a_contract_below_the_gm_threshold_skips_the_gm_step(cli, unchanged):
     approve(cli, large, "wang.lei", "zhao.min")
     assert show(cli, small)["status"] == "approved"
     assert show(cli, large)["status"] == "pending"
+    to_negotiation(cli, code)
     check = unchanged()
     assert "approved" in cli.fails("contract", "approve", small, user="chen.gang")
     assert "gm" in cli.fails("contract", "sign", large)
@@ -454,6 +466,7 @@ def test_every_write_is_audited_with_who_and_the_command(cli):
     number = draft(cli, code, "--payment", "2023-12-01:258万")
     cli("contract", "submit", number)
     approve(cli, number, *CHAIN)
+    to_negotiation(cli, code)
     cli("contract", "sign", number)
     cli("payment", "record", number, "100万")
     rows = query(cli, "SELECT \"user\", command, what, at FROM audit "
@@ -465,7 +478,7 @@ def test_every_write_is_audited_with_who_and_the_command(cli):
         ("li.na", "contract sign"), ("li.na", "contract sign"),  # the stage move, the contract
         ("li.na", "payment record")]
     whats = [what for _, _, what, _ in rows]
-    assert whats[5] == f"customer {code} stage lead → won"
+    assert whats[5] == f"customer {code} stage negotiation → won"
     assert all(number in what for what in whats[:5] + whats[6:])
     assert all(str(at).startswith("2023-10-0") for _, _, _, at in rows)
 
@@ -476,6 +489,7 @@ def test_a_back_dated_signature_dates_the_stage_change_too(cli):
     code = customer(cli)
     number = draft(cli, code, "--submit")
     approve(cli, number, *CHAIN)
+    to_negotiation(cli, code)
     cli.today("2023-10-20")
     check_future = cli.fails("contract", "sign", number, "--date", "2023-10-21")
     assert check_future.startswith("Error: date:")

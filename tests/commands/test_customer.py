@@ -162,7 +162,7 @@ def test_edit_refuses_a_name_that_duplicates_another_customer(cli, unchanged):
 
 
 def test_stage_moves_forward_one_at_a_time_and_keeps_history(cli, unchanged):
-    code = add(cli, "甲公司")
+    code = add(cli, "甲公司", "--need", "数控机床升级")
     cli("customer", "stage", code, "intent")
     check = unchanged()
     err = cli.fails("customer", "stage", code, "negotiation", "--reason", "urgent")
@@ -199,6 +199,8 @@ def test_list_csv_has_the_export_columns_and_is_formula_safe(cli):
     assert out[0] == ("code,name,industry,region,size,contact_name,contact_title,contact_role,"
                       "phone,email,source,source_detail,need,potential,decision_days,tier,"
                       "stage,owner,tags,created_at,last_contact_at,next_due_at,"
+                      "pain_points,budget_min,budget_max,decision_process,timeline,"
+                      "competitors,past_cooperation,"  # §11 appended
                       "departments,collaboration,lead_person")  # §14 appended
     assert ",'=HYPERLINK" in out[1].replace('"', "")
     assert ",+8613800138000," in out[1]

@@ -151,8 +151,8 @@ def test_show_json_holds_everything_on_one_customer(cli):
     code = add(cli, "甲公司", "--contact", CONTACT, "--phone", PHONE_TYPED,
                "--potential", "60万", "--decision-days", "20")
     cli("followup", "log", code, "-s", "first call", "--satisfaction", "5")
-    cli("customer", "stage", code, "intent")
     cli("need", "add", code, "数控机床升级", "--kind", "must", "--priority", "high")
+    cli("customer", "stage", code, "intent")  # the open need is the recorded need
     number = cli("contract", "add", code, "--amount", "10万", "--terms", "30天质保",
                  "--payment", "2024-06-01:10万", "--submit").stdout.strip()
     cli("contract", "approve", number, "--note", "同意", user="wang.lei")
@@ -164,6 +164,11 @@ def test_show_json_holds_everything_on_one_customer(cli):
         code, CONTACT, "+8613912345678")
     assert data["tier"] == "A" and data["tier_rule"].startswith("A:")
     assert data["strategy"] and data["forgotten_at"] is None
+    [person] = data["contacts"]  # the customer's contact is its primary contact
+    assert list(person) == keys(columns.CONTACT)
+    assert (person["name"], person["phone"], person["primary"]) == (
+        CONTACT, "+8613912345678", True)
+    assert data["solutions"] == []
     [followup] = data["followups"]
     assert list(followup) == keys(columns.FOLLOWUP) and followup["satisfaction"] == 5
     assert [(s["from_stage"], s["to_stage"]) for s in data["stage_changes"]] == [
@@ -228,6 +233,9 @@ def person(cli):  # type: ignore[no-untyped-def]
     cli("contract", "submit", number)
     for approver in ("wang.lei", "zhao.min", "chen.gang"):
         cli("contract", "approve", number, "--note", f"ok for {CONTACT}", user=approver)
+    # signing needs negotiation (SPEC §11): the manager skips there, with a reason
+    cli("customer", "stage", code, "negotiation", "--reason", f"{CONTACT} agreed",
+        user="wang.lei")
     cli("contract", "sign", number)
     cli("payment", "record", number, "4万")
     cli("customer", "reassign", "--from", "li.na", "--to", "sun.li", user="wang.lei")
@@ -266,7 +274,7 @@ def test_forget_erases_the_personal_data_and_keeps_every_count(cli, person):
     assert all(f["reason"] is None and f["next_action"] is None for f in data["followups"])
     assert [f["satisfaction"] for f in data["followups"]] == [4] * 5
     assert all(f["next_action_due"] for f in data["followups"])
-    assert [s["reason"] for s in data["stage_changes"]] == [None, None, None]
+    assert [s["reason"] for s in data["stage_changes"]] == [None, None, None, None]
     [need] = data["needs"]
     assert (need["description"], need["response"], need["status"]) == (
         "(erased)", None, "responded")

@@ -16,7 +16,16 @@ B_TIER = ("--potential", "20万", "--decision-days", "60")
 
 def add(cli, name: str, *extra: str) -> str:  # type: ignore[no-untyped-def]
     return cli("customer", "add", name, "--industry", "制造业", "--region", "华东",
-               *extra).stdout.strip()
+               "--need", "产线改造", *extra).stdout.strip()
+
+
+def to_proposal(cli, code: str) -> None:  # type: ignore[no-untyped-def]
+    """By hand, proposal is a manager's skip with a reason (SPEC §11: the way there is
+    sending a solution)."""
+    if "wang.lei" not in [u["name"] for u in cli.json("user", "list")]:
+        cli("user", "add", "wang.lei", "--role", "manager", user="wang.lei")
+    cli("customer", "stage", code, "proposal", "--reason", "solution sent by mail",
+        user="wang.lei")
 
 
 def due(cli, day: str, *args: str, days: int = 0) -> list[dict]:  # type: ignore[no-untyped-def]
@@ -125,7 +134,7 @@ def test_a_proposal_is_due_5_working_days_after_intent_across_national_day(cli):
     cli("config", "set", "calendar", "cn")
 
     cli.today("2024-10-09")
-    cli("customer", "stage", code, "proposal")
+    to_proposal(cli, code)
     assert seen(cli, "2024-10-12", "proposal", days=30) == []
 
 
@@ -136,7 +145,7 @@ def test_a_proposal_deadline_over_the_spring_festival_restarts_on_reentering_int
     assert seen(cli, "2025-02-06", "proposal") == []
     assert seen(cli, "2025-02-07", "proposal") == [(code, "2025-02-07", "today", 0)]
     cli.today("2025-02-07")
-    cli("customer", "stage", code, "proposal")
+    to_proposal(cli, code)
     assert seen(cli, "2025-02-07", "proposal") == []
     cli("customer", "stage", code, "intent", "--reason", "方案需重做")
     # back in intent on Friday 02-07: 02-08 (make-up Saturday), 02-10, 11, 12, 13

@@ -14,10 +14,12 @@ import pytest
 CUSTOMER_HEADER = (
     "code,name,industry,region,size,contact_name,contact_title,contact_role,phone,email,"
     "source,source_detail,need,potential,decision_days,tier,stage,owner,tags,created_at,"
-    "last_contact_at,next_due_at,departments,collaboration,lead_person"  # §14 appended
+    "last_contact_at,next_due_at,pain_points,budget_min,budget_max,decision_process,"
+    "timeline,competitors,past_cooperation,"  # SPEC §11 appends discovery
+    "departments,collaboration,lead_person"  # §14 appends collaboration
 )
 FOLLOWUP_HEADER = ("customer_code,at,logged_at,by,channel,summary,feedback,reason,objection,"
-                   "next_action,next_action_due,satisfaction")
+                   "next_action,next_action_due,satisfaction,contact")
 STAGE_CHANGE_HEADER = "customer_code,from_stage,to_stage,at,by,reason"
 CONTRACT_HEADER = "number,customer_code,amount,start,end,status,created_by,signed_at"
 PAYMENT_HEADER = "contract_number,due,amount,paid_at,paid_amount,status,customer_code"
@@ -43,7 +45,7 @@ def sample(cli):  # type: ignore[no-untyped-def]
     cli("config", "set", "timezone", "Asia/Shanghai")
     cli.today("2024-05-06")
     old = add(cli, "甲公司", "--potential", "60万", "--decision-days", "20",
-              "--phone", "13800138000")
+              "--phone", "13800138000", "--need", "数控机床升级")
     # 07:30 in Shanghai on 05-04 is still 05-03 in UTC: --since counts in the team's zone.
     cli("followup", "log", old, "-s", "first call", "--at", "2024-05-04 07:30",
         "--next-action", "send the quote", "--next-due", "2024-05-10", "--satisfaction", "4")
@@ -70,6 +72,9 @@ def deals(cli, sample):  # type: ignore[no-untyped-def]
                  "--payment", "2024-07-01:158万", "--submit", user=FORMULA).stdout.strip()
     for approver in ("wang.lei", "zhao.min", "chen.gang"):
         cli("contract", "approve", signed, user=approver)
+    # signing needs negotiation (SPEC §11): the manager skips the customer there
+    cli("customer", "stage", old, "negotiation", "--reason", "framework agreement",
+        user="wang.lei")
     cli("contract", "sign", signed)
     cli.today("2024-06-03")
     cli("payment", "record", signed, "120万")
@@ -185,7 +190,8 @@ def formulas(cli, sample):  # type: ignore[no-untyped-def]
     a +86 phone), a follow-up's summary, a stage move's reason, and a contract's creator
     (its only free text: the user who drafted it)."""
     cli.today("2024-05-09")
-    code = add(cli, "丙公司", "--contact", FORMULA, "--phone", "+8613912345678")
+    code = add(cli, "丙公司", "--contact", FORMULA, "--phone", "+8613912345678",
+               "--need", "x")
     cli("followup", "log", code, "-s", FORMULA)
     cli("customer", "stage", code, "intent", "--reason", FORMULA)
     cli("contract", "add", code, "--amount", "1万", "--payment", "2024-06-01:1万",

@@ -127,7 +127,7 @@ def test_demo_fills_an_empty_database_with_an_agenda_and_refuses_a_second_time(c
 
 
 def test_audit_records_every_write(cli):
-    code = add(cli, "甲公司")
+    code = add(cli, "甲公司", "--need", "产线改造")
     cli("followup", "log", code, "-s", "call")
     cli("customer", "stage", code, "intent")
     rows = cli.query('SELECT "user", command, what FROM audit ORDER BY id')

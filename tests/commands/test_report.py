@@ -28,13 +28,17 @@ def team(cli) -> None:  # type: ignore[no-untyped-def]
 def customer(cli, name: str, day: str, owner: str = "li.na") -> str:  # type: ignore[no-untyped-def]
     cli.today(day)
     return cli("customer", "add", name, "--industry", "制造业", "--region", "华东",
-               "--owner", owner).stdout.strip()
+               "--owner", owner, "--need", "产线改造").stdout.strip()
 
 
 def stage(cli, code: str, day: str, *stages: str) -> None:  # type: ignore[no-untyped-def]
     cli.today(day)
     for s in stages:
-        cli("customer", "stage", code, s)
+        if s == "proposal":  # by hand only as a manager's skip (SPEC §11)
+            cli("customer", "stage", code, s, "--reason", "solution sent by mail",
+                user="wang.lei")
+        else:
+            cli("customer", "stage", code, s)
 
 
 def contact(cli, code: str, day: str, *extra: str) -> None:  # type: ignore[no-untyped-def]
@@ -51,6 +55,10 @@ def sign(cli, code: str, amount: str, day: str, *, at: str | None = None,  # typ
     number = cli("contract", "add", code, "--amount", amount, "--submit").stdout.strip()
     for approver in ("wang.lei", "zhao.min", "chen.gang"):
         cli("contract", "approve", number, user=approver)
+    if cli.json("customer", "show", code)["stage"] in ("lead", "intent", "proposal"):
+        # signing needs negotiation (SPEC §11): the manager skips the customer there
+        cli("customer", "stage", code, "negotiation", "--reason", "framework agreement",
+            user="wang.lei")
     if at:
         cli.today(signed_on or day)
         cli("contract", "sign", number, "--date", at)

@@ -15,6 +15,8 @@ from salesflow.rules.pipeline import (
     check_move,
     check_signing_move,
     parse_stage,
+    solution_accepted,
+    solution_sent,
     stage_after_signing,
 )
 
@@ -66,7 +68,7 @@ def test_parse_stage_refuses_and_lists_accepted(text: str) -> None:
 MATRIX = """
             lead    intent  proposal negotiation won   repeat lost
 lead        =       forward skip     skip        sign  sign   lost
-intent      back    =       forward  skip        sign  sign   lost
+intent      back    =       skip     skip        sign  sign   lost
 proposal    back    back    =        forward     sign  sign   lost
 negotiation back    back    back     =           sign  sign   lost
 won         back    back    back     back        =     sign   x
@@ -103,7 +105,6 @@ def test_every_pair_by_a_manager_with_a_reason(src: str, dst: str, outcome: str)
 
 FREE = [
     ("lead", "intent", "forward"),
-    ("intent", "proposal", "forward"),
     ("proposal", "negotiation", "forward"),
     ("lost", "lead", "reopen"),
 ]
@@ -219,11 +220,7 @@ def test_allowed_moves(
 
 
 SIGNING = [
-    ("lead", "won"),
-    ("intent", "won"),
-    ("proposal", "won"),
     ("negotiation", "won"),
-    ("lost", "won"),
     ("won", "repeat"),
     ("repeat", "repeat"),
 ]
@@ -233,6 +230,61 @@ SIGNING = [
 def test_signing(current: str, after: str) -> None:
     assert stage_after_signing(current) == after
     assert check_signing_move(current) == Move(current, after, "sign")
+
+
+@pytest.mark.parametrize("current", ["lead", "intent", "proposal", "lost"])
+def test_signing_before_negotiation_is_refused_with_the_way_forward(current: str) -> None:
+    with pytest.raises(ValueError, match=f"'{current}'.*solution accept.*manager"):
+        check_signing_move(current)
+
+
+NEED_RULES = [
+    ("lead to intent without a need", "lead", "intent", "rep", False, "needs a recorded need"),
+    ("back to intent without a need", "proposal", "intent", "rep", False,
+     "needs a recorded need"),
+    ("proposal by hand by a rep", "intent", "proposal", "rep", True, "solution send"),
+]
+
+
+@pytest.mark.parametrize(("why", "src", "dst", "role", "has_need", "words"), NEED_RULES,
+                         ids=[r[0] for r in NEED_RULES])
+def test_intent_needs_a_need_and_proposal_a_solution(
+        why: str, src: str, dst: str, role: str, has_need: bool, words: str) -> None:
+    with pytest.raises(ValueError, match=words):
+        check_move(src, dst, reason="x", actor_role=role, has_need=has_need)
+
+
+def test_intent_with_a_need_and_proposal_by_a_managers_skip() -> None:
+    assert check_move("lead", "intent", reason=None, actor_role="rep",
+                      has_need=True).kind == "forward"
+    assert check_move("intent", "proposal", reason="sent by mail",
+                      actor_role="manager").kind == "skip"
+    with pytest.raises(ValueError, match="needs a reason"):
+        check_move("intent", "proposal", reason=" ", actor_role="manager")
+
+
+SOLUTION_MOVES = [
+    ("sent at intent", solution_sent, "intent", "proposal"),
+    ("sent at proposal", solution_sent, "proposal", None),
+    ("sent when won", solution_sent, "won", None),
+    ("accepted at proposal", solution_accepted, "proposal", "negotiation"),
+    ("accepted at negotiation", solution_accepted, "negotiation", None),
+]
+
+
+@pytest.mark.parametrize(("why", "rule", "stage", "after"), SOLUTION_MOVES,
+                         ids=[r[0] for r in SOLUTION_MOVES])
+def test_solution_moves(why: str, rule, stage: str, after: str | None) -> None:  # type: ignore[no-untyped-def]
+    move = rule(stage)
+    assert (move.to_stage if move else None) == after
+
+
+@pytest.mark.parametrize(("rule", "stage"), [(solution_sent, "lead"), (solution_sent, "lost"),
+                                             (solution_accepted, "intent"),
+                                             (solution_accepted, "lost")])
+def test_solution_moves_refused(rule, stage: str) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(ValueError, match=f"'{stage}'"):
+        rule(stage)
 
 
 def test_signing_refuses_an_unknown_stage() -> None:

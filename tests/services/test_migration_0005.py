@@ -10,7 +10,7 @@ from tests.services.test_migrations import create_at, tables, version
 
 import salesflow.migrations
 
-PREVIOUS = "0003"  # the revision 0005 follows (the integrator rechains it after 0004)
+PREVIOUS = "0004"  # the revision 0005 follows
 
 ROWS = {
     "user": "INSERT INTO user (id, name, role, created_at) VALUES "
@@ -44,6 +44,17 @@ ROWS = {
     "target": "INSERT INTO target (id, quarter, metric, value, set_by, set_at) VALUES "
               "(1, '2023Q4', 'signed_amount', 100000000, 'wang.qiang', "
               "'2023-10-01 02:00:00.000000')",
+    # 0004's tables (SPEC §11): a contact, a solution and its review
+    "contact": "INSERT INTO contact (id, customer_id, name, title, role, phone, \"primary\", "
+               "created_at) VALUES (1, 1, '王强', '采购总监', 'decision-maker', "
+               "'+8613800138000', 1, '2023-09-01 02:00:00.000000')",
+    "solution": "INSERT INTO solution (id, number, customer_id, name, quote, list_price, "
+                "status, round, author, created_at) VALUES (1, 'FA20231001', 1, "
+                "'智能分拣解决方案', 258000000, 280000000, 'review', 1, 'li.na', "
+                "'2023-10-08 02:00:00.000000')",
+    "solution_review": "INSERT INTO solution_review (id, solution_id, round, step, decision, "
+                       "by, at, note) VALUES (1, 1, 1, 'manager', 'approve', 'wang.qiang', "
+                       "'2023-10-09 02:00:00.000000', '通过，需补充案例')",
     "import_batch": "INSERT INTO import_batch (id, file, at, by, added, updated, skipped) "
                     "VALUES ('b1', 'leads.csv', '2023-10-01 02:00:00.000000', 'li.na', 1, 0, "
                     "0)",

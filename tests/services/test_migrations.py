@@ -133,3 +133,72 @@ def test_an_up_to_date_database_is_not_backed_up_again(cli, isolated):
     cli("customer", "add", "甲公司")
     cli("customer", "list")
     assert not list(isolated.parent.glob("*.bak"))
+
+
+@pytest.mark.sqlite_only
+def test_a_database_at_0003_keeps_every_row_and_each_contact_becomes_the_primary(cli,
+                                                                                 isolated):
+    """0004 adds contacts, discovery, solutions: a 0003 file with a row in every table
+    upgrades in place, and every customer's contact becomes its primary contact."""
+    create_at(isolated, "0003")
+    con = sqlite3.connect(isolated)
+    t = "'2023-10-08 02:00:00.000000'"
+    con.executescript(f"""
+        INSERT INTO user (id, name, role, created_at) VALUES (1, 'wang.lei', 'manager', {t});
+        INSERT INTO setting (key, value) VALUES ('tier.a.days', '30');
+        INSERT INTO code_sequence (prefix, last) VALUES ('MFG-EC', 3);
+        INSERT INTO customer (id, code, name, name_key, contact_name, contact_title,
+            contact_role, phone, email, need, tier, stage, stage_changed_at, owner,
+            created_at, progressed_at) VALUES
+          (1, 'MFG-EC-001', '华东精密', '华东精密', '王强', '采购总监', 'decision-maker',
+           '+8613800138000', 'wq@example.cn', '分拣', 'A', 'negotiation', {t}, 'li.na',
+           {t}, {t}),
+          (2, 'MFG-EC-002', '苏州恒达', '苏州恒达', NULL, NULL, NULL, '+8613900139000',
+           NULL, NULL, 'C', 'lead', {t}, 'li.na', {t}, {t}),
+          (3, 'MFG-EC-003', '无锡太湖', '无锡太湖', NULL, NULL, NULL, NULL, NULL, NULL,
+           'C', 'lead', {t}, 'li.na', {t}, {t});
+        INSERT INTO followup (customer_id, at, logged_at, by, channel, summary, objection)
+            VALUES (1, {t}, {t}, 'li.na', 'phone', '电话', 0);
+        INSERT INTO stage_change (customer_id, from_stage, to_stage, at, by) VALUES
+            (1, NULL, 'lead', {t}, 'li.na');
+        INSERT INTO audit (at, user, command, what) VALUES ({t}, 'li.na', 'x', 'y');
+        INSERT INTO contract (id, number, customer_id, amount, created_by, created_at,
+            status, round) VALUES (1, 'HT20231001', 1, 100000, 'li.na', {t}, 'draft', 0);
+        INSERT INTO approval (contract_id, round, step, decision, by, at) VALUES
+            (1, 1, 'manager', 'reject', 'wang.lei', {t});
+        INSERT INTO payment (contract_id, due, amount, paid_amount) VALUES
+            (1, '2023-12-01', 100000, 0);
+        INSERT INTO need (customer_id, description, kind, priority, status, created_at,
+            created_by) VALUES (1, '分拣', 'must', 'high', 'open', {t}, 'li.na');
+        INSERT INTO target (quarter, metric, value, set_by, set_at) VALUES
+            ('2023Q4', 'new_leads', 30, 'wang.lei', {t});
+        INSERT INTO import_batch (id, file, at, by, added, updated, skipped) VALUES
+            ('20231008-1', 'a.csv', {t}, 'li.na', 0, 0, 0);
+    """)
+    con.commit()
+    before = {name: con.execute(f'SELECT count(*) FROM "{name}"').fetchone()[0]
+              for name in tables(isolated) if name != "alembic_version"}
+    con.close()
+    assert all(before.values()), before  # a row in every table
+
+    assert len(cli.json("customer", "list")) == 3  # opening it upgrades it
+    assert version(isolated) == salesflow.migrations.HEAD
+    assert {"contact", "solution", "solution_review"} <= tables(isolated)
+    con = sqlite3.connect(isolated)
+    after = {name: con.execute(f'SELECT count(*) FROM "{name}"').fetchone()[0]
+             for name in before}
+    con.close()
+    assert after == before
+    assert cli.json("contact", "list", "MFG-EC-001") == [{
+        "name": "王强", "title": "采购总监", "role": "decision-maker",
+        "phone": "+8613800138000", "email": "wq@example.cn", "prefers": None,
+        "primary": True, "notes": None}]
+    # a contact known only by a phone is kept as a contact named after it
+    [phone_only] = cli.json("contact", "list", "MFG-EC-002")
+    assert (phone_only["name"], phone_only["primary"]) == ("+8613900139000", True)
+    assert cli.json("contact", "list", "MFG-EC-003") == []
+    # the upgraded database takes the new commands
+    cli("contact", "add", "MFG-EC-001", "赵工", "--role", "technical")
+    cli("solution", "add", "MFG-EC-001", "智能分拣解决方案", "--quote", "258万")
+    shown = cli.json("customer", "show", "MFG-EC-001")
+    assert shown["contact_name"] == "王强" and len(shown["contacts"]) == 2

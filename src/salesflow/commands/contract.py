@@ -22,8 +22,9 @@ Number = Annotated[str, typer.Argument(help=_("Contract number, e.g. HT20231001.
 def add(
     ctx: typer.Context,
     customer: Annotated[str, typer.Argument(help=_("Customer code or company name."))],
-    amount: Annotated[str, typer.Option(
-        help=_("Contract amount in yuan: 2580000, 258万, 2.58m."))],
+    amount: Annotated[str | None, typer.Option(
+        help=_("Contract amount in yuan: 2580000, 258万, 2.58m (default with --solution: "
+               "its quote)."))] = None,
     start: Annotated[str | None, typer.Option(help=_("First day of the contract, YYYY-MM-DD."))]
     = None,
     end: Annotated[str | None, typer.Option(help=_("Last day of the contract, YYYY-MM-DD."))]
@@ -37,6 +38,10 @@ def add(
         help=_("Contract number (default: HT + this month + the month's sequence)."))] = None,
     submit: Annotated[bool, typer.Option(
         "--submit", help=_("Submit it for approval at once."))] = False,
+    solution: Annotated[str | None, typer.Option(
+        "--solution", metavar="FA…",
+        help=_("The accepted solution it comes from; its quote is the default amount."))]
+    = None,
 ) -> None:
     from salesflow.output import message
     from salesflow.rules.money import format_yuan
@@ -45,7 +50,7 @@ def add(
     with state(ctx).unit("contract add", write=True) as unit:
         added = contracts.add(unit.session, unit.env, customer, amount=amount, start=start,
                               end=end, terms=terms, payments=payment or [], number=number,
-                              submit=submit)
+                              submit=submit, solution=solution)
         typer.echo(added.contract.number)
     c = added.contract
     state_ = (_("submitted, waiting for {step}").format(step=c.pending_step)
@@ -65,7 +70,8 @@ add.__doc__ = _(
     "Draft a contract for a customer; prints its number (e.g. HT20231001) on stdout.\n"
     "\n"
     "The payment schedule is optional; installments may not add up to more than the\n"
-    "amount. --submit sends it to the approval chain at once.\n"
+    "amount. --submit sends it to the approval chain at once. --solution FA… links it to\n"
+    "the customer's accepted solution and takes its quote as the amount unless --amount.\n"
     "\n"
     "Example: salesflow contract add MFG-EC-001 --amount 258万 --start 2023-11-01\n"
     "--end 2024-11-01 --terms \"一次性付款，30天质保\" --payment 2023-12-01:258万 --submit"
@@ -147,7 +153,8 @@ def sign(
 
 sign.__doc__ = _(
     "Record the signature of an approved contract: the customer becomes won (its first\n"
-    "contract) or repeat (a further one).\n"
+    "contract) or repeat (a further one). Only for a customer in negotiation, won or\n"
+    "repeat (不跳环节): accept a solution first, or have a manager skip the customer there.\n"
     "\n"
     "Example: salesflow contract sign HT20231001 --date 2023-10-20"
 )

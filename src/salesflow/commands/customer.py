@@ -40,6 +40,19 @@ Owner = Annotated[str | None, typer.Option(help=_("Owning rep (default: you)."))
 Tags = Annotated[str | None, typer.Option(help=_("Comma-separated tags."))]
 Notes = Annotated[str | None, typer.Option(help=_("Free-text notes."))]
 Force = Annotated[bool, typer.Option("--force", help=_("Accept a duplicate company name."))]
+# discovery (需求调研表, SPEC §11)
+PainPoints = Annotated[str | None, typer.Option(
+    "--pain-points", help=_("Pain points (痛点), free text."))]
+Budget = Annotated[str | None, typer.Option(
+    help=_("Purchase budget in yuan: a range 200万-300万, one figure 50万, or up to -80万."))]
+DecisionProcess = Annotated[str | None, typer.Option(
+    "--decision-process", help=_("Who decides in which order, e.g. 采购部→技术部→总经理."))]
+Timeline = Annotated[str | None, typer.Option(
+    help=_("When the customer plans to buy, e.g. 2024-12 or 2024-12-15."))]
+Competitors = Annotated[str | None, typer.Option(help=_("Competitors in the deal."))]
+PastCooperation = Annotated[str | None, typer.Option(
+    "--past-cooperation", help=_("Earlier cooperation with us or others."))]
+# collaboration (部门协作信息, SPEC §14)
 Departments = Annotated[str | None, typer.Option(
     help=_("Departments taking part (参与部门), comma-separated, e.g. 技术部,交付部."))]
 Collaboration = Annotated[str | None, typer.Option(
@@ -82,7 +95,10 @@ def add(
     phone: Phone = None, email: Email = None, source: Source = None,
     source_detail: SourceDetail = None, need: Need = None, potential: Potential = None,
     decision_days: DecisionDays = None, owner: Owner = None, tags: Tags = None,
-    notes: Notes = None, force: Force = False, departments: Departments = None,
+    notes: Notes = None, force: Force = False, pain_points: PainPoints = None,
+    budget: Budget = None, decision_process: DecisionProcess = None,
+    timeline: Timeline = None, competitors: Competitors = None,
+    past_cooperation: PastCooperation = None, departments: Departments = None,
     collaboration: Collaboration = None, lead_person: LeadPerson = None,
 ) -> None:
     from salesflow.services import customers
@@ -92,8 +108,10 @@ def add(
                contact_role=contact_role, phone=phone, email=email, source=source,
                source_detail=source_detail, need=need, potential=potential,
                decision_days=decision_days, owner=owner, tags=tags, notes=notes,
-               departments=departments, collaboration=collaboration,
-               lead_person=lead_person)
+               pain_points=pain_points, budget=budget, decision_process=decision_process,
+               timeline=timeline, competitors=competitors,
+               past_cooperation=past_cooperation, departments=departments,
+               collaboration=collaboration, lead_person=lead_person)
     with state(ctx).unit("customer add", write=True) as unit:
         saved = customers.add(unit.session, unit.env, raw, force=force)
         typer.echo(saved.customer.code)
@@ -108,7 +126,8 @@ add.__doc__ = _(
     "\n"
     "Example: salesflow customer add 华东精密科技有限公司 --industry 制造业 --region 华东\n"
     "--contact 王强 --title 采购总监 --role decision-maker --phone 13800138000\n"
-    "--source trade-show --need \"数控机床升级\" --potential 258万 --decision-days 25"
+    "--source trade-show --need \"数控机床升级\" --potential 258万 --decision-days 25\n"
+    "--budget 200万-300万 --decision-process 采购部→技术部→总经理"
 )
 
 
@@ -122,7 +141,10 @@ def edit(
     phone: Phone = None, email: Email = None, source: Source = None,
     source_detail: SourceDetail = None, need: Need = None, potential: Potential = None,
     decision_days: DecisionDays = None, owner: Owner = None, tags: Tags = None,
-    notes: Notes = None, force: Force = False, departments: Departments = None,
+    notes: Notes = None, force: Force = False, pain_points: PainPoints = None,
+    budget: Budget = None, decision_process: DecisionProcess = None,
+    timeline: Timeline = None, competitors: Competitors = None,
+    past_cooperation: PastCooperation = None, departments: Departments = None,
     collaboration: Collaboration = None, lead_person: LeadPerson = None,
 ) -> None:
     from salesflow.services import customers
@@ -132,8 +154,10 @@ def edit(
                contact_role=contact_role, phone=phone, email=email, source=source,
                source_detail=source_detail, need=need, potential=potential,
                decision_days=decision_days, owner=owner, tags=tags, notes=notes,
-               departments=departments, collaboration=collaboration,
-               lead_person=lead_person)
+               pain_points=pain_points, budget=budget, decision_process=decision_process,
+               timeline=timeline, competitors=competitors,
+               past_cooperation=past_cooperation, departments=departments,
+               collaboration=collaboration, lead_person=lead_person)
     with state(ctx).unit("customer edit", write=True) as unit:
         saved = customers.edit(unit.session, unit.env, ref, raw, force=force)
     _report_saved(saved, added=False)
@@ -218,7 +242,7 @@ def show(
     fmt: FormatOpt = "table",
 ) -> None:
     from salesflow import columns
-    from salesflow.output import OutputOptions, iso_utc, json_row, render_object
+    from salesflow.output import OutputOptions, iso_utc, json_row, render_object, write_table
     from salesflow.services import privacy
 
     fmt = check_format(fmt)
@@ -226,8 +250,10 @@ def show(
         data = privacy.held(unit.session, unit.env, ref)
         extra = dict(data["extra"])
         forgotten = data["forgotten_at"]
-        lists = {"followups": (columns.FOLLOWUP, data["followups"]),
-                 "stage_changes": (columns.STAGE_CHANGE, data["stage_changes"])}
+        lists = {"contacts": (columns.CONTACT, data["contacts"]),
+                 "followups": (columns.FOLLOWUP, data["followups"]),
+                 "stage_changes": (columns.STAGE_CHANGE, data["stage_changes"]),
+                 "solutions": (columns.SOLUTION, data["solutions"])}
         if fmt == "json":
             extra["forgotten_at"] = iso_utc(forgotten) if forgotten else None
             extra["contracts"] = [
@@ -244,14 +270,25 @@ def show(
                 {**k, "paid": sum(p["paid_amount"] for p in k["payments"])}
                 for k in data["contracts"]])
             lists["needs"] = (_need_summary_cols(), data["needs"])
-        render_object(data["row"], columns.CUSTOMER, OutputOptions(fmt), extra=extra,
-                      lists=lists, tz=unit.env.tz,
-                      title=f"{data['row']['code']} {data['row']['name']}")
+        title = f"{data['row']['code']} {data['row']['name']}"
+        if fmt != "table":
+            render_object(data["row"], columns.CUSTOMER, OutputOptions(fmt), extra=extra,
+                          lists=lists, tz=unit.env.tz, title=title)
+            return
+        profile_cols = tuple(c for c in columns.CUSTOMER if c not in columns.DISCOVERY)
+        render_object(data["row"], profile_cols, OutputOptions(fmt), extra=extra,
+                      tz=unit.env.tz, title=title)
+        render_object(data["row"], columns.DISCOVERY, OutputOptions(fmt), tz=unit.env.tz,
+                      title=_("Discovery"))
+        for key, (list_cols, items) in lists.items():
+            write_table(items, list_cols, tz=unit.env.tz, title=key,
+                        empty=_("No {what}.").format(what=key))
 
 
 show.__doc__ = _(
     "Everything held on one customer: profile, tier and why, strategy, completeness,\n"
-    "follow-ups, stage history, needs, and contracts with their approvals and payments.\n"
+    "discovery, contacts, follow-ups, stage history, needs, solutions, and contracts with\n"
+    "their approvals and payments.\n"
     "\n"
     "--format json is the whole record (a subject access request): the `export customers`\n"
     "keys, then each list with its export keys (contracts with `approvals` and `payments`).\n"

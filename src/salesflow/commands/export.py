@@ -322,3 +322,18 @@ def payments(ctx: typer.Context, since: SinceOpt = None, fmt: ExportFormatOpt = 
 
     export_rows(ctx, "payments", columns.PAYMENT_EXPORT, export.payments, fmt=fmt,
                 since=since, excel=excel, raw=raw, output=output)
+
+
+@app.command("solutions")
+def solutions(ctx: typer.Context, since: SinceOpt = None, fmt: ExportFormatOpt = "csv",
+              excel: ExcelOpt = False, raw: RawOpt = False, output: OutputOpt = None) -> None:
+    """Solutions (number, customer, name, quote, list price, discount, status, author,
+    sent, accepted), oldest first; --since filters on the day a solution was drafted.
+
+    Example: salesflow export solutions --format json > solutions.json
+    """
+    from salesflow import columns
+    from salesflow.services import export
+
+    export_rows(ctx, "solutions", columns.SOLUTION, export.solutions, fmt=fmt, since=since,
+                excel=excel, raw=raw, output=output)

@@ -40,6 +40,9 @@ def log(
     satisfaction: Annotated[int | None, typer.Option(
         parser=whole_number("satisfaction", 1, 5),
         help=_("Satisfaction survey answer, 1–5."))] = None,
+    contact: Annotated[str | None, typer.Option(
+        help=_("Whom you spoke to: one of the customer's contacts (salesflow contact "
+               "list)."))] = None,
 ) -> None:
     from salesflow.output import message
     from salesflow.services import followups
@@ -48,7 +51,7 @@ def log(
         f = followups.log(unit.session, unit.env, ref, summary=summary, channel=channel,
                           at=at, feedback=feedback, reason=reason, objection=objection,
                           next_action=next_action, next_due=next_due,
-                          satisfaction=satisfaction)
+                          satisfaction=satisfaction, contact=contact)
         from salesflow.models import Customer
 
         customer = unit.session.get(Customer, f.customer_id)
@@ -64,7 +67,8 @@ log.__doc__ = _(
     "and the next due date is recomputed (the promise, or the tier cadence).\n"
     "\n"
     "Example: salesflow followup log MFG-EC-001 -s \"演示方案, 客户关注交期\"\n"
-    "--channel visit --feedback positive --next-action \"发送报价\" --next-due +3d"
+    "--channel visit --feedback positive --next-action \"发送报价\" --next-due +3d "
+    "--contact 王强"
 )
 
 

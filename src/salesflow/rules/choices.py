@@ -12,7 +12,8 @@ from collections.abc import Mapping
 
 from salesflow.i18n import N_, _
 
-CONTACT_ROLES = ("decision-maker", "influencer", "user")
+# 决策层 / 影响者 / 技术层 / 使用层 (SPEC §11: a contact may be technical too)
+CONTACT_ROLES = ("decision-maker", "influencer", "technical", "user")
 SOURCES = ("trade-show", "website", "referral", "event", "cold-call", "public-info", "other")
 CHANNELS = ("phone", "email", "visit", "meeting", "im")
 FEEDBACK = ("positive", "neutral", "negative")
@@ -43,7 +44,8 @@ ALIASES: Mapping[str, Mapping[str, str]] = {
     "contact_role": {"决策者": "decision-maker", "决策人": "decision-maker",
                      "影响者": "influencer", "影响人": "influencer", "使用者": "user",
                      "关键决策人": "decision-maker", "决策层": "decision-maker",
-                     "使用人": "user", "使用层": "user", "decision maker": "decision-maker"},
+                     "使用人": "user", "使用层": "user", "decision maker": "decision-maker",
+                     "技术层": "technical", "技术人员": "technical", "技术负责人": "technical"},
     "source": {"行业展会": "trade-show", "展会": "trade-show", "官网咨询": "website",
                "官网": "website", "客户转介绍": "referral", "转介绍": "referral",
                "线下活动": "event", "活动": "event", "电话营销": "cold-call",

@@ -124,13 +124,14 @@ def approval_refusal(*, steps: Sequence[str], approved: Sequence[Approved], acto
 # --- contract numbers ---------------------------------------------------------------------
 
 
-def number_prefix(day: date) -> str:
-    """HT + the year and month of `day`: 2023-10-08 → 'HT202310'."""
-    return f"{NUMBER_PREFIX}{day.year:04d}{day.month:02d}"
+def number_prefix(day: date, kind: str = NUMBER_PREFIX) -> str:
+    """The kind's letters + the year and month of `day`: 2023-10-08 → 'HT202310'. The
+    same scheme numbers solutions (FA202310…, rules/solution.py)."""
+    return f"{kind}{day.year:04d}{day.month:02d}"
 
 
-def format_number(day: date, sequence: int) -> str:
-    """The month's `sequence`-th contract number: (2023-10-08, 1) → 'HT20231001'.
+def format_number(day: date, sequence: int, kind: str = NUMBER_PREFIX) -> str:
+    """The month's `sequence`-th number: (2023-10-08, 1) → 'HT20231001'.
 
     Two digits as in the standard's form; a 100th contract in one month takes three
     (HT202310100) rather than failing, and stays unique since the prefix is fixed-width.
@@ -138,7 +139,7 @@ def format_number(day: date, sequence: int) -> str:
     if sequence < 1:
         raise ValueError(_("a contract sequence starts at 1, not {sequence}").format(
             sequence=sequence))
-    return f"{number_prefix(day)}{sequence:02d}"
+    return f"{number_prefix(day, kind)}{sequence:02d}"
 
 
 def normalize_number(text: str) -> str:

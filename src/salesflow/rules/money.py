@@ -92,3 +92,36 @@ def parse_money(text: str) -> int:
         raise ValueError(_("{text} is too large; amounts go up to {most}").format(
             text=repr(text), most=format_yuan(MAX_FEN)))
     return int(whole)
+
+
+_RANGE_DASHES = ("-", "~", "～", "至", "到", "—", "–")
+
+
+def parse_money_range(text: str) -> tuple[int | None, int | None]:
+    """A budget (采购预算) as (minimum, maximum) fen, either end open: '200万-300万' →
+    (200万, 300万), '50万' → (50万, 50万), '-80万' → (None, 80万: up to), '100万-' →
+    (100万, None: from). Each end is read by parse_money; a minimum above the maximum
+    is refused. The range dash may be -, ~, 至 or 到."""
+    cleaned = unicodedata.normalize("NFKC", text).strip()
+    for dash in _RANGE_DASHES:
+        # the first dash after the first character splits; a leading dash is "up to"
+        if cleaned.startswith(dash):
+            high = cleaned[len(dash):].strip()
+            if not high:
+                break
+            return None, parse_money(high)
+        head, sep, tail = cleaned.partition(dash)
+        if sep and head.strip():
+            low = parse_money(head.strip())
+            high_fen = parse_money(tail.strip()) if tail.strip() else None
+            if high_fen is not None and high_fen < low:
+                raise ValueError(_(
+                    "{text!r}: the minimum {low} is above the maximum {high}; write it "
+                    "low-high, e.g. 200万-300万").format(
+                        text=text, low=format_yuan(low), high=format_yuan(high_fen)))
+            return low, high_fen
+    if not cleaned or cleaned in _RANGE_DASHES:
+        raise ValueError(_("{text!r} is not a budget; use e.g. 200万-300万, 50万 or -80万")
+                         .format(text=text))
+    one = parse_money(cleaned)
+    return one, one

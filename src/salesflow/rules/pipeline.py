@@ -16,6 +16,16 @@ and lost (流失) beside them. Moves made by hand:
 - won and repeat are reached only by signing a contract (合同审批 → 已签约), never by
   hand: the first signature makes a customer won, every later one repeat.
 
+Before the deal (SPEC §11, 需求调研 → 方案制定 → 谈判签约):
+
+- intent means "need confirmed": moving there needs a recorded need (the customer's
+  `need` field or an open need item);
+- proposal means "solution submitted": it is reached by sending an approved solution
+  (solution_sent); by hand only as a manager's skip, with a reason;
+- accepting a solution (the letter of intent) moves proposal → negotiation;
+- a contract is signed only for a customer in negotiation, won or repeat (不跳环节): a
+  customer further back gets there first, by the moves above or a manager's skip.
+
 A blank reason counts as missing. Decision: when a skip lacks both the role and the
 reason, the role is reported (with a mention of the reason), since a rep cannot fix it
 by adding a reason.
@@ -37,6 +47,7 @@ ALL_STAGES = STAGES + (LOST,)
 MOVE_KINDS = ("forward", "skip", "back", "lost", "reopen", "sign")
 PROGRESS_KINDS = ("forward", "skip", "reopen", "sign")  # restart the `stalled` clock
 SKIP_ROLE = "manager"
+SIGNABLE_STAGES = ("negotiation", "won", "repeat")
 
 _CHINESE = {
     "线索": "lead",
@@ -74,10 +85,16 @@ def _blank(reason: str | None) -> bool:
     return reason is None or not reason.strip()
 
 
-def check_move(from_stage: str, to_stage: str, *, reason: str | None, actor_role: str) -> Move:
-    """The move from_stage → to_stage made by hand, or ValueError saying why not."""
+def check_move(from_stage: str, to_stage: str, *, reason: str | None, actor_role: str,
+               has_need: bool = True) -> Move:
+    """The move from_stage → to_stage made by hand, or ValueError saying why not.
+    `has_need`: the customer has a recorded need (required to reach intent)."""
     source = parse_stage(from_stage)
     target = parse_stage(to_stage)
+    if target == "intent" and source != "intent" and not has_need:
+        raise ValueError(_(
+            "moving to 'intent' (need confirmed) needs a recorded need; record it first "
+            "with salesflow customer edit REF --need TEXT or salesflow need add REF TEXT"))
     if source == target:
         raise ValueError(_("the customer is already at {target!r}; choose another stage").format(
             target=target))
@@ -102,6 +119,18 @@ def check_move(from_stage: str, to_stage: str, *, reason: str | None, actor_role
         return Move(source, target, "reopen")
 
     step = STAGES.index(target) - STAGES.index(source)
+    if step == 1 and target == "proposal":
+        # 方案: the way there is `solution send`; by hand it counts as a manager's skip
+        if actor_role.strip().casefold() != SKIP_ROLE:
+            raise ValueError(_(
+                "'proposal' is reached by sending an approved solution (salesflow solution "
+                "send FA…); by hand only a user with the {role!r} role, with a reason; you "
+                "are {actor!r}").format(role=SKIP_ROLE, actor=actor_role))
+        if _blank(reason):
+            raise ValueError(_(
+                "moving to 'proposal' by hand needs a reason; say why no solution was "
+                "sent"))
+        return Move(source, target, "skip")
     if step == 1:
         return Move(source, target, "forward")
     if step > 1:
@@ -133,6 +162,41 @@ def stage_after_signing(current: str) -> str:
 
 
 def check_signing_move(from_stage: str) -> Move:
-    """The move a contract signature makes; allowed from every stage, lost included."""
+    """The move a contract signature makes: only from negotiation, won or repeat (不跳环节);
+    a customer further back is refused with the way forward."""
     source = parse_stage(from_stage)
+    if source not in SIGNABLE_STAGES:
+        raise ValueError(_(
+            "the customer is at {stage!r}; a contract is signed only in {allowed} — accept "
+            "a solution (salesflow solution accept FA…) or have a manager skip the "
+            "customer to 'negotiation' with a reason").format(
+                stage=source, allowed=", ".join(SIGNABLE_STAGES)))
     return Move(source, stage_after_signing(source), "sign")
+
+
+def solution_sent(stage: str) -> Move | None:
+    """The move sending an approved solution makes: intent → proposal; none for a customer
+    already past intent (a further or revised solution). A lead (need not confirmed) or a
+    lost customer is refused."""
+    source = parse_stage(stage)
+    if source == "intent":
+        return Move(source, "proposal", "forward")
+    if source in ("lead", LOST):
+        raise ValueError(_(
+            "the customer is at {stage!r}; a solution is sent once the need is confirmed "
+            "(salesflow customer stage REF intent)").format(stage=source))
+    return None
+
+
+def solution_accepted(stage: str) -> Move | None:
+    """The move a solution's acceptance (the letter of intent) makes: proposal →
+    negotiation; none for a customer already negotiating or won. Earlier or lost
+    customers are refused (a sent solution put them at proposal)."""
+    source = parse_stage(stage)
+    if source == "proposal":
+        return Move(source, "negotiation", "forward")
+    if source in SIGNABLE_STAGES:
+        return None
+    raise ValueError(_(
+        "the customer is at {stage!r}; an accepted solution moves a customer from "
+        "'proposal' to 'negotiation'; move it back to 'proposal' first").format(stage=source))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from decimal import Decimal
 from types import MappingProxyType
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -17,6 +18,7 @@ from salesflow.rules.cadence import Cadences
 from salesflow.rules.codes import validate_mapping_code
 from salesflow.rules.money import format_plain, parse_money
 from salesflow.rules.numbers import parse_int
+from salesflow.rules.solution import DEFAULT_DISCOUNT_LIMIT, parse_limit
 from salesflow.rules.text import check_text
 from salesflow.rules.tier import TierThresholds
 from salesflow.rules.workdays import calendar_for
@@ -32,6 +34,8 @@ class Settings:
     tiers: TierThresholds = TierThresholds()
     cadences: Cadences = Cadences()
     gm_threshold_fen: int = 0
+    # a solution discounted beyond this share needs a gm review after the manager's
+    discount_limit: Decimal = DEFAULT_DISCOUNT_LIMIT
     industry_codes: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
     region_codes: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
 
@@ -96,6 +100,8 @@ SCALAR_KEYS: dict[str, tuple[Callable[[str], object], str]] = {
     "tier.b.potential": (_money, Msg("tier B: minimum potential (yuan)")),
     "tier.b.days": (_days(MAX_DECISION_DAYS), Msg("tier B: maximum decision cycle (days)")),
     "gm_threshold": (_money, Msg("contracts below this amount skip the gm step (yuan)")),
+    "discount.limit": (lambda text: str(parse_limit(text)),
+                       Msg("solutions discounted beyond this share also need a gm review")),
 }
 for _tier in ("A", "B", "C"):
     SCALAR_KEYS[f"cadence.{_tier}.prospecting"] = (
@@ -161,6 +167,8 @@ def settings_from(stored: Mapping[str, str]) -> Settings:
         cadences=cadences,
         gm_threshold_fen=parse_money(stored["gm_threshold"])
         if "gm_threshold" in stored else d.gm_threshold_fen,
+        discount_limit=parse_limit(stored["discount.limit"])
+        if "discount.limit" in stored else d.discount_limit,
         industry_codes=MappingProxyType(industry),
         region_codes=MappingProxyType(region),
     )
@@ -177,6 +185,7 @@ def effective_values(s: Settings) -> dict[str, str]:
         "tier.b.potential": format_plain(s.tiers.b_potential_fen),
         "tier.b.days": str(s.tiers.b_max_days),
         "gm_threshold": format_plain(s.gm_threshold_fen),
+        "discount.limit": str(s.discount_limit),
     }
     for tier in ("A", "B", "C"):
         values[f"cadence.{tier}.prospecting"] = str(s.cadences.days(tier, "lead"))

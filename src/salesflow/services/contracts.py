@@ -21,12 +21,12 @@ from sqlmodel import Session, col, select
 
 from salesflow.errors import Conflict, Forbidden, InputError, NotFound
 from salesflow.i18n import N_, Msg, _
-from salesflow.models import Approval, CodeSequence, Contract, Customer, Payment, StageChange
+from salesflow.models import Approval, Contract, Customer, Payment, StageChange
 from salesflow.rules import contract as rules
 from salesflow.rules import pipeline
 from salesflow.rules.dates import RECORD_RANGE, parse_date, parse_datetime
 from salesflow.rules.money import format_yuan, parse_money
-from salesflow.services import audit, customers, users
+from salesflow.services import audit, customers, numbering, solutions, users
 from salesflow.services.env import Env
 from salesflow.services.text import field_text
 
@@ -64,16 +64,25 @@ class Added:
     unscheduled: int  # fen of the amount no installment covers
 
 
-def add(session: Session, env: Env, customer_ref: str, *, amount: str,
+def add(session: Session, env: Env, customer_ref: str, *, amount: str | None,
         start: str | None = None, end: str | None = None, terms: str | None = None,
         payments: Sequence[str] = (), number: str | None = None,
-        submit: bool = False) -> Added:
-    """Draft a contract for a customer (and submit it at once with submit=True)."""
+        submit: bool = False, solution: str | None = None) -> Added:
+    """Draft a contract for a customer (and submit it at once with submit=True); with
+    `solution`, linked to that accepted solution, whose quote is the default amount."""
     customer = customers.resolve(session, customer_ref)
-    try:
-        fen = parse_money(amount)
-    except ValueError as exc:
-        raise InputError.field("amount", exc) from None
+    source = (solutions.accepted_for_contract(session, solution, customer)
+              if solution is not None else None)
+    if amount is None or not amount.strip():
+        if source is None:
+            raise InputError(_("amount: give the contract amount, e.g. --amount 258万 (or "
+                               "--solution FA… to take an accepted solution's quote)"))
+        fen = source.quote
+    else:
+        try:
+            fen = parse_money(amount)
+        except ValueError as exc:
+            raise InputError.field("amount", exc) from None
     if fen <= 0:
         raise InputError(_("amount: a contract is worth more than zero; use yuan such as "
                            "258万"))
@@ -107,7 +116,8 @@ def add(session: Session, env: Env, customer_ref: str, *, amount: str,
     terms = field_text("terms", terms, multiline=True)
     contract = Contract(number=number, customer_id=customer.id, amount=fen, start=start_on,
                         end=end_on, terms=(terms or "").strip() or None,
-                        created_by=env.actor, created_at=env.now, status="draft", round=0)
+                        created_by=env.actor, created_at=env.now, status="draft", round=0,
+                        solution_id=source.id if source else None)
     session.add(contract)
     session.flush()
     assert contract.id is not None
@@ -115,7 +125,8 @@ def add(session: Session, env: Env, customer_ref: str, *, amount: str,
                     for due, part in sorted(schedule, key=lambda item: item[0])]
     session.add_all(installments)
     audit.record(session, env, f"contract {number} added for {customer.code}: "
-                               f"{format_yuan(fen)}, {len(installments)} installment(s)")
+                               f"{format_yuan(fen)}, {len(installments)} installment(s)"
+                               + (f", from solution {source.number}" if source else ""))
     if submit:
         _submit(session, env, contract)
     session.flush()
@@ -137,20 +148,9 @@ def _taken(session: Session, number: str) -> bool:
 
 
 def _next_number(session: Session, env: Env) -> str:
-    """HT + this month + the month's next sequence, skipping numbers typed by hand.
-
-    The month's last sequence lives in code_sequence (keyed 'HT202310', which no customer
-    prefix INDUSTRY-REGION can equal), so a number is never handed out twice.
-    """
-    prefix = rules.number_prefix(env.today)
-    seq = session.get(CodeSequence, prefix) or CodeSequence(prefix=prefix, last=0)
-    while True:
-        seq.last += 1
-        number = rules.format_number(env.today, seq.last)
-        if not _taken(session, number):
-            break
-    session.add(seq)
-    return number
+    """HT + this month + the month's next sequence, skipping numbers typed by hand."""
+    return numbering.next_number(session, env, rules.NUMBER_PREFIX,
+                                 lambda number: _taken(session, number))
 
 
 # --- the approval chain ----------------------------------------------------------------------
@@ -304,7 +304,10 @@ def sign(session: Session, env: Env, number: str, when: str | None = None) -> Si
                                "{drafted}").format(when=when,
                                                    drafted=env.local_date(contract.created_at)))
     customer = _customer(session, contract)
-    move = pipeline.check_signing_move(customer.stage)
+    try:
+        move = pipeline.check_signing_move(customer.stage)
+    except ValueError as exc:
+        raise Conflict(f"stage: {customer.code}: {exc}") from None
     if move.to_stage != "repeat" and _signed_before(session, contract):
         # Won once already (the stage may have been moved back by hand since): a further
         # signed contract is a repeat purchase.

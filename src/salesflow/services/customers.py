@@ -18,14 +18,14 @@ from sqlmodel import Session, col, select
 
 from salesflow.errors import Conflict, InputError, NotFound
 from salesflow.i18n import N_, _
-from salesflow.models import CodeSequence, Customer, StageChange, User
+from salesflow.models import CodeSequence, Contact, Customer, Need, StageChange, User
 from salesflow.rules import pipeline
 from salesflow.rules.choices import CONTACT_ROLES, SOURCES, parse_choice
 from salesflow.rules.codes import code_prefix, format_code
 from salesflow.rules.completeness import missing_fields
 from salesflow.rules.contact import normalize_email, normalize_phone
 from salesflow.rules.dates import parse_date
-from salesflow.rules.money import parse_money
+from salesflow.rules.money import parse_money, parse_money_range
 from salesflow.rules.names import name_key, validate_company_name
 from salesflow.rules.numbers import parse_int
 from salesflow.rules.text import escape_text
@@ -42,6 +42,10 @@ PROFILE_FIELDS = (
     "potential", "decision_days", "owner", "tags", "notes", "departments", "collaboration",
     "lead_person",
 )
+# 需求调研表 (SPEC §11); `budget` is typed as one range and stored as budget_min/max
+DISCOVERY_FIELDS = ("pain_points", "budget_min", "budget_max", "decision_process",
+                    "timeline", "competitors", "past_cooperation")
+_MULTILINE = ("need", "notes", "pain_points", "past_cooperation", "collaboration")
 
 
 def departments_list(text: str) -> str:
@@ -65,13 +69,22 @@ def parse_fields(raw: Mapping[str, str | None], env: Env) -> dict[str, Any]:
     for key, value in raw.items():
         if value is None:
             continue
-        multiline = key in ("need", "notes", "collaboration")
+        multiline = key in _MULTILINE
         field_text(label(key), value, multiline=multiline)  # before spaces are collapsed
         text = value.strip() if multiline else " ".join(value.split())
         if not text:
             if key in ("name", "owner"):
                 raise InputError(_("{field}: cannot be empty").format(field=label(key)))
-            out[key] = None
+            if key == "budget":
+                out["budget_min"] = out["budget_max"] = None
+            else:
+                out[key] = None
+            continue
+        if key == "budget":
+            try:
+                out["budget_min"], out["budget_max"] = parse_money_range(text)
+            except ValueError as exc:
+                raise InputError.field("budget", exc) from None
             continue
         try:
             out[key] = _parse(key, text, env)
@@ -194,6 +207,7 @@ def add(session: Session, env: Env, raw: Mapping[str, str | None], *, force: boo
     session.flush()
     assert customer.id is not None
     session.add(StageChange(**creation(env, customer.id)))
+    primary_from_columns(session, env, customer)
     schedule.refresh(session, env, customer)
     audit.record(session, env, f"customer {customer.code} added")
     session.flush()
@@ -258,6 +272,8 @@ def change(session: Session, env: Env, customer: Customer, values: Mapping[str, 
         customer.name_key = key
     for field, value in values.items():
         setattr(customer, field, value)
+    if any(column in values for column in MIRRORED.values()):
+        primary_from_columns(session, env, customer)
     decision = decide_tier(customer, env)
     if customer.tier_override is None and decision.tier != customer.tier:
         customer.tier = decision.tier
@@ -273,11 +289,21 @@ def change_stage(session: Session, env: Env, ref: str, to_stage: str,
     try:
         target = pipeline.parse_stage(to_stage)
         move = pipeline.check_move(customer.stage, target, reason=reason,
-                                   actor_role=users.role_of(session, env.actor))
+                                   actor_role=users.role_of(session, env.actor),
+                                   has_need=has_need(session, customer))
     except ValueError as exc:
         raise Conflict(f"stage: {exc}") from None
     record_move(session, env, customer, move, reason)
     return customer, move
+
+
+def has_need(session: Session, customer: Customer) -> bool:
+    """A recorded need: the customer's `need` field or an open need item (SPEC §11)."""
+    if customer.need and customer.need.strip():
+        return True
+    return session.exec(select(Need.id).where(col(Need.customer_id) == customer.id,
+                                              col(Need.status) == "open").limit(1)
+                        ).first() is not None
 
 
 def record_move(session: Session, env: Env, customer: Customer, move: pipeline.Move,
@@ -297,6 +323,86 @@ def record_move(session: Session, env: Env, customer: Customer, move: pipeline.M
     session.flush()
 
 
+# --- the primary contact (SPEC §11; the contact list itself is services/contacts.py) ---
+
+# contact field → the customer column that mirrors it on the primary contact
+MIRRORED = {"name": "contact_name", "title": "contact_title", "role": "contact_role",
+            "phone": "phone", "email": "email"}
+
+
+def contacts_of(session: Session, customer: Customer) -> list[Contact]:
+    """The customer's contacts: the primary first, then in the order they were added."""
+    return list(session.exec(
+        select(Contact).where(col(Contact.customer_id) == customer.id)
+        .order_by(col(Contact.primary).desc(), col(Contact.id))))
+
+
+def mirror(customer: Customer, primary: Contact | None) -> None:
+    """The customer's contact columns from its primary contact (all empty without one)."""
+    for field, column in MIRRORED.items():
+        setattr(customer, column, getattr(primary, field) if primary else None)
+
+
+def primary_from_columns(session: Session, env: Env, customer: Customer) -> None:
+    """After the customer's contact columns were written: the primary contact takes them
+    (created when the customer had none; removed when they were all cleared)."""
+    assert customer.id is not None
+    values = {field: getattr(customer, column) for field, column in MIRRORED.items()}
+    name = _contact_name(values)
+    primary = session.exec(select(Contact).where(col(Contact.customer_id) == customer.id,
+                                                 col(Contact.primary))).first()
+    if name is None:
+        if primary is not None:
+            session.delete(primary)
+            session.flush()
+            _promote_next(session, customer)
+        return
+    clash = session.exec(select(Contact).where(
+        col(Contact.customer_id) == customer.id, col(Contact.name) == name,
+        col(Contact.primary).is_(False))).first()
+    if clash is not None:
+        raise Conflict(_(
+            "contact-name: {name!r} is already another contact of {code}; make them the "
+            "primary contact with salesflow contact edit {code} {name} --primary").format(
+                name=name, code=customer.code))
+    if primary is None:
+        primary = Contact(customer_id=customer.id, name=name, primary=True,
+                          created_at=env.now)
+    primary.name = name
+    for field in ("title", "role", "phone", "email"):
+        setattr(primary, field, values[field])
+    session.add(primary)
+
+
+def _contact_name(values: Mapping[str, Any]) -> str | None:
+    """The primary contact's name: the contact name, else (a contact known only by a
+    phone, email, title or role) that, as migration 0004 names it."""
+    return (values["name"] or values["phone"] or values["email"] or values["title"]
+            or values["role"])
+
+
+def primary_contact_row(env: Env, customer: Customer) -> dict[str, Any] | None:
+    """A new customer's primary contact as Contact fields, for a bulk insert (import)."""
+    values = {field: getattr(customer, column) for field, column in MIRRORED.items()}
+    name = _contact_name(values)
+    if name is None:
+        return None
+    return {**values, "name": name, "customer_id": customer.id, "primary": True,
+            "created_at": env.now}
+
+
+def _promote_next(session: Session, customer: Customer) -> Contact | None:
+    """The earliest remaining contact becomes primary (and is mirrored)."""
+    rest = contacts_of(session, customer)
+    if rest:
+        rest[0].primary = True
+        session.add(rest[0])
+    mirror(customer, rest[0] if rest else None)
+    session.add(customer)
+    return rest[0] if rest else None
+
+
+
 def profile(c: Customer) -> dict[str, Any]:
     return {f: getattr(c, f) for f in PROFILE_FIELDS}
 
@@ -311,6 +417,7 @@ def row(c: Customer) -> dict[str, Any]:
         "potential": c.potential, "decision_days": c.decision_days, "tier": c.tier,
         "stage": c.stage, "owner": c.owner, "tags": c.tags, "created_at": c.created_at,
         "last_contact_at": c.last_contact_at, "next_due_at": c.next_due_at,
+        **discovery(c),
         "departments": c.departments, "collaboration": c.collaboration,
         "lead_person": c.lead_person,
     }
@@ -321,6 +428,11 @@ def parse_source(text: str) -> str:
         return parse_choice(text, SOURCES, "source")
     except ValueError as exc:
         raise InputError.field("source", exc) from None
+
+
+def discovery(c: Customer) -> dict[str, Any]:
+    """The 需求调研表 fields, as columns.DISCOVERY."""
+    return {field: getattr(c, field) for field in DISCOVERY_FIELDS}
 
 
 def rows(session: Session, *, owner: str | None = None, tier: str | None = None,

@@ -15,7 +15,16 @@ from salesflow.models import Customer
 from salesflow.rules.dates import quarter_of
 from salesflow.rules.money import parse_money
 from salesflow.rules.pipeline import OPEN_STAGES
-from salesflow.services import contracts, customers, followups, needs, targets, users
+from salesflow.services import (
+    contacts,
+    contracts,
+    customers,
+    followups,
+    needs,
+    solutions,
+    targets,
+    users,
+)
 from salesflow.services.env import Env
 
 COMPANIES = [
@@ -53,6 +62,23 @@ SOURCES = ["trade-show", "website", "referral", "event", "cold-call", "public-in
 POTENTIALS = ["80万", "120万", "30万", "15万", "60万", "6万", "250万", "45万", "9万", None]
 CYCLES = ["20", "25", "45", "60", "80", "120", None, "30"]
 STAFF = (("zhao.legal", "legal"), ("chen.gm", "gm"))
+# (name, quote, list price, config, days, extras): 解决方案定制表 rows; the first is the
+# standard's own example, the last two are discounted beyond 10% (a gm review too)
+SOLUTIONS = [
+    ("智能分拣解决方案", "258万", "280万", "A型分拣机2台+管理系统", 45, "免费培训3次+1年质保"),
+    ("产线数字化改造方案", "96万", "100万", "MES系统+数据采集网关20套", 60, "驻场实施2周"),
+    ("仓储管理系统方案", "45万", "48万", "WMS标准版+PDA 10台", 30, "免费培训2次"),
+    ("设备远程运维平台", "68万", "85万", "运维平台+传感器50套", 40, "首年免费运维"),
+    ("ERP升级方案", "130万", "160万", "ERP企业版+接口开发", 90, "数据迁移服务"),
+]
+PAIN_POINTS = ["分拣效率低，人工错分率高", "设备停机无法提前预警", "库存数据不准，盘点耗时",
+               "各系统数据孤岛，报表靠手工"]
+BUDGETS = ["200万-300万", "50万-80万", "-100万", "30万", "100万-150万"]
+PROCESSES = ["采购部→技术部→总经理", "IT部→财务部→董事会", "生产部→采购部→总经理"]
+COMPETITORS = ["某德国品牌", "本地集成商", "两家国内厂商", None]
+EXTRA_CONTACTS = [("赵工", "技术总监", "technical", "im"), ("孙会计", "财务经理", "influencer",
+                                                           "email"),
+                  ("钱主管", "仓储主管", "user", "visit")]
 
 
 def seed(session: Session, env: Env, *, colleagues: tuple[str, ...] = ("li.na", "wang.fang"),
@@ -68,20 +94,27 @@ def seed(session: Session, env: Env, *, colleagues: tuple[str, ...] = ("li.na", 
     real_now = env.now
     negotiating: list[str] = []
     made_followups = 0
+    # the team first: solutions are reviewed by you (the manager) and, beyond the
+    # discount limit, by the gm
+    users.add(session, env, me, "manager")
+    for name, role in ((colleagues[0], "rep"), (colleagues[1], "rep"), *STAFF):
+        users.add(session, env, name, role)
     for index, (name, industry, region) in enumerate(COMPANIES):
         fresh_lead = index % 8 == 7
-        contacts = 0 if fresh_lead else rng.randint(1, 4)
+        touches = 0 if fresh_lead else rng.randint(1, 4)
         # Contacts are laid backwards from a recent last contact, so that due dates fall
         # around today: a few overdue, some today, some in the coming days.
         last_ago = timedelta(days=rng.choice([1, 2, 3, 5, 6, 7, 8, 10, 12, 13, 14, 16, 25,
                                               29, 31]), hours=rng.randint(1, 6))
         moments = sorted(real_now - last_ago - timedelta(days=k * rng.randint(4, 12))
-                         for k in range(contacts))
+                         for k in range(touches))
         created = (moments[0] if moments else real_now) - timedelta(
             days=rng.randint(0, 4) if fresh_lead else rng.randint(5, 40),
             hours=rng.randint(1, 8))
         env.now = created
         contact = CONTACTS[index % len(CONTACTS)]
+        need = None if index % 11 == 7 else rng.choice(NEEDS)
+        discovered = not fresh_lead and index % 3 != 2
         saved = customers.add(session, env, {
             "name": name, "industry": industry, "region": region,
             "size": rng.choice(["50-200", "200-500", "500-1000", "1000+"]),
@@ -91,12 +124,23 @@ def seed(session: Session, env: Env, *, colleagues: tuple[str, ...] = ("li.na", 
             "phone": f"1{rng.choice([38, 39, 58, 86])}{rng.randint(10000000, 99999999)}",
             "email": None if index % 3 else f"contact{index}@example.com",
             "source": rng.choice(SOURCES),
-            "need": None if index % 11 == 7 else rng.choice(NEEDS),
+            "need": need,
             "potential": POTENTIALS[index % len(POTENTIALS)],
             "decision_days": CYCLES[index % len(CYCLES)],
             "owner": owners[index % len(owners)],
+            "pain_points": rng.choice(PAIN_POINTS) if discovered else None,
+            "budget": rng.choice(BUDGETS) if discovered else None,
+            "decision_process": rng.choice(PROCESSES) if discovered else None,
+            "timeline": (env.local_date(real_now) + timedelta(days=rng.randint(30, 120))
+                         ).strftime("%Y-%m") if discovered else None,
+            "competitors": rng.choice(COMPETITORS) if discovered else None,
         })
         code = saved.customer.code
+        if not fresh_lead:
+            for name, title, role, prefers in EXTRA_CONTACTS[:index % 3]:
+                contacts.add(session, env, code, name, {
+                    "title": title, "role": role, "prefers": prefers,
+                    "phone": f"1{rng.choice([37, 59])}{rng.randint(10000000, 99999999)}"})
         for n, moment in enumerate(moments):
             env.now = min(moment + timedelta(hours=rng.randint(0, 20)), real_now)
             promise = None
@@ -111,18 +155,36 @@ def seed(session: Session, env: Env, *, colleagues: tuple[str, ...] = ("li.na", 
                 next_action=rng.choice(ACTIONS) if promise else None,
                 next_due=promise.isoformat() if promise else None,
                 satisfaction=rng.choice([None, None, 4, 5, 3]),
+                contact=contact if n % 2 == 0 else None,
             )
             made_followups += 1
         # stage moves in the last week, two days apart: a customer moved to intent a week
-        # ago is now past its 5-working-day `proposal` deadline. A fresh lead stays a lead,
-        # so that it shows as a `new-lead` item (a moved customer is not screened).
-        moves = 0 if fresh_lead else index % 4
-        for step, stage in enumerate(OPEN_STAGES[1:1 + moves], start=1):
+        # ago is now past its 5-working-day `proposal` deadline. Past intent, the way is a
+        # solution: reviewed and sent (proposal), then accepted (negotiation). A fresh lead
+        # stays a lead, so that it shows as a `new-lead` item (a moved customer is not
+        # screened).
+        solution = None
+        stages = OPEN_STAGES[1:1 + index % 4] if need and not fresh_lead else ()
+        for step, stage in enumerate(stages, start=1):
             env.now = min(max(real_now - timedelta(days=9 - 2 * step, hours=rng.randint(1, 6)),
                               created + timedelta(minutes=step)), real_now)
-            customers.change_stage(session, env, code, stage, None)
-            if stage == "negotiation":
+            if stage == "intent":
+                customers.change_stage(session, env, code, stage, None)
+                if len(stages) == 1:  # solutions still in the works: draft, review, approved
+                    _solution(session, env, code, index, me, colleagues,
+                              upto=("draft", "review", "approved")[index % 3])
+            elif stage == "proposal":
+                if index % 5 == 2:  # a first solution the customer turned down
+                    first = _solution(session, env, code, index + 1, me, colleagues,
+                                      upto="sent")
+                    solutions.decline(session, env, first, "预算不足，要求调整配置")
+                solution = _solution(session, env, code, index, me, colleagues, upto="sent")
+            else:
+                assert solution is not None
+                env.actor = me
+                solutions.accept(session, env, solution)
                 negotiating.append(code)
+            env.actor = me
     env.now = real_now
     _team_contracts_needs_targets(session, env, colleagues, negotiating, rng)
     env.now, env.actor = real_now, me
@@ -135,9 +197,6 @@ def _team_contracts_needs_targets(session: Session, env: Env, colleagues: tuple[
     general manager; two signed contracts (one installment due in two days, one 10 days
     late: an escalation) and one waiting for your approval; needs; quarterly targets."""
     me, real_now = env.actor, env.now
-    users.add(session, env, me, "manager")
-    for name, role in ((colleagues[0], "rep"), (colleagues[1], "rep"), *STAFF):
-        users.add(session, env, name, role)
     legal, gm = (name for name, _ in STAFF)
 
     def at(days_ago: float, actor: str) -> None:
@@ -149,8 +208,10 @@ def _team_contracts_needs_targets(session: Session, env: Env, colleagues: tuple[
     for code, (ago, dues, amount) in zip(negotiating, schedules, strict=False):
         at(ago + 5, colleagues[0])
         half = str(parse_money(amount) // 2 // 100)  # yuan; both amounts are even
+        accepted = next(s["number"] for s in solutions.rows(session, env, ref=code,
+                                                             status="accepted"))
         added = contracts.add(session, env, code, amount=amount, submit=True, payments=[
-            f"{today + timedelta(days=d)}:{half}" for d in dues])
+            f"{today + timedelta(days=d)}:{half}" for d in dues], solution=accepted)
         for days, approver in ((ago + 4, me), (ago + 3, legal), (ago + 2, gm)):
             at(days, approver)
             contracts.decide(session, env, added.contract.number)
@@ -158,7 +219,9 @@ def _team_contracts_needs_targets(session: Session, env: Env, colleagues: tuple[
         contracts.sign(session, env, added.contract.number)
     if len(negotiating) > len(schedules):
         at(1, colleagues[1])
-        contracts.add(session, env, negotiating[len(schedules)], amount="35万", submit=True)
+        contracts.add(session, env, negotiating[len(schedules)], amount=None, submit=True,
+                      solution=next(s["number"] for s in solutions.rows(
+                          session, env, ref=negotiating[len(schedules)], status="accepted")))
 
     codes = session.exec(select(Customer.code).order_by(col(Customer.id))).all()
     for code, days_ago, text, kind, state in (
@@ -180,3 +243,31 @@ def _team_contracts_needs_targets(session: Session, env: Env, colleagues: tuple[
                           ("lead_conversion_rate", "15%"), ("followups", "60"),
                           ("on_time_rate", "80%")):
         targets.set_target(session, env, quarter, metric, value)
+
+
+def _solution(session: Session, env: Env, code: str, index: int, me: str,
+              colleagues: tuple[str, ...], *, upto: str) -> str:
+    """A solution for the customer, taken as far as `upto` (draft … sent): written by a
+    rep, reviewed by you (the manager) and by the gm when the discount is beyond the
+    limit, then sent (intent → proposal)."""
+    name, quote, list_price, config, days, extras = SOLUTIONS[index % len(SOLUTIONS)]
+    author = colleagues[index % 2]
+    env.actor = author
+    number = solutions.add(session, env, code, name, quote=quote, list_price=list_price,
+                           config=config, days=days, extras=extras).number
+    if upto == "draft":
+        return number
+    solutions.submit(session, env, number)
+    if upto == "review":
+        return number
+    for reviewer in (me, STAFF[1][0]):
+        if solutions.resolve(session, number).status != "review":
+            break
+        env.actor = reviewer
+        solutions.review(session, env, number, approve=True,
+                         note="通过，需补充案例" if reviewer == me else "同意特批折扣")
+    if upto == "approved":
+        return number
+    env.actor = author
+    solutions.send(session, env, number)
+    return number

@@ -125,3 +125,12 @@ def _with_status(rows: Iterator[Row]) -> Iterator[Row]:
     for row in rows:
         row["status"] = payment_status(row["amount"], row["paid_amount"])
         yield row
+
+
+def solutions(session: Session, env: Env, *, since: str | None = None) -> Iterator[Row]:
+    """Solutions drafted on or after --since, oldest first (columns.SOLUTION); few (a
+    handful per deal), so read through the service's row builder, which also derives the
+    discount."""
+    from salesflow.services import solutions as service
+
+    return service.rows(session, env, since=since)

@@ -23,6 +23,7 @@ from salesflow.models import Customer, FollowUp
 from salesflow.rules.choices import CHANNELS, FEEDBACK, parse_choice
 from salesflow.rules.dates import RECORD_RANGE, parse_date, parse_datetime
 from salesflow.services import audit, schedule
+from salesflow.services.contacts import find as find_contact
 from salesflow.services.customers import resolve
 from salesflow.services.env import Env
 from salesflow.services.text import field_text
@@ -33,11 +34,17 @@ CLOCK_SKEW = timedelta(minutes=5)
 def log(session: Session, env: Env, ref: str, *, summary: str, channel: str = "phone",
         at: str | None = None, feedback: str | None = None, reason: str | None = None,
         objection: bool = False, next_action: str | None = None,
-        next_due: str | None = None, satisfaction: int | None = None) -> FollowUp:
+        next_due: str | None = None, satisfaction: int | None = None,
+        contact: str | None = None) -> FollowUp:
     summary = field_text("summary", summary, multiline=True)
     reason = field_text("reason", reason)
     next_action = field_text("next-action", next_action)
     customer = resolve(session, ref)
+    spoken_to = None
+    if contact is not None:
+        if not contact.strip():
+            raise InputError(_("contact: name one of the customer's contacts"))
+        spoken_to = find_contact(session, customer, contact).name
     if not summary or not summary.strip():
         raise InputError(_("summary: say what was discussed, e.g. --summary 'sent the "
                            "quote'"))
@@ -82,7 +89,7 @@ def log(session: Session, env: Env, ref: str, *, summary: str, channel: str = "p
         next_action=(next_action or "").strip() or (f"follow up: {summary.strip()}"
                                                    if promise else None),
         next_action_due=promise, satisfaction=satisfaction,
-        due_at_time=customer.next_due_at,
+        due_at_time=customer.next_due_at, contact=spoken_to,
     )
     session.add(followup)
     if customer.last_contact_at is None or moment > customer.last_contact_at:
@@ -100,6 +107,7 @@ def followup_row(f: FollowUp, code: str) -> dict[str, Any]:
         "channel": f.channel, "summary": f.summary, "feedback": f.feedback,
         "reason": f.reason, "objection": f.objection, "next_action": f.next_action,
         "next_action_due": f.next_action_due, "satisfaction": f.satisfaction,
+        "contact": f.contact,
     }
 
 

@@ -52,6 +52,7 @@ from salesflow.errors import Conflict, InputError, NotFound
 from salesflow.i18n import N_, _
 from salesflow.models import (
     Audit,
+    Contact,
     Contract,
     Customer,
     FollowUp,
@@ -510,6 +511,11 @@ def _add(session: Session, env: Env, plan: Plan, batch_id: str,
     if made:
         session.execute(insert(StageChange),
                         [customers.creation(env, c.id) for c in made if c.id is not None])
+        # each customer's contact becomes its primary contact, as `customer add` does
+        people = [customers.primary_contact_row(env, c) for c in made]
+        people = [p for p in people if p is not None]
+        if people:
+            session.execute(insert(Contact), people)
     audit.record_many(session, env, (f"customer {c.code} added" for c in made))
 
 
@@ -612,6 +618,7 @@ def undo(session: Session, env: Env, batch_id: str) -> Undone:
     for start in range(0, len(ids), CHUNK):
         chunk = ids[start:start + CHUNK]
         session.execute(delete(StageChange).where(col(StageChange.customer_id).in_(chunk)))
+        session.execute(delete(Contact).where(col(Contact.customer_id).in_(chunk)))
         session.execute(delete(Customer).where(col(Customer.id).in_(chunk)))
     batch.undone_at = env.now
     session.add(batch)

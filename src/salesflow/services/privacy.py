@@ -2,11 +2,14 @@
 personal data on request (`customer forget`) while the anonymous counts stay.
 
 What is erased is every free text about the customer, because any of it may name or
-describe the contact person: the contact's name, title, phone and email, the customer's
+describe the contact person: the contact's name, title, phone and email (every contact's,
+with their notes, and the contact named on each follow-up), the customer's
 need, notes, tags, source detail and manual-tier reason; each follow-up's summary, reason
 and next action; each need's description, response and resolution; each stage move's
 reason; each contract's terms and its approvals' notes (and a rejection note repeated in
-the audit trail). A NOT NULL text becomes ERASED, an optional one empty.
+the audit trail); the discovery texts (pain points, decision process, competitors, past
+cooperation); each solution's decline reason and its reviews' notes. A NOT NULL text
+becomes ERASED, an optional one empty.
 
 What stays is what the reports count and what is the company's, not the person's: the
 customer row (code, company name, industry, region, size, website, potential, decision
@@ -39,26 +42,31 @@ from salesflow.models import (
     FollowUp,
     Need,
     Payment,
+    Solution,
+    SolutionReview,
     StageChange,
 )
 from salesflow.rules.cadence import ACCOUNT_CARE_STAGES, care_strategy
 from salesflow.rules.completeness import missing_fields
 from salesflow.rules.tier import strategy_for
 from salesflow.services import audit
+from salesflow.services.contacts import row as contact_row
 from salesflow.services.contracts import approval_row
 from salesflow.services.contracts import row as contract_row
-from salesflow.services.customers import decide_tier, profile, resolve
+from salesflow.services.customers import contacts_of, decide_tier, profile, resolve
 from salesflow.services.customers import row as customer_row
 from salesflow.services.env import Env
 from salesflow.services.followups import followup_row
 from salesflow.services.needs import row as need_row
 from salesflow.services.payments import payment_row
+from salesflow.services.solutions import row as solution_row
 
 ERASED = "(erased)"
 
 # Customer fields that hold the contact's personal data or free text about the customer.
 ERASED_CUSTOMER_FIELDS = ("contact_name", "contact_title", "phone", "email", "need", "notes",
-                          "tags", "source_detail")
+                          "tags", "source_detail", "pain_points", "decision_process",
+                          "competitors", "past_cooperation")
 
 
 # --- everything held -----------------------------------------------------------------------
@@ -111,6 +119,10 @@ def held(session: Session, env: Env, ref: str) -> dict[str, Any]:
         "stage_changes": changes,
         "needs": needs,
         "contracts": _contracts(session, c),
+        "contacts": [contact_row(k) for k in contacts_of(session, c)],
+        "solutions": [solution_row(s, c.code) for s in session.exec(
+            select(Solution).where(col(Solution.customer_id) == c.id)
+            .order_by(col(Solution.number)))],
     }
 
 
@@ -150,6 +162,7 @@ class Forgotten:
     stage_changes: int
     contracts: int
     approvals: int
+    contacts: int = 0
 
 
 def forget(session: Session, env: Env, ref: str) -> Forgotten:
@@ -171,17 +184,27 @@ def forget(session: Session, env: Env, ref: str) -> Forgotten:
         return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
     followups = erase(FollowUp, col(FollowUp.customer_id) == c.id,
-                      summary=ERASED, reason=None, next_action=None)
+                      summary=ERASED, reason=None, next_action=None, contact=None)
+    # every contact: a name stays required and unique per customer, so each becomes
+    # "(erased) N"; their roles and channel preferences are not personal and stay
+    people = contacts_of(session, c)
+    for n, person in enumerate(people, start=1):
+        person.name = f"{ERASED} {n}"
+        person.title = person.phone = person.email = person.notes = None
+        session.add(person)
     needs = erase(Need, col(Need.customer_id) == c.id,
                   description=ERASED, response=None, resolution=None)
     changes = erase(StageChange, col(StageChange.customer_id) == c.id, reason=None)
     contracts = erase(Contract, col(Contract.customer_id) == c.id, terms=None)
     its_contracts = sa_select(col(Contract.id)).where(col(Contract.customer_id) == c.id)
     approvals = erase(Approval, col(Approval.contract_id).in_(its_contracts), note=None)
+    erase(Solution, col(Solution.customer_id) == c.id, decline_reason=None)
+    its_solutions = sa_select(col(Solution.id)).where(col(Solution.customer_id) == c.id)
+    erase(SolutionReview, col(SolutionReview.solution_id).in_(its_solutions), note=None)
     _erase_rejection_notes(session, c)
     audit.record(session, env, f"customer {c.code} personal data erased")
     session.flush()
-    return Forgotten(c, followups, needs, changes, contracts, approvals)
+    return Forgotten(c, followups, needs, changes, contracts, approvals, len(people))
 
 
 def _erase_rejection_notes(session: Session, c: Customer) -> None:

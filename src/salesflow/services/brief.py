@@ -1,0 +1,64 @@
+"""The brief before a call (沟通前准备: 查阅客户档案，知晓客户近况; SPEC §11): one customer
+on one screen — profile, tier with its rule and strategy, stage and days in it, contacts,
+discovery, the last three follow-ups, open needs and an unanswered objection, open
+solutions, contracts with their approval step and unpaid installments, and what is due
+for it now.
+
+Everything is read through the row builders that `customer show` (privacy.held) and
+`due` (agenda.items) already use, so the brief never disagrees with them. Delivery
+phases and key dates (SPEC §12–§13) are not held yet: their lists are empty, so that the
+shape of `brief --format json` (SPEC §7) holds.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlmodel import Session
+
+from salesflow.rules.solution import OPEN_STATUSES
+from salesflow.services import agenda, privacy
+from salesflow.services.customers import resolve
+from salesflow.services.env import Env
+
+LAST_FOLLOWUPS = 3
+
+
+def brief(session: Session, env: Env, ref: str) -> dict[str, Any]:
+    held = privacy.held(session, env, ref)
+    customer = resolve(session, ref)
+    since = env.local_date(customer.stage_changed_at)
+    followups = list(reversed(held["followups"][-LAST_FOLLOWUPS:]))  # newest first
+    objection = None
+    if customer.objection_at is not None:
+        objection = next((f for f in reversed(held["followups"])
+                          if f["at"] == customer.objection_at), None)
+    contracts = []
+    for k in held["contracts"]:
+        if k["status"] == "cancelled":
+            continue
+        unpaid = [p for p in k["payments"] if p["status"] != "paid"]
+        contracts.append({**k, "unpaid": unpaid})
+    due = [item for item in agenda.items(session, env, agenda.Query(
+        plan=env.today, days=0, owner=customer.owner)) if item["customer_code"] == customer.code]
+    return {
+        "row": held["row"],
+        "extra": {
+            "tier_rule": held["extra"]["tier_rule"],
+            "tier_override": held["extra"]["tier_override"],
+            "tier_reason": held["extra"]["tier_reason"],
+            "strategy": held["extra"]["strategy"],
+            "stage_since": since,
+            "days_in_stage": (env.today - since).days,
+            "missing": held["extra"]["missing"],
+        },
+        "objection": objection,
+        "contacts": held["contacts"],
+        "followups": followups,
+        "needs": [n for n in held["needs"] if n["status"] != "resolved"],
+        "solutions": [s for s in held["solutions"] if s["status"] in OPEN_STATUSES],
+        "contracts": contracts,
+        "phases": [],
+        "key_dates": [],
+        "due": due,
+    }
