@@ -17,7 +17,9 @@ lost); potential and decision cycle drawn so that about 11% are tier A, 35% B, t
 follow-up, more for later stages and higher tiers; the last contact of an open customer
 falls around its tier cadence, so that about a quarter of open customers are overdue;
 six in ten latest contacts of the last two weeks promise a next action (a quarter of
-earlier contacts did, since kept). A sidecar FILE.json records the planning date and the
+earlier contacts did, since kept); half of the A-tier customers stalled for 14 days or
+more have a recovery plan or two (their own random stream, so the rest of the data is as
+before). A sidecar FILE.json records the planning date and the
 reps for bench/run.py.
 """
 
@@ -71,6 +73,8 @@ FEEDBACK = ["positive", "neutral", "negative", None]
 FEEDBACK_WEIGHTS = [45, 35, 12, 8]
 REASONS = ["价格偏高", "预算未批", "竞品对比中", "交付周期太长", "决策人变动"]
 LOST_REASONS = ["选择了竞争对手", "项目取消", "预算冻结", "联系不上决策人"]
+RECOVERY_PLANS = ["约决策人面谈，重新确认预算", "安排技术交流会", "提供试用方案", "由主管陪同拜访",
+                  "调整报价方案"]
 TAGS = [None, None, None, None, "重点客户", "展会2024", "老客户转介绍", "政府项目"]
 
 OPEN = ("lead", "intent", "proposal", "negotiation")
@@ -207,6 +211,8 @@ def generate(db: Path, n_customers: int, n_followups: int, seed: int, today: dat
     con.execute("BEGIN")
     batch: list[tuple] = []
     moves: list[tuple] = []
+    plans: list[tuple] = []  # recovery_plan rows, from their own generator so that
+    plan_rng = random.Random(seed + 1)  # every other row stays as before they existed
     signings: list[tuple[int, str, int]] = []  # (customer index, won|repeat, when)
     for i in range(n_customers):
         industry, region = industries[i], regions[i]
@@ -239,6 +245,13 @@ def generate(db: Path, n_customers: int, n_followups: int, seed: int, today: dat
                       else None)
             moves.append((i + 1, previous, to, stamp(moved), owners[i], reason))
             previous = to
+        # a recovery plan (挽回策略) or two for half of the stalled A-tier customers
+        stalled_since = today_day * DAY - 14 * DAY
+        if (tier[i] == "A" and target in OPEN and progressed < stalled_since
+                and plan_rng.random() < 0.5):
+            for _ in range(plan_rng.randint(1, 2)):
+                plans.append((i + 1, plan_rng.choice(RECOVERY_PLANS), owners[i], stamp(
+                    plan_rng.randint(progressed + 14 * DAY, today_day * DAY - 1))))
         contact = rng.choice(CONTACTS)
         batch.append((
             i + 1, format_code(prefix, sequences[prefix]), name, name_key(name), industry,
@@ -262,6 +275,7 @@ def generate(db: Path, n_customers: int, n_followups: int, seed: int, today: dat
             batch, moves = [], []
     _insert(con, "customer", batch, columns=_CUSTOMER_COLUMNS)
     _insert(con, "stage_change", moves, columns=_STAGE_COLUMNS)
+    _insert(con, "recovery_plan", plans, columns="customer_id, plan, by, at")
     con.executemany("INSERT INTO code_sequence (prefix, last) VALUES (?, ?)",
                     sorted(sequences.items()))
     con.executemany("INSERT INTO user (name, role, created_at) VALUES (?, ?, ?)",
@@ -336,7 +350,7 @@ def generate(db: Path, n_customers: int, n_followups: int, seed: int, today: dat
     busiest = max(set(owners), key=owners.count)
     return {"today": today.isoformat(), "customers": n_customers, "followups": len(keys),
             "seed": seed, "reps": reps, **counts_by_table,
-            "busiest_rep": busiest, "timezone": TEAM_ZONE}
+            "recovery_plans": len(plans), "busiest_rep": busiest, "timezone": TEAM_ZONE}
 
 
 STAFF = (("zhang.manager", "manager"), ("li.legal", "legal"), ("wang.gm", "gm"))
@@ -443,7 +457,7 @@ def refresh_due_dates(db: Path, today: date) -> int:
     from salesflow.context import AppState
     from salesflow.services import schedule
 
-    with AppState(db=str(db), user="bench").unit("bench generate", write=True) as unit:
+    with AppState(db=str(db), user=STAFF[0][0]).unit("bench generate", write=True) as unit:
         return schedule.refresh_all(unit.session, unit.env)
 
 

@@ -9,8 +9,9 @@ point, with SALESFLOW_DB and SALESFLOW_TODAY set and stdout to /dev/null. One wa
 (not counted: it also faults the file into the page cache), then --runs timed runs; the
 table shows the median wall-clock time and the largest peak RSS (ru_maxrss of that very
 child, read with os.wait4). Writes go to a private copy of the database, so the generated
-file stays as generated and runs are repeatable. The due query's plan is printed from the
-statement the real agenda service sends (captured, then run under EXPLAIN QUERY PLAN).
+file stays as generated and runs are repeatable. The query plans (due, the exports, report
+stalled and every statement of report review for the latest quarter) are printed from the
+statements the real services send (captured, then run under EXPLAIN QUERY PLAN).
 """
 
 from __future__ import annotations
@@ -99,7 +100,7 @@ def query_plans(db: Path, today: str, owner: str) -> list[tuple[str, str, list[s
     from sqlalchemy import event
 
     from salesflow.context import AppState
-    from salesflow.services import agenda, export
+    from salesflow.services import agenda, export, recovery
 
     out = []
     with AppState(db=str(db), user=owner).unit("bench plans", write=False) as unit:
@@ -122,6 +123,8 @@ def query_plans(db: Path, today: str, owner: str) -> list[tuple[str, str, list[s
                 export.followups(unit.session, unit.env), None)),
             ("export followups --since 2025-06-01", "FROM followup", lambda: next(
                 export.followups(unit.session, unit.env, since="2025-06-01"), None)),
+            ("report stalled", "recovery_plan", lambda: next(
+                recovery.stalled(unit.session, unit.env, unit.env.today), None)),
         ]
         raw = unit.session.connection().connection.dbapi_connection
         for label, word, call in cases:
@@ -131,6 +134,42 @@ def query_plans(db: Path, today: str, owner: str) -> list[tuple[str, str, list[s
             plan = raw.execute("EXPLAIN QUERY PLAN " + statement, parameters).fetchall()
             out.append((label, statement, [_plan_line(row, plan) for row in plan]))
         event.remove(engine, "before_cursor_execute", capture)
+    return out
+
+
+def latest_periods(today: str) -> tuple[str, str]:
+    """The quarter and the month the planning date falls in (2025Q2, 2025-06)."""
+    year, month = int(today[:4]), int(today[5:7])
+    return f"{year}Q{(month - 1) // 3 + 1}", f"{year}-{month:02d}"
+
+
+def review_plans(db: Path, today: str, meta_owner: str) -> list[tuple[str, str, list[str]]]:
+    """(label, SQL, plan lines) of every statement `report review` sends for the latest
+    quarter, in the order it sends them."""
+    from sqlalchemy import event
+
+    from salesflow.context import AppState
+    from salesflow.services import review
+
+    quarter, _month = latest_periods(today)
+    out = []
+    with AppState(db=str(db), user=meta_owner).unit("bench plans", write=False) as unit:
+        engine = unit.session.get_bind()
+        captured: list[tuple[str, tuple]] = []
+
+        def capture(conn, cursor, statement, parameters, context, executemany):  # type: ignore[no-untyped-def]
+            captured.append((statement, parameters))
+
+        event.listen(engine, "before_cursor_execute", capture)
+        review.review(unit.session, unit.env, quarter)
+        event.remove(engine, "before_cursor_execute", capture)
+        raw = unit.session.connection().connection.dbapi_connection
+        for n, (statement, parameters) in enumerate(captured, 1):
+            if not statement.lstrip().upper().startswith("SELECT"):
+                continue
+            plan = raw.execute("EXPLAIN QUERY PLAN " + statement, parameters).fetchall()
+            out.append((f"report review {quarter}, statement {n}", statement,
+                        [_plan_line(row, plan) for row in plan]))
     return out
 
 
@@ -178,9 +217,20 @@ def bench(args: argparse.Namespace, db: Path, meta: dict, work: Path) -> None:
     counts["due_owner"] = output_rows([exe, "due", "--format", "csv", "--owner", owner], env)
     sheet = write_import_sheet(work / "import.csv", 1000)
 
+    quarter, month = latest_periods(today)
+    for period in (quarter, month):
+        shown = json.loads(subprocess.run([exe, "report", "review", period, "--format", "json"],
+                                          env=env, capture_output=True, text=True).stdout)
+        counts[f"review_{period}"] = (
+            f"won {shown['won']:,}, lost {shown['lost']:,} ({len(shown['lost_reasons'])} "
+            f"reasons), {sum(h['count'] for h in shown['hotspots']):,} needs")
+    counts["stalled"] = output_rows([exe, "report", "stalled", "--format", "csv"], env)
+
     serial = iter(range(1, 10_000))
     commands = [
         ("salesflow --help", lambda: [exe, "--help"], "—"),
+        ("salesflow --version", lambda: [exe, "--version"], "—"),
+        ("salesflow config show", lambda: [exe, "config", "show"], "the settings"),
         ("salesflow due --format csv", lambda: [exe, "due", "--format", "csv"],
          f"{counts['due']:,} items"),
         (f"salesflow due --format csv --owner {owner}",
@@ -207,6 +257,15 @@ def bench(args: argparse.Namespace, db: Path, meta: dict, work: Path) -> None:
         ("salesflow report quarter --by owner --format csv",
          lambda: [exe, "report", "quarter", "--by", "owner", "--format", "csv"],
          f"{len(meta['reps'])} owners"),
+        (f"salesflow report review {quarter} --format json",
+         lambda: [exe, "report", "review", quarter, "--format", "json"],
+         counts[f"review_{quarter}"]),
+        (f"salesflow report review {month} --format json",
+         lambda: [exe, "report", "review", month, "--format", "json"],
+         counts[f"review_{month}"]),
+        ("salesflow report stalled --format csv",
+         lambda: [exe, "report", "stalled", "--format", "csv"],
+         f"{counts['stalled']:,} customers"),
         ("salesflow need list --status open --format csv",
          lambda: [exe, "need", "list", "--status", "open", "--format", "csv"],
          f"{counts['open_needs']:,} rows"),
@@ -261,7 +320,8 @@ def bench(args: argparse.Namespace, db: Path, meta: dict, work: Path) -> None:
           f"SQLite {sqlite3.sqlite_version}, {platform.system()} {platform.release()}; "
           f"load average {load_before:.2f} before, {os.getloadavg()[0]:.2f} after")
 
-    plans = [] if args.no_plans else query_plans(copy, today, owner)
+    plans = [] if args.no_plans else (query_plans(copy, today, owner)
+                                      + review_plans(copy, today, owner))
     for label, statement, plan in plans:
         print(f"\n`{label}`:\n\n```\n{' '.join(statement.split())}\n\nQUERY PLAN\n"
               + "\n".join(plan) + "\n```")
