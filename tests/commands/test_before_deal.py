@@ -262,7 +262,9 @@ def test_discovery_fields_are_set_shown_and_exported_at_the_end(cli, unchanged):
     assert header[:22] == [c.name for c in columns.CUSTOMER[:22]]
     assert header[21] == "next_due_at"
     assert header[22:] == ["pain_points", "budget_min", "budget_max", "decision_process",
-                           "timeline", "competitors", "past_cooperation"]
+                           "timeline", "competitors", "past_cooperation",
+                           # then SPEC §14's collaboration columns
+                           "departments", "collaboration", "lead_person"]
     shown = cli.json("customer", "show", code)
     assert (shown["budget_min"], shown["budget_max"], shown["decision_process"]) == (
         2000000, 3000000, "采购部→技术部→总经理")
