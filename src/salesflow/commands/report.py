@@ -302,8 +302,10 @@ def _tables(data: Report, *, by_owner: bool) -> None:
     from salesflow.rules.kpi import human_value, percent
 
     console = Console()
-    kpis = Table(title=_("KPIs {period} ({first} – {last})").format(
-                     period=data.period, first=data.first_day, last=data.last_day),
+    title = (_("KPIs {period} ({first} – {last})") if "Q" in data.period
+             else _("KPIs {month} ({first} – {last})"))
+    kpis = Table(title=title.format(period=data.period, month=data.period,
+                                    first=data.first_day, last=data.last_day),
                  title_justify="left", title_style="bold", header_style="bold underline",
                  box=None)
     kpis.add_column(_("metric"), no_wrap=True)
