@@ -53,6 +53,22 @@ LABELS: dict[str, str] = {
     "tier_rule": N_("tier rule"), "strategy": N_("strategy"), "complete": N_("complete"),
     "next_due_kind": N_("next due kind"), "followups": N_("followups"),
     "stage_changes": N_("stage changes"), "needs": N_("needs"),
+    # contacts, discovery, solutions, extensions, reviews, stalled leads, collaboration
+    "contact": N_("contact"), "title": N_("title"), "primary": N_("primary"),
+    "prefers": N_("prefers"), "decided_by": N_("decided by"),
+    "decision_process": N_("decision process"), "pain_points": N_("pain points"),
+    "budget_min": N_("budget min"), "budget_max": N_("budget max"),
+    "timeline": N_("timeline"), "competitors": N_("competitors"),
+    "past_cooperation": N_("past cooperation"), "collaboration": N_("collaboration"),
+    "lead_person": N_("lead person"), "departments": N_("departments"),
+    "author": N_("author"), "quote": N_("quote"), "list_price": N_("list price"),
+    "discount": N_("discount"), "sent_at": N_("sent at"), "accepted_at": N_("accepted at"),
+    "round": N_("round"), "requested_by": N_("requested by"),
+    "days_stalled": N_("days stalled"), "plan": N_("plan"),
+    "plan_age_days": N_("plan age days"), "bucket": N_("bucket"), "count": N_("count"),
+    "customers": N_("customers"), "item": N_("item"), "mean": N_("mean"),
+    "median": N_("median"), "rate": N_("rate"), "top": N_("top"), "won": N_("won"),
+    "month": N_("month"), "factors": N_("factors"), "actions": N_("actions"),
 }
 
 

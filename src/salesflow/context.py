@@ -80,9 +80,9 @@ def today_override() -> date | None:
     try:
         day = date.fromisoformat(text)
     except ValueError:
-        raise InputError(
-            f"SALESFLOW_TODAY: '{text}' is not a date; use YYYY-MM-DD, e.g. 2024-10-08"
-        ) from None
+        raise InputError(_(
+            "SALESFLOW_TODAY: '{value}' is not a date; use YYYY-MM-DD, e.g. 2024-10-08"
+        ).format(value=text)) from None
     first, last = RECORD_RANGE
     if not first <= day <= last:
         raise InputError(_("SALESFLOW_TODAY: '{value}' is outside the accepted dates; use a "

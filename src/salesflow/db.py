@@ -390,9 +390,9 @@ def scrub_sqlite(engine: Engine, path: Path) -> list[str]:
         raw.close()
     backups = sorted(path.parent.glob(f"{path.name}.before-*.bak"))
     if backups:
-        notes.append("note: " + ", ".join(str(b) for b in backups) + " (backup before a "
-                     "schema upgrade) may still hold the erased data; delete it if that "
-                     "copy must go too")
+        notes.append(_("note: {files} (backup before a schema upgrade) may still hold the "
+                       "erased data; delete it if that copy must go too").format(
+            files=", ".join(str(b) for b in backups)))
     return notes
 
 

@@ -35,8 +35,10 @@ def write_ics(items: Iterable[Mapping[str, Any]], plan: date) -> None:
             summary = _("[overdue {days}d] {summary}").format(days=item["days_overdue"],
                                                                summary=summary)
         event.add("summary", summary)
-        event.add("description", f"{item['customer_code']} · tier {item['tier']} · "
-                                 f"{item['stage']} · owner {item['owner']} · {item['kind']}")
+        event.add("description", _("{code} · tier {tier} · {stage} · owner {owner} · "
+                                   "{kind}").format(code=item["customer_code"],
+                                                    tier=item["tier"], stage=item["stage"],
+                                                    owner=item["owner"], kind=item["kind"]))
         event.add("dtstart", day)
         event.add("dtend", day + timedelta(days=1))
         event.add("dtstamp", _stamp(plan))

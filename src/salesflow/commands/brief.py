@@ -15,16 +15,6 @@ def brief(
     ref: Annotated[str, typer.Argument(help=_("Customer code or company name."))],
     fmt: FormatOpt = "table",
 ) -> None:
-    """What to know before calling a customer: profile, tier with its rule and strategy,
-    stage and days in it, contacts with roles and preferred channels, discovery, the last
-    three follow-ups, open needs and objections, open solutions, contracts with their
-    approval step and unpaid installments, and what is due for it now.
-
-    --format json is one object: customer, contacts, followups, needs, solutions,
-    contracts, phases, key_dates, due.
-
-    Example: salesflow brief MFG-EC-001
-    """
     from salesflow import columns
     from salesflow.columns import Col
     from salesflow.output import OutputOptions, json_row, render_object, write_table
@@ -101,3 +91,16 @@ def brief(
     write_table(data["due"], pick(columns.DUE, ("due_date", "days_overdue", "kind",
                                                 "action")),
                 tz=tz, title=_("Due now"), empty=_("Nothing due now."))
+
+
+brief.__doc__ = _(
+    "What to know before calling a customer: profile, tier with its rule and strategy,\n"
+    "stage and days in it, contacts with roles and preferred channels, discovery, the last\n"
+    "three follow-ups, open needs and objections, open solutions, contracts with their\n"
+    "approval step and unpaid installments, and what is due for it now.\n"
+    "\n"
+    "--format json is one object: customer, contacts, followups, needs, solutions,\n"
+    "contracts, phases, key_dates, due.\n"
+    "\n"
+    "Example: salesflow brief MFG-EC-001"
+)

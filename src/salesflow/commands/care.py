@@ -144,9 +144,10 @@ def doctor(
                                 "message": f.message, "fixed": f.fixed} for f in findings],
                               ensure_ascii=False, indent=2))
     else:
+        labels = {"fixed": _("fixed"), "problem": _("problem"), "warning": _("warning")}
         for f in findings:
-            label = "fixed" if f.fixed else f.severity
-            typer.echo(f"{label}: {f.message}")
+            label = labels.get("fixed" if f.fixed else f.severity, f.severity)
+            typer.echo(_("{label}: {message}").format(label=label, message=f.message))
     if not healthy(findings):
         raise typer.Exit(1)
     if fmt != "json":

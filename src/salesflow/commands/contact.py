@@ -33,11 +33,6 @@ def add(
         "--primary", help=_("Make this the primary contact (the customer's contact)."))]
     = False,
 ) -> None:
-    """Add a contact to a customer; a customer's first contact is its primary one.
-
-    Example: salesflow contact add MFG-EC-001 赵工 --title 技术总监 --role technical
-    --phone 13900139000 --prefers im
-    """
     from salesflow.output import message
     from salesflow.services import contacts
 
@@ -52,14 +47,17 @@ def add(
     message(text)
 
 
+add.__doc__ = _(
+    "Add a contact to a customer; a customer's first contact is its primary one.\n"
+    "\n"
+    "Example: salesflow contact add MFG-EC-001 赵工 --title 技术总监 --role technical\n"
+    "--phone 13900139000 --prefers im"
+)
+
+
 @app.command("list")
 def list_(ctx: typer.Context, ref: Ref, fmt: FormatOpt = "table", excel: ExcelOpt = False,
           raw: RawOpt = False) -> None:
-    """A customer's contacts, the primary first (columns name, title, role, phone, email,
-    prefers, primary, notes).
-
-    Example: salesflow contact list MFG-EC-001 --format csv
-    """
     from salesflow import columns
     from salesflow.output import OutputOptions, render
     from salesflow.services import contacts
@@ -71,6 +69,14 @@ def list_(ctx: typer.Context, ref: Ref, fmt: FormatOpt = "table", excel: ExcelOp
                empty=_("No contacts."))
 
 
+list_.__doc__ = _(
+    "A customer's contacts, the primary first (columns name, title, role, phone, email,\n"
+    "prefers, primary, notes).\n"
+    "\n"
+    "Example: salesflow contact list MFG-EC-001 --format csv"
+)
+
+
 @app.command("edit")
 def edit(
     ctx: typer.Context, ref: Ref, name: Name,
@@ -80,11 +86,6 @@ def edit(
     primary: Annotated[bool, typer.Option(
         "--primary", help=_("Make this the primary contact."))] = False,
 ) -> None:
-    """Change a contact; an empty value ("") clears a field. Editing the primary contact
-    updates the customer's contact fields too.
-
-    Example: salesflow contact edit MFG-EC-001 赵工 --phone 13900139001 --primary
-    """
     from salesflow.output import message
     from salesflow.services import contacts
 
@@ -97,6 +98,14 @@ def edit(
     message(text)
 
 
+edit.__doc__ = _(
+    "Change a contact; an empty value (\"\") clears a field. Editing the primary contact\n"
+    "updates the customer's contact fields too.\n"
+    "\n"
+    "Example: salesflow contact edit MFG-EC-001 赵工 --phone 13900139001 --primary"
+)
+
+
 @app.command("remove")
 def remove(
     ctx: typer.Context, ref: Ref, name: Name,
@@ -105,11 +114,6 @@ def remove(
         help=_("The contact who becomes primary (required to remove the primary while "
                "others remain)."))] = None,
 ) -> None:
-    """Remove a contact. The primary one goes only by naming its successor with
-    --primary NAME while other contacts remain.
-
-    Example: salesflow contact remove MFG-EC-001 王强 --primary 赵工
-    """
     from salesflow.output import message
     from salesflow.services import contacts
 
@@ -119,3 +123,11 @@ def remove(
         text = _("removed {name} from {code}; primary contact: {primary}").format(
             name=name, code=customer.code, primary=current.name if current else _("none"))
     message(text)
+
+
+remove.__doc__ = _(
+    "Remove a contact. The primary one goes only by naming its successor with\n"
+    "--primary NAME while other contacts remain.\n"
+    "\n"
+    "Example: salesflow contact remove MFG-EC-001 王强 --primary 赵工"
+)

@@ -19,36 +19,37 @@ from typing import Annotated, Any, TextIO
 import typer
 
 from salesflow.commands._options import ExcelOpt, RawOpt, check_format, state
+from salesflow.i18n import _
 
 app = typer.Typer(
     no_args_is_help=True,
-    help="Stream every row of an entity as CSV, JSON or JSON Lines (for cron and other "
-         "systems).\n\nExample: salesflow export customers --since 2024-10-01 > new.csv",
+    help=_("Stream every row of an entity as CSV, JSON or JSON Lines (for cron and other "
+           "systems).\n\nExample: salesflow export customers --since 2024-10-01 > new.csv"),
 )
 
 EXPORT_FORMATS = ("csv", "json", "jsonl", "xlsx")
 
 ExportFormatOpt = Annotated[
-    str, typer.Option("--format", "-f", help="csv (default), json (one array), jsonl "
-                                             "(one object per line) or xlsx (a spreadsheet: "
-                                             "with --output, or into a pipe).",
+    str, typer.Option("--format", "-f", help=_("csv (default), json (one array), jsonl "
+                                               "(one object per line) or xlsx (a spreadsheet: "
+                                               "with --output, or into a pipe)."),
                       case_sensitive=False)
 ]
 HeadersOpt = Annotated[
-    str, typer.Option("--headers", help="en (default): the stable column names; zh: the "
-                                        "客户信息登记表 headers (客户编号 first) and the "
-                                        "standard's words for values, which `customer "
-                                        "import` reads back (csv and xlsx).")
+    str, typer.Option("--headers", help=_("en (default): the stable column names; zh: the "
+                                          "客户信息登记表 headers (客户编号 first) and the "
+                                          "standard's words for values, which `customer "
+                                          "import` reads back (csv and xlsx)."))
 ]
 SinceOpt = Annotated[
     str | None, typer.Option("--since", metavar="DATE",
-                             help="Only rows from this day on (team time zone): "
-                                  "YYYY-MM-DD, -7d, today …")
+                             help=_("Only rows from this day on (team time zone): "
+                                    "YYYY-MM-DD, -7d, today …"))
 ]
 OutputOpt = Annotated[
     Path | None, typer.Option("--output", "-o", metavar="FILE", dir_okay=False,
-                              help="Write to FILE (created 0600, replaced only when the "
-                                   "export succeeds) instead of stdout.")
+                              help=_("Write to FILE (created 0600, replaced only when the "
+                                     "export succeeds) instead of stdout."))
 ]
 
 
@@ -64,7 +65,7 @@ def export_rows(ctx: typer.Context, entity: str, columns: Sequence[Any],
 
     fmt = check_format(fmt, EXPORT_FORMATS)
     if fmt == "xlsx" and output is None and sys.stdout.isatty():
-        raise InputError("format: xlsx is a binary file; give --output FILE (or pipe it)")
+        raise InputError(_("format: xlsx is a binary file; give --output FILE (or pipe it)"))
     with state(ctx).unit(f"export {entity}", write=False) as unit:
         rows = fetch(unit.session, unit.env, since=since)  # checks --since before any output
         if shape is not None:
@@ -77,7 +78,8 @@ def export_rows(ctx: typer.Context, entity: str, columns: Sequence[Any],
             with _destination(output) as out:
                 count = render(rows, columns, OutputOptions(fmt, excel, raw), out=out)
     if output is not None and sys.stderr.isatty():
-        message(f"exported {count} {entity} to {output}")
+        message(_("exported {count} {entity} to {output}").format(
+            count=count, entity=entity, output=output))
 
 
 @contextmanager
@@ -101,7 +103,8 @@ def _destination(path: Path | None) -> Iterator[TextIO]:
     path = path.expanduser()
 
     def refusal(exc: OSError) -> InputError:
-        return InputError(f"output: cannot write {path}: {exc.strerror or exc}")
+        return InputError(_("output: cannot write {path}: {reason}").format(
+            path=path, reason=exc.strerror or exc))
 
     try:
         mode: int | None = path.lstat().st_mode
@@ -210,22 +213,25 @@ def _running(pid: int) -> bool:
 def customers(ctx: typer.Context, since: SinceOpt = None, fmt: ExportFormatOpt = "csv",
               excel: ExcelOpt = False, raw: RawOpt = False, output: OutputOpt = None,
               headers: HeadersOpt = "en") -> None:
-    """Customers, oldest first; --since filters on the day they were created.
-
-    Example: salesflow export customers --since 2024-10-01 --excel -o customers.csv
-    Example: salesflow export customers --headers zh --format xlsx -o 客户信息登记表.xlsx
-    """
     from salesflow import columns
     from salesflow.errors import InputError
     from salesflow.services import export
 
     if headers not in ("en", "zh"):
-        raise InputError(f"headers: '{headers}' is not accepted; use en or zh")
+        raise InputError(_("headers: '{headers}' is not accepted; use en or zh").format(
+            headers=headers))
     if headers == "zh" and fmt.lower() not in ("csv", "xlsx"):
-        raise InputError("headers: zh is for csv and xlsx; json keys never change")
+        raise InputError(_("headers: zh is for csv and xlsx; json keys never change"))
     export_rows(ctx, "customers", columns.CUSTOMER, export.customers, fmt=fmt, since=since,
                 excel=excel, raw=raw, output=output,
                 shape=_register if headers == "zh" else None)
+
+
+customers.__doc__ = _(
+    "Customers, oldest first; --since filters on the day they were created.\n\n"
+    "Example: salesflow export customers --since 2024-10-01 --excel -o customers.csv\n\n"
+    "Example: salesflow export customers --headers zh --format xlsx -o 客户信息登记表.xlsx"
+)
 
 
 def _register(env: Any) -> tuple[Sequence[Any], Callable[..., Any]]:
@@ -251,7 +257,8 @@ def _binary_destination(path: Path | None) -> Iterator[Any]:
     try:
         fd, temp = tempfile.mkstemp(prefix=".salesflow.", suffix=".xlsx.tmp", dir=folder)
     except OSError as exc:
-        raise InputError(f"output: cannot write {path}: {exc.strerror or exc}") from None
+        raise InputError(_("output: cannot write {path}: {reason}").format(
+            path=path, reason=exc.strerror or exc)) from None
     try:
         with os.fdopen(fd, "w+b") as out:
             yield out
@@ -268,10 +275,6 @@ def _binary_destination(path: Path | None) -> Iterator[Any]:
 @app.command("followups")
 def followups(ctx: typer.Context, since: SinceOpt = None, fmt: ExportFormatOpt = "csv",
               excel: ExcelOpt = False, raw: RawOpt = False, output: OutputOpt = None) -> None:
-    """Follow-ups, oldest first; --since filters on when the contact happened.
-
-    Example: salesflow export followups --since -1d --format jsonl >> followups.jsonl
-    """
     from salesflow import columns
     from salesflow.services import export
 
@@ -279,14 +282,16 @@ def followups(ctx: typer.Context, since: SinceOpt = None, fmt: ExportFormatOpt =
                 excel=excel, raw=raw, output=output)
 
 
+followups.__doc__ = _(
+    "Follow-ups, oldest first; --since filters on when the contact happened.\n\n"
+    "Example: salesflow export followups --since -1d --format jsonl >> followups.jsonl"
+)
+
+
 @app.command("stage-changes")
 def stage_changes(ctx: typer.Context, since: SinceOpt = None, fmt: ExportFormatOpt = "csv",
                   excel: ExcelOpt = False, raw: RawOpt = False,
                   output: OutputOpt = None) -> None:
-    """Every stage move (from, to, who, why), oldest first; --since filters on its time.
-
-    Example: salesflow export stage-changes --since 2024-10-01 --format json
-    """
     from salesflow import columns
     from salesflow.services import export
 
@@ -294,14 +299,15 @@ def stage_changes(ctx: typer.Context, since: SinceOpt = None, fmt: ExportFormatO
                 since=since, excel=excel, raw=raw, output=output)
 
 
+stage_changes.__doc__ = _(
+    "Every stage move (from, to, who, why), oldest first; --since filters on its time.\n\n"
+    "Example: salesflow export stage-changes --since 2024-10-01 --format json"
+)
+
+
 @app.command("contracts")
 def contracts(ctx: typer.Context, since: SinceOpt = None, fmt: ExportFormatOpt = "csv",
               excel: ExcelOpt = False, raw: RawOpt = False, output: OutputOpt = None) -> None:
-    """Contracts (number, customer, amount, term, status, creator, signing), oldest first;
-    --since filters on the day a contract was drafted (signed_at says when it was signed).
-
-    Example: salesflow export contracts --since 2024-10-01 --format json > contracts.json
-    """
     from salesflow import columns
     from salesflow.services import export
 
@@ -309,14 +315,17 @@ def contracts(ctx: typer.Context, since: SinceOpt = None, fmt: ExportFormatOpt =
                 excel=excel, raw=raw, output=output)
 
 
+contracts.__doc__ = _(
+    "Contracts (number, customer, amount, term, status, creator, signing), oldest first; "
+    "--since filters on the day a contract was drafted (signed_at says when it was "
+    "signed).\n\n"
+    "Example: salesflow export contracts --since 2024-10-01 --format json > contracts.json"
+)
+
+
 @app.command("payments")
 def payments(ctx: typer.Context, since: SinceOpt = None, fmt: ExportFormatOpt = "csv",
              excel: ExcelOpt = False, raw: RawOpt = False, output: OutputOpt = None) -> None:
-    """Installments of every contract (due, amount, what was paid and when, open / partial /
-    paid, and the customer's code), in due order; --since filters on the due date.
-
-    Example: salesflow export payments --since 2024-01-01 --excel -o payments.csv
-    """
     from salesflow import columns
     from salesflow.services import export
 
@@ -324,16 +333,25 @@ def payments(ctx: typer.Context, since: SinceOpt = None, fmt: ExportFormatOpt = 
                 since=since, excel=excel, raw=raw, output=output)
 
 
+payments.__doc__ = _(
+    "Installments of every contract (due, amount, what was paid and when, open / partial / "
+    "paid, and the customer's code), in due order; --since filters on the due date.\n\n"
+    "Example: salesflow export payments --since 2024-01-01 --excel -o payments.csv"
+)
+
+
 @app.command("solutions")
 def solutions(ctx: typer.Context, since: SinceOpt = None, fmt: ExportFormatOpt = "csv",
               excel: ExcelOpt = False, raw: RawOpt = False, output: OutputOpt = None) -> None:
-    """Solutions (number, customer, name, quote, list price, discount, status, author,
-    sent, accepted), oldest first; --since filters on the day a solution was drafted.
-
-    Example: salesflow export solutions --format json > solutions.json
-    """
     from salesflow import columns
     from salesflow.services import export
 
     export_rows(ctx, "solutions", columns.SOLUTION, export.solutions, fmt=fmt, since=since,
                 excel=excel, raw=raw, output=output)
+
+
+solutions.__doc__ = _(
+    "Solutions (number, customer, name, quote, list price, discount, status, author, "
+    "sent, accepted), oldest first; --since filters on the day a solution was drafted.\n\n"
+    "Example: salesflow export solutions --format json > solutions.json"
+)

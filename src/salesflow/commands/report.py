@@ -241,12 +241,15 @@ def _show_review(data: Any, opts: Any) -> None:
               "lost_reasons": _("Lost reasons"),
               "by_frequency": _("Conversion by follow-ups per 30 days"),
               "hotspots": _("Need hotspots")}
+    empties = {"stage_days": _("No stage_days."), "steps": _("No steps."),
+               "lost_reasons": _("No lost_reasons."), "by_frequency": _("No by_frequency."),
+               "hotspots": _("No hotspots.")}
     typer.echo(_("Review {period} ({first} – {last}): won {won}, lost {lost}").format(
         period=data.period, first=data.first_day.isoformat(),
         last=data.last_day.isoformat(), won=data.won, lost=data.lost))
     for key, cols, rows in sections:
         write_table(rows, cols, tz=None, title=titles[key],
-                    empty=_("No {what}.").format(what=key))
+                    empty=empties[key])
 
 
 def _metric_row(line: Line, owner: str | None = None,
@@ -302,8 +305,10 @@ def _tables(data: Report, *, by_owner: bool) -> None:
     from salesflow.rules.kpi import human_value, percent
 
     console = Console()
-    kpis = Table(title=_("KPIs {period} ({first} – {last})").format(
-                     period=data.period, first=data.first_day, last=data.last_day),
+    title = (_("KPIs {period} ({first} – {last})") if "Q" in data.period
+             else _("KPIs {month} ({first} – {last})"))
+    kpis = Table(title=title.format(period=data.period, month=data.period,
+                                    first=data.first_day, last=data.last_day),
                  title_justify="left", title_style="bold", header_style="bold underline",
                  box=None)
     kpis.add_column(_("metric"), no_wrap=True)

@@ -35,11 +35,6 @@ def add(
     highlights: Annotated[str | None, typer.Option(help=_("Selling points (方案亮点)."))]
     = None,
 ) -> None:
-    """Draft a solution for a customer; prints its number (FA + year, month, sequence).
-
-    Example: salesflow solution add MFG-EC-001 智能分拣解决方案 --quote 258万
-    --list-price 280万 --config "A型分拣机2台+管理系统" --days 45 --extras "免费培训3次+1年质保"
-    """
     from salesflow.output import message
     from salesflow.services import solutions
 
@@ -53,13 +48,17 @@ def add(
     message(text)
 
 
+add.__doc__ = _(
+    "Draft a solution for a customer; prints its number (FA + year, month, sequence).\n"
+    "\n"
+    "Example: salesflow solution add MFG-EC-001 智能分拣解决方案 --quote 258万\n"
+    "--list-price 280万 --config \"A型分拣机2台+管理系统\" --days 45 "
+    "--extras \"免费培训3次+1年质保\""
+)
+
+
 @app.command("submit")
 def submit(ctx: typer.Context, number: Number) -> None:
-    """Send a draft to review (a manager who is not its author; a gm too beyond the
-    discount limit).
-
-    Example: salesflow solution submit FA20231001
-    """
     from salesflow.output import message
     from salesflow.services import solutions
 
@@ -71,6 +70,14 @@ def submit(ctx: typer.Context, number: Number) -> None:
     message(text)
 
 
+submit.__doc__ = _(
+    "Send a draft to review (a manager who is not its author; a gm too beyond the\n"
+    "discount limit).\n"
+    "\n"
+    "Example: salesflow solution submit FA20231001"
+)
+
+
 @app.command("review")
 def review(
     ctx: typer.Context, number: Number,
@@ -80,11 +87,6 @@ def review(
     note: Annotated[str | None, typer.Option(help=_("A comment; required to reject."))]
     = None,
 ) -> None:
-    """Review a solution as the acting user: the manager's review first, then the gm's
-    when the discount is beyond the setting discount.limit. The author never reviews.
-
-    Example: salesflow --as wang.lei solution review FA20231001 --approve --note 通过，需补充案例
-    """
     from salesflow.output import message
     from salesflow.services import solutions
 
@@ -102,6 +104,14 @@ def review(
                 .format(number=s.number))
 
 
+review.__doc__ = _(
+    "Review a solution as the acting user: the manager's review first, then the gm's\n"
+    "when the discount is beyond the setting discount.limit. The author never reviews.\n"
+    "\n"
+    "Example: salesflow --as wang.lei solution review FA20231001 --approve --note 通过，需补充案例"
+)
+
+
 def _moved(done) -> None:  # type: ignore[no-untyped-def]
     from salesflow.output import message
 
@@ -117,15 +127,18 @@ def _moved(done) -> None:  # type: ignore[no-untyped-def]
 
 @app.command("send")
 def send(ctx: typer.Context, number: Number) -> None:
-    """Record that an approved solution went to the customer: intent → proposal.
-
-    Example: salesflow solution send FA20231001
-    """
     from salesflow.services import solutions
 
     with state(ctx).unit("solution send", write=True) as unit:
         done = solutions.send(unit.session, unit.env, number)
     _moved(done)
+
+
+send.__doc__ = _(
+    "Record that an approved solution went to the customer: intent → proposal.\n"
+    "\n"
+    "Example: salesflow solution send FA20231001"
+)
 
 
 @app.command("accept")
@@ -135,10 +148,6 @@ def accept(
         "--letter-date", help=_("Date of the letter of intent (合作意向书), default today."))]
     = None,
 ) -> None:
-    """Record the customer's acceptance and letter of intent: proposal → negotiation.
-
-    Example: salesflow solution accept FA20231001 --letter-date 2023-10-20
-    """
     from salesflow.services import solutions
 
     with state(ctx).unit("solution accept", write=True) as unit:
@@ -146,22 +155,32 @@ def accept(
     _moved(done)
 
 
+accept.__doc__ = _(
+    "Record the customer's acceptance and letter of intent: proposal → negotiation.\n"
+    "\n"
+    "Example: salesflow solution accept FA20231001 --letter-date 2023-10-20"
+)
+
+
 @app.command("decline")
 def decline(
     ctx: typer.Context, number: Number,
     reason: Annotated[str | None, typer.Option(help=_("Why the customer declined."))] = None,
 ) -> None:
-    """Record that the customer declined a sent solution; the customer stays in proposal
-    (a revised solution is a new draft).
-
-    Example: salesflow solution decline FA20231001 --reason 预算不足
-    """
     from salesflow.output import message
     from salesflow.services import solutions
 
     with state(ctx).unit("solution decline", write=True) as unit:
         solution = solutions.decline(unit.session, unit.env, number, reason)
     message(_("{number} declined").format(number=solution.number))
+
+
+decline.__doc__ = _(
+    "Record that the customer declined a sent solution; the customer stays in proposal\n"
+    "(a revised solution is a new draft).\n"
+    "\n"
+    "Example: salesflow solution decline FA20231001 --reason 预算不足"
+)
 
 
 @app.command("list")
@@ -174,10 +193,6 @@ def list_(
     = None,
     fmt: FormatOpt = "table", excel: ExcelOpt = False, raw: RawOpt = False,
 ) -> None:
-    """List solutions (columns as `export solutions`).
-
-    Example: salesflow solution list MFG-EC-001 --status sent --format csv
-    """
     from salesflow import columns
     from salesflow.output import OutputOptions, render
     from salesflow.services import solutions
@@ -189,13 +204,15 @@ def list_(
                title=_("Solutions"), empty=_("No solutions match."))
 
 
+list_.__doc__ = _(
+    "List solutions (columns as `export solutions`).\n"
+    "\n"
+    "Example: salesflow solution list MFG-EC-001 --status sent --format csv"
+)
+
+
 @app.command("show")
 def show(ctx: typer.Context, number: Number, fmt: FormatOpt = "table") -> None:
-    """One solution with its reviews; --format json is the `export solutions` columns plus
-    `reviews`.
-
-    Example: salesflow solution show FA20231001 --format json
-    """
     from salesflow import columns
     from salesflow.output import OutputOptions, render_object
     from salesflow.services import solutions
@@ -207,3 +224,11 @@ def show(ctx: typer.Context, number: Number, fmt: FormatOpt = "table") -> None:
                       extra=data.extra if fmt == "table" else None,
                       lists={"reviews": (columns.SOLUTION_REVIEW, data.reviews)},
                       tz=unit.env.tz, title=f"{data.row['number']} {data.row['name']}")
+
+
+show.__doc__ = _(
+    "One solution with its reviews; --format json is the `export solutions` columns plus\n"
+    "`reviews`.\n"
+    "\n"
+    "Example: salesflow solution show FA20231001 --format json"
+)

@@ -76,8 +76,9 @@ def parse_limit(text: str) -> Decimal:
     try:
         value = (Decimal(cleaned[:-1]) / 100 if cleaned.endswith("%") else Decimal(cleaned))
     except ArithmeticError:
-        raise ValueError(_("{text!r} is not a share; use e.g. 10% or 0.1").format(
-            text=text)) from None
+        raise ValueError(_("{text!r} is not a share; use e.g. {percent} or {share}").format(
+            text=text, percent="10%", share="0.1")) from None
     if not Decimal(0) <= value <= Decimal(1):
-        raise ValueError(_("{text!r} is not between 0% and 100%").format(text=text))
+        raise ValueError(_("{text!r} is not between {low} and {high}").format(
+            text=text, low="0%", high="100%"))
     return value
