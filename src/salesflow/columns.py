@@ -80,7 +80,7 @@ def label(name: str) -> str:
 @dataclass(frozen=True)
 class Col:
     name: str
-    kind: str = "text"  # text | int | money | date | datetime | bool | ratio | list
+    kind: str = "text"  # text | int | money | date | datetime | bool | ratio | days | list
 
     @property
     def label(self) -> str:
@@ -175,7 +175,7 @@ STALLED = cols(
     potential="money", days_stalled="int", last_contact="date", plan_age_days="int",
 )
 # `report review` (SPEC §7): the JSON keys of each list; days and rates are decimals.
-REVIEW_STAGE = cols("stage,median,mean,customers", median="ratio", mean="ratio",
+REVIEW_STAGE = cols("stage,median,mean,customers", median="days", mean="days",
                     customers="int")
 REVIEW_STEP = cols("from,to,rate", rate="ratio")
 REVIEW_REASON = cols("reason,count", count="int")
@@ -184,5 +184,5 @@ REVIEW_FREQUENCY = cols("bucket,customers,won,rate", customers="int", won="int",
 REVIEW_HOTSPOT = cols("kind,department,count,top", count="int", top="list")
 # its CSV: one row per figure, `section` naming the list it belongs to
 REVIEW_CSV = cols("section,item,customers,count,median,mean,rate,won,top",
-                  customers="int", count="int", median="ratio", mean="ratio", rate="ratio",
+                  customers="int", count="int", median="days", mean="days", rate="ratio",
                   won="int", top="list")

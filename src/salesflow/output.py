@@ -30,7 +30,8 @@ if TYPE_CHECKING:
 FORMATS = ("table", "csv", "json")
 EXPORT_FORMATS = ("csv", "json", "jsonl")
 
-_NO_WRAP_KINDS = ("date", "datetime", "int", "money", "ratio")
+_NUMBER_KINDS = ("int", "money", "ratio", "days")
+_NO_WRAP_KINDS = ("date", "datetime", *_NUMBER_KINDS)
 _NO_WRAP_NAMES = ("code", "customer_code", "tier", "kind", "stage")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _HARMLESS = re.compile(r"[0-9 +\-.,()]*")
@@ -211,7 +212,7 @@ def write_table(rows: Iterable[Mapping[str, Any]], columns: Sequence[Col], *,
                   title_justify="left", title_style="bold")
     for c in kept:
         table.add_column(shown(_(c.label)),
-                         justify="right" if c.kind in ("money", "int", "ratio") else "left",
+                         justify="right" if c.kind in _NUMBER_KINDS else "left",
                          no_wrap=c.kind in _NO_WRAP_KINDS or c.name in _NO_WRAP_NAMES,
                          min_width=_MIN_WIDTH.get(c.name), overflow="fold")
     for row in collected:

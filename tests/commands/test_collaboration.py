@@ -19,7 +19,7 @@ def test_collaboration_fields_are_added_edited_and_exported_at_the_end(cli, unch
     assert (row["departments"], row["collaboration"], row["lead_person"]) == (
         "技术部,交付部", "技术部出方案, 交付部评估工期", "zhang.gong")
     out = cli("export", "customers", "--format", "csv").stdout
-    assert out.splitlines()[0].endswith(",next_due_at," + TAIL)
+    assert out.splitlines()[0].endswith(",past_cooperation," + TAIL)  # after §11's columns
     [exported] = list(csv.DictReader(io.StringIO(out)))
     assert exported["departments"] == "技术部,交付部"
 

@@ -65,6 +65,7 @@ def test_a_manager_may_not_approve_their_own_request_and_a_rejection_keeps_the_d
     cli.today("2023-10-09")
     team(cli)
     code = add(cli, "苏州恒达机械", *A_TIER)
+    cli("customer", "edit", code, "--need", "分拣线改造")  # intent needs a recorded need
     cli("customer", "stage", code, "intent")  # proposal due 5 working days later: 10-16
     [(_, due, _action)] = items(cli, "2023-10-16", "proposal")
     assert due == "2023-10-16"

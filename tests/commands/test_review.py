@@ -35,7 +35,8 @@ def quarter(cli):  # type: ignore[no-untyped-def]
     for name, role in (("zhou.fa", "legal"), ("chen.zong", "gm"), ("li.na", "rep")):
         cli("user", "add", name, "--role", role, user="wang.qiang")
     e = add(cli, "戊公司", "2023-09-01")
-    on(cli, "2023-09-10", "customer", "stage", e, "intent")
+    on(cli, "2023-09-10", "customer", "edit", e, "--need", "数据看板")  # intent needs a need
+    cli("customer", "stage", e, "intent")
     on(cli, "2023-09-20", "need", "add", e, "数据看板", "--kind", "must", "--priority",
        "high", "--department", "技术部")  # Q3: not a hotspot of Q4
     a, b, c, d = (add(cli, n, "2023-10-09") for n in ("甲公司", "乙公司", "丙公司", "丁公司"))
@@ -43,7 +44,9 @@ def quarter(cli):  # type: ignore[no-untyped-def]
     cli("followup", "log", b, "-s", "初次电话")
     cli("need", "add", a, "数据看板", "--kind", "must", "--priority", "high",
         "--department", "技术部")
-    on(cli, "2023-10-10", "customer", "stage", e, "proposal")
+    # by hand, proposal and negotiation are a manager's skips with a reason (SPEC §11)
+    on(cli, "2023-10-10", "customer", "stage", e, "proposal", "--reason", "方案已线下提交",
+       user="wang.qiang")
     on(cli, "2023-10-11", "need", "add", b, "数据看板", "--kind", "must", "--priority", "high",
        "--department", "技术部")
     on(cli, "2023-10-12", "customer", "stage", a, "intent")
@@ -51,10 +54,12 @@ def quarter(cli):  # type: ignore[no-untyped-def]
         "技术部")
     on(cli, "2023-10-13", "need", "add", d, "报表导出", "--kind", "nice", "--priority", "low")
     on(cli, "2023-10-16", "customer", "stage", b, "intent")
-    on(cli, "2023-10-19", "customer", "stage", a, "proposal")
+    on(cli, "2023-10-19", "customer", "stage", a, "proposal", "--reason", "方案已线下提交",
+       user="wang.qiang")
     on(cli, "2023-10-20", "followup", "log", a, "-s", "方案沟通")
     on(cli, "2023-10-23", "customer", "stage", b, "lost", "--reason", "预算不足")
-    on(cli, "2023-10-26", "customer", "stage", a, "negotiation")
+    on(cli, "2023-10-26", "customer", "stage", a, "negotiation", "--reason", "意向书已签",
+       user="wang.qiang")
     on(cli, "2023-10-30", "followup", "log", a, "-s", "商务谈判")
     cli("customer", "stage", c, "lost", "--reason", "预算不足")
     on(cli, "2023-11-06", "customer", "stage", d, "lost", "--reason", "选择竞品")

@@ -57,6 +57,7 @@ def test_an_a_tier_lead_idle_14_days_is_listed_with_its_plan_and_the_plans_age(
     assert stalled_action(cli, "2023-10-28") == \
         "update the recovery plan (no progress in 14d)"
 
+    cli("customer", "edit", a, "--need", "数控机床升级")  # intent needs a recorded need
     cli("customer", "stage", a, "intent")  # progress: off the report
     assert cli.json("report", "stalled", "--owner", "li.na") == []
 
