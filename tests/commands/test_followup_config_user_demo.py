@@ -121,6 +121,11 @@ def test_demo_fills_an_empty_database_with_an_agenda_and_refuses_a_second_time(c
     assert report["won_deals"]["actual"] == 2 and report["won_deals"]["target"] == 4
     assert report["signed_amount"]["actual"] == 1_800_000
     assert report["followups"]["actual"] > 0 and report["new_leads"]["completion"] is not None
+    # SPEC §14: an extension waiting for the manager, a recovery plan, 模板八's note
+    [pending] = cli.json("extend", "list", "--status", "pending")
+    assert pending["kind"] == "new-lead" and pending["requested_by"] != "li.na"
+    assert any(r["plan"] for r in cli.json("report", "stalled"))
+    assert report["lead_conversion_rate"]["factors"] == "需求挖掘深度不足"
     check = unchanged()
     assert "already holds customers" in cli.fails("demo")
     check()

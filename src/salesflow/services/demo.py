@@ -5,11 +5,11 @@ it goes through the same services as the commands, so every rule applies."""
 from __future__ import annotations
 
 import random
-from datetime import timedelta
+from datetime import date, timedelta
 
 from sqlmodel import Session, col, func, select
 
-from salesflow.errors import Conflict
+from salesflow.errors import Conflict, InputError
 from salesflow.i18n import _
 from salesflow.models import Customer
 from salesflow.rules.dates import quarter_of
@@ -19,8 +19,11 @@ from salesflow.services import (
     contacts,
     contracts,
     customers,
+    extensions,
     followups,
     needs,
+    notes,
+    recovery,
     solutions,
     targets,
     users,
@@ -243,6 +246,32 @@ def _team_contracts_needs_targets(session: Session, env: Env, colleagues: tuple[
                           ("lead_conversion_rate", "15%"), ("followups", "60"),
                           ("on_time_rate", "80%")):
         targets.set_target(session, env, quarter, metric, value)
+    _exceptions_and_review(session, env, quarter, today)
+
+
+def _exceptions_and_review(session: Session, env: Env, quarter: str, today: date) -> None:
+    """SPEC §14 in the demo: a rep's extension request waiting for you (the manager), a
+    recovery plan on the first stalled A-tier customer, and 模板八's factor and action on
+    the quarter's lead conversion."""
+    me = env.actor
+    leads = session.exec(select(Customer.code, Customer.owner).where(
+        col(Customer.stage) == "lead", col(Customer.owner) != me)
+        .order_by(col(Customer.id))).all()
+    for code, owner in leads:
+        env.actor = owner
+        try:
+            extensions.request(session, env, code, "new-lead",
+                               (today + timedelta(days=7)).isoformat(),
+                               "客户负责人出差，下周回来后再筛选")
+            break
+        except (Conflict, InputError):
+            continue  # no new-lead item on the agenda for this one
+    env.actor = me
+    for row in recovery.stalled(session, env, today):
+        recovery.record(session, env, row["customer_code"], "约决策人面谈，调整报价方案")
+        break
+    notes.set_note(session, env, quarter, "lead_conversion_rate", factor="需求挖掘深度不足",
+                   action="加强销售培训")
 
 
 def _solution(session: Session, env: Env, code: str, index: int, me: str,
