@@ -146,6 +146,8 @@ def test_dates_in_year_1_are_refused_for_follow_ups_and_payments(cli, unchanged)
     cli.today("2024-01-10")
     team(cli)
     code = add(cli)
+    # signing only from negotiation (不跳环节): a manager's skip with a reason
+    cli("customer", "stage", code, "negotiation", "--reason", "老客户续约", user="wang.lei")
     number = cli("contract", "add", code, "--amount", "10万", "--start", "2024-01-01",
                  "--payment", "2024-01-15:10万", "--submit").stdout.strip()
     for approver in ("wang.lei", "zhao.min", "chen.gang"):
@@ -234,7 +236,7 @@ def due_items(cli, *args: str) -> dict[str, str]:  # type: ignore[no-untyped-def
 
 def test_a_customer_moved_past_lead_without_contact_follows_its_cadence(cli):
     cli.today("2024-10-08")
-    code = add(cli)  # tier A: 258万, 25 days
+    code = add(cli, NAME, "--need", "产线改造")  # tier A: 258万, 25 days; intent needs a need
     assert due_items(cli)[code][0] == "new-lead"
     cli.today("2024-10-09")
     cli("customer", "stage", code, "intent")
@@ -245,8 +247,8 @@ def test_a_customer_won_without_a_logged_contact_gets_account_care(cli):
     cli.today("2024-10-08")
     team(cli)
     code = add(cli)
-    for stage in ("intent", "proposal", "negotiation"):
-        cli("customer", "stage", code, stage)
+    # to negotiation without a contact: a manager's skip with a reason (SPEC §3, §11)
+    cli("customer", "stage", code, "negotiation", "--reason", "老客户直接谈判", user="wang.lei")
     number = cli("contract", "add", code, "--amount", "10万", "--submit").stdout.strip()
     for approver in ("wang.lei", "zhao.min", "chen.gang"):
         cli("contract", "approve", number, user=approver)

@@ -22,8 +22,10 @@ def add(cli, name: str, *extra: str) -> str:  # type: ignore[no-untyped-def]
 def to_proposal(cli, code: str) -> None:  # type: ignore[no-untyped-def]
     """By hand, proposal is a manager's skip with a reason (SPEC §11: the way there is
     sending a solution)."""
-    if "wang.lei" not in [u["name"] for u in cli.json("user", "list")]:
+    if not cli.query("SELECT name FROM \"user\" WHERE name = 'wang.lei'"):
         cli("user", "add", "wang.lei", "--role", "manager", user="wang.lei")
+        # once users exist, the acting user (li.na) must be one of them
+        cli("user", "add", "li.na", "--role", "rep", user="wang.lei")
     cli("customer", "stage", code, "proposal", "--reason", "solution sent by mail",
         user="wang.lei")
 
