@@ -181,7 +181,7 @@ def test_a_database_at_0003_keeps_every_row_and_each_contact_becomes_the_primary
     con.close()
     assert all(before.values()), before  # a row in every table
 
-    assert len(cli.json("customer", "list")) == 3  # opening it upgrades it
+    assert len(cli.json("customer", "list", user="wang.lei")) == 3  # opening it upgrades it
     assert version(isolated) == salesflow.migrations.HEAD
     assert {"contact", "solution", "solution_review"} <= tables(isolated)
     con = sqlite3.connect(isolated)
@@ -189,16 +189,17 @@ def test_a_database_at_0003_keeps_every_row_and_each_contact_becomes_the_primary
              for name in before}
     con.close()
     assert after == before
-    assert cli.json("contact", "list", "MFG-EC-001") == [{
+    assert cli.json("contact", "list", "MFG-EC-001", user="wang.lei") == [{
         "name": "王强", "title": "采购总监", "role": "decision-maker",
         "phone": "+8613800138000", "email": "wq@example.cn", "prefers": None,
         "primary": True, "notes": None}]
     # a contact known only by a phone is kept as a contact named after it
-    [phone_only] = cli.json("contact", "list", "MFG-EC-002")
+    [phone_only] = cli.json("contact", "list", "MFG-EC-002", user="wang.lei")
     assert (phone_only["name"], phone_only["primary"]) == ("+8613900139000", True)
-    assert cli.json("contact", "list", "MFG-EC-003") == []
+    assert cli.json("contact", "list", "MFG-EC-003", user="wang.lei") == []
     # the upgraded database takes the new commands
-    cli("contact", "add", "MFG-EC-001", "赵工", "--role", "technical")
-    cli("solution", "add", "MFG-EC-001", "智能分拣解决方案", "--quote", "258万")
-    shown = cli.json("customer", "show", "MFG-EC-001")
+    cli("contact", "add", "MFG-EC-001", "赵工", "--role", "technical", user="wang.lei")
+    cli("solution", "add", "MFG-EC-001", "智能分拣解决方案", "--quote", "258万",
+        user="wang.lei")
+    shown = cli.json("customer", "show", "MFG-EC-001", user="wang.lei")
     assert shown["contact_name"] == "王强" and len(shown["contacts"]) == 2
