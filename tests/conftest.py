@@ -32,6 +32,11 @@ def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("SALESFLOW_DEBUG", "1")
     monkeypatch.delenv("SALESFLOW_TODAY", raising=False)
     monkeypatch.setenv("TZ", "Asia/Shanghai")
+    # tzlocal caches the machine's zone per process: a test that set a bogus TZ (the
+    # hostile inputs) must not leave UTC behind for the tests after it
+    import tzlocal
+
+    tzlocal.reload_localzone()
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
     monkeypatch.setenv("SALESFLOW_LANG", "en")
     i18n.reset()

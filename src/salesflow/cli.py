@@ -66,7 +66,7 @@ class SalesflowGroup(TyperGroup):
         except UsageError as exc:
             raise translated_usage_error(exc) from None
         except SalesflowError as exc:
-            _error(exc.message)
+            _error(exc.message, keep_lines=exc.multiline)
             raise typer.Exit(exc.exit_code) from None
         except (KeyboardInterrupt, Terminated) as exc:
             # The unit of work has rolled back on its way out; a committed one stays.
@@ -237,15 +237,15 @@ if chinese():
     _speak_chinese()
 
 
-def _error(message: str) -> None:
-    """`Error: …` on stderr; a value echoed in it (a refused name, a file path) shows its
-    control characters as escapes, never as terminal commands. Newlines stay: a few
-    refusals (an import's bad rows) list one problem per line on purpose; the values in
-    them are escaped where they are echoed (rules.text, services.customers.resolve)."""
+def _error(message: str, *, keep_lines: bool = False) -> None:
+    """`Error: …` on stderr, one line: a value echoed in it (a refused name, a file path)
+    shows its control characters as escapes, a newline as \\n, never as terminal
+    commands. keep_lines: a refusal that lists one problem per line on purpose (an
+    import's bad rows; the values in them are escaped where they are echoed)."""
     from salesflow.rules.text import escape_text
 
-    typer.echo(_("Error: {message}").format(message=escape_text(message, keep=chr(10))),
-               err=True)
+    text = escape_text(message, keep="\n" if keep_lines else "")
+    typer.echo(_("Error: {message}").format(message=text), err=True)
 
 
 app = typer.Typer(

@@ -11,6 +11,9 @@ class SalesflowError(Exception):
     """The input or the state forbids the command (exit code 1)."""
 
     exit_code = 1
+    # One line, a value echoed in it escaped (a newline shows as \n); only a refusal that
+    # lists one problem per line on purpose (an import's bad rows) keeps its newlines.
+    multiline = False
 
     def __init__(self, message: str) -> None:
         super().__init__(message)

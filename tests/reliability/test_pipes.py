@@ -53,6 +53,12 @@ def test_a_reader_that_leaves_early_is_not_an_error(reader, how, piped_db, tmp_p
     code = shell(piped_db, READERS[reader], how, err)
     stderr = err.read_text(errors="replace")
     assert "Traceback" not in stderr, stderr[-500:]
+    if how == "closed":
+        # no reader at all: the output is lost, and the exit code says so in one line
+        # (a reader that leaves early is another matter: exit 0, silence)
+        assert code == 1 and stderr.count("\n") == 1, f"exit {code}: {stderr[:300]}"
+        assert stderr.startswith("Error: cannot write to standard output"), stderr[:300]
+        return
     assert (code, stderr.strip()) == (0, ""), f"exit {code}: {stderr.strip()[:300]}"
 
 

@@ -32,6 +32,7 @@ def backup(
                "(the newest is always kept)."))] = None,
 ) -> None:
     from salesflow.output import message
+    from salesflow.rules.text import escape_text
     from salesflow.services import care
 
     location = state(ctx).location
@@ -39,7 +40,7 @@ def backup(
     source = care.existing_database(location)
     done = care.backup(source, dest.expanduser() if dest else None, moment=_local_now(),
                        keep=keep)
-    typer.echo(str(done.path))
+    typer.echo(escape_text(str(done.path)))  # a path is data: no raw control character
     for path in done.rotated:
         message(_("removed old backup {path}").format(path=path))
 

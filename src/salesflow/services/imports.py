@@ -194,7 +194,9 @@ class Result:
 
 
 class BadRows(InputError):
-    """Rows that cannot be imported: the message lists every one of them."""
+    """Rows that cannot be imported: the message lists every one of them, a line each."""
+
+    multiline = True
 
 
 def check(session: Session, env: Env, sheet: Sheet, on_duplicate: str,
