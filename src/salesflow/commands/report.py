@@ -19,6 +19,11 @@ app = typer.Typer(no_args_is_help=True,
 BAR_WIDTH = 30
 
 
+# `--by owner`, the one breakdown of report quarter and report month
+ByOwner = Annotated[str | None, typer.Option(
+    "--by", metavar="owner", help=_("owner: the same metrics and funnel per customer "
+                                    "owner."))]
+
 # Paragraphs are single strings: Typer's rich help keeps every newline inside one.
 QUARTER_HELP = "\n\n".join([
     _("The quarter's KPIs with target, actual, completion (actual ÷ target), YoY (vs the "
@@ -55,9 +60,7 @@ def quarter(
         metavar="QUARTER",
         help=_("The quarter, e.g. 2024Q4 (also 2024q4, 2024-Q4). Default: the current one."))]
     = None,
-    by: Annotated[str | None, typer.Option(
-        "--by", metavar="owner", help=_("owner: the same metrics and funnel per customer "
-                                        "owner."))] = None,
+    by: ByOwner = None,
     fmt: FormatOpt = "table", excel: ExcelOpt = False, raw: RawOpt = False,
 ) -> None:
     """The quarterly KPI table (help: QUARTER_HELP)."""
@@ -105,9 +108,7 @@ def month(
     month_: Annotated[str | None, typer.Argument(
         metavar="MONTH", help=_("The month, e.g. 2024-11. Default: the current one."))]
     = None,
-    by: Annotated[str | None, typer.Option(
-        "--by", metavar="owner", help=_("owner: the same metrics and funnel per customer "
-                                        "owner."))] = None,
+    by: ByOwner = None,
     fmt: FormatOpt = "table", excel: ExcelOpt = False, raw: RawOpt = False,
 ) -> None:
     from salesflow.services import report as reports
