@@ -38,6 +38,9 @@ def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
     tzlocal.reload_localzone()
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
+    # a relative path a test passes (a backup named by a hostile value) lands here, never
+    # in the repository the suite runs from
+    monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("SALESFLOW_LANG", "en")
     i18n.reset()
     monkeypatch.setattr(i18n, "_translation", None)  # and forget a test's language after it

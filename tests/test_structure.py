@@ -139,3 +139,21 @@ def test_migrations_build_exactly_the_models_schema(tmp_path):
     engine.dispose()
     significant = [d for d in diff if not (isinstance(d, tuple) and d[0] == "modify_type")]
     assert significant == []
+
+
+def test_no_database_file_is_committed() -> None:
+    """A test once wrote a backup into the working directory and it was committed: no
+    tracked file may be an SQLite database (tests now run in their own directory)."""
+    root = Path(__file__).resolve().parents[1]
+    listed = subprocess.run(["git", "ls-files", "-z"], cwd=root, capture_output=True,
+                            check=False)
+    if listed.returncode != 0:
+        pytest.skip("not a git checkout")
+    databases = []
+    for name in filter(None, listed.stdout.split(b"\0")):
+        path = root / os.fsdecode(name)
+        if path.is_file():
+            with path.open("rb") as file:
+                if file.read(16) == b"SQLite format 3\0":
+                    databases.append(str(path.relative_to(root)))
+    assert databases == []
