@@ -69,6 +69,7 @@ LABELS: dict[str, str] = {
     "customers": N_("customers"), "item": N_("item"), "mean": N_("mean"),
     "median": N_("median"), "rate": N_("rate"), "top": N_("top"), "won": N_("won"),
     "month": N_("month"), "factors": N_("factors"), "actions": N_("actions"),
+    "purpose": N_("purpose"), "result": N_("result"),
 }
 
 
@@ -109,7 +110,7 @@ CUSTOMER = cols(
 DISCOVERY = CUSTOMER[-10:-3]
 FOLLOWUP = cols(
     "customer_code,at,logged_at,by,channel,summary,feedback,reason,objection,next_action,"
-    "next_action_due,satisfaction,contact",
+    "next_action_due,satisfaction,contact,purpose,result",
     at="datetime", logged_at="datetime", objection="bool", next_action_due="date",
     satisfaction="int",
 )

@@ -99,7 +99,8 @@ class Customer(SQLModel, table=True):
 
 class FollowUp(SQLModel, table=True):
     __tablename__ = "followup"
-    __table_args__ = (Index("ix_followup_customer_at", "customer_id", "at"),)
+    __table_args__ = (Index("ix_followup_customer_at", "customer_id", "at"),
+                      Index("ix_followup_customer_purpose_at", "customer_id", "purpose", "at"))
 
     id: int | None = Field(default=None, primary_key=True)
     customer_id: int = Field(foreign_key="customer.id")
@@ -118,6 +119,10 @@ class FollowUp(SQLModel, table=True):
     # whom the rep spoke to: the contact's name as it was then (a contact may be renamed
     # or removed later; the record of the conversation stays)
     contact: str | None = None
+    # why the contact was made (SPEC §12): sales | aftersales | satisfaction | greeting |
+    # event | delivery | recovery; an after-sales or greeting follow-up answers its item
+    purpose: str = Field(default="sales", sa_column_kwargs={"server_default": "sales"})
+    result: str | None = Field(default=None, sa_column=Column(Text))  # 处理结果
 
 
 class StageChange(SQLModel, table=True):

@@ -19,7 +19,8 @@ CUSTOMER_HEADER = (
     "departments,collaboration,lead_person"  # §14 appends collaboration
 )
 FOLLOWUP_HEADER = ("customer_code,at,logged_at,by,channel,summary,feedback,reason,objection,"
-                   "next_action,next_action_due,satisfaction,contact")
+                   "next_action,next_action_due,satisfaction,contact,"
+                   "purpose,result")  # SPEC §12 appends purpose and result
 STAGE_CHANGE_HEADER = "customer_code,from_stage,to_stage,at,by,reason"
 CONTRACT_HEADER = "number,customer_code,amount,start,end,status,created_by,signed_at"
 PAYMENT_HEADER = "contract_number,due,amount,paid_at,paid_amount,status,customer_code"

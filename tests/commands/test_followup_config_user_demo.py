@@ -20,6 +20,17 @@ def test_followup_log_records_who_when_and_the_due_date_it_answered(cli):
     assert row["at"] == "2024-03-29T08:00:00Z"  # stored in UTC
     assert row["logged_at"].startswith("2024-04-01") or row["logged_at"].startswith("2024-03-31")
     assert cli.json("customer", "show", code)["last_contact_at"] == "2024-03-29T08:00:00Z"
+    assert (row["purpose"], row["result"]) == ("sales", None)  # unless said
+
+
+def test_a_followup_records_its_purpose_and_result(cli):
+    """售后跟进记录表: 回访目的 and 处理结果, in English or the form's own words."""
+    cli.today("2024-04-01")
+    code = add(cli, "乙公司")
+    cli("followup", "log", code, "-s", "设备运行稳定，希望增加备件优惠", "--purpose", "售后",
+        "--result", "已申请备件9折优惠")
+    [row] = cli.json("followup", "list", code)
+    assert (row["purpose"], row["result"]) == ("aftersales", "已申请备件9折优惠")
 
 
 @pytest.mark.parametrize(
@@ -34,9 +45,11 @@ def test_followup_log_records_who_when_and_the_due_date_it_answered(cli):
         (["--feedback", "great"], "feedback"),
         (["--satisfaction", "9"], "satisfaction"),
         (["--summary", "  "], "summary"),
+        (["--purpose", "lunch"], "purpose"),
+        (["--result", "a\x1b[2Jb"], "result"),
     ],
     ids=["future", "ambiguous-at", "impossible-due", "due-before-contact", "action-no-date",
-         "channel", "feedback", "satisfaction", "blank-summary"],
+         "channel", "feedback", "satisfaction", "blank-summary", "purpose", "result"],
 )
 def test_followup_refusals_name_the_field_and_change_nothing(cli, unchanged, args, field):
     cli.today("2024-04-01")

@@ -43,6 +43,11 @@ def log(
     contact: Annotated[str | None, typer.Option(
         help=_("Whom you spoke to: one of the customer's contacts (salesflow contact "
                "list)."))] = None,
+    purpose: Annotated[str, typer.Option(
+        help=_("Why: sales, aftersales, satisfaction, greeting, event, delivery or "
+               "recovery."))] = "sales",
+    result: Annotated[str | None, typer.Option(
+        help=_("What came of it (处理结果), e.g. the discount granted."))] = None,
 ) -> None:
     from salesflow.output import message
     from salesflow.services import followups
@@ -51,7 +56,8 @@ def log(
         f = followups.log(unit.session, unit.env, ref, summary=summary, channel=channel,
                           at=at, feedback=feedback, reason=reason, objection=objection,
                           next_action=next_action, next_due=next_due,
-                          satisfaction=satisfaction, contact=contact)
+                          satisfaction=satisfaction, contact=contact, purpose=purpose,
+                          result=result)
         from salesflow.models import Customer
 
         customer = unit.session.get(Customer, f.customer_id)

@@ -17,6 +17,9 @@ CONTACT_ROLES = ("decision-maker", "influencer", "technical", "user")
 SOURCES = ("trade-show", "website", "referral", "event", "cold-call", "public-info", "other")
 CHANNELS = ("phone", "email", "visit", "meeting", "im")
 FEEDBACK = ("positive", "neutral", "negative")
+# why a follow-up was made (SPEC §12: 回访目的); `sales` unless said
+PURPOSES = ("sales", "aftersales", "satisfaction", "greeting", "event", "delivery",
+            "recovery")
 # SPEC §14 adds presales (产品专家/技术支持), delivery and aftersales: they may own a
 # project phase or answer a need, and decide nothing in the contract chain
 ROLES = ("rep", "manager", "legal", "gm", "presales", "delivery", "aftersales")
@@ -60,6 +63,10 @@ ALIASES: Mapping[str, Mapping[str, str]] = {
     "channel": {"电话": "phone", "邮件": "email", "拜访": "visit", "上门拜访": "visit",
                 "面谈": "visit", "会议": "meeting", "线上会议": "meeting",
                 "微信": "im", "即时通讯": "im", "wechat": "im"},
+    "purpose": {"销售": "sales", "售后": "aftersales", "售后回访": "aftersales",
+                "满意度": "satisfaction", "满意度回访": "satisfaction", "问候": "greeting",
+                "节日问候": "greeting", "活动": "event", "交付": "delivery",
+                "项目进展": "delivery", "挽回": "recovery"},
     "feedback": {"积极": "positive", "正面": "positive", "中性": "neutral",
                  "一般": "neutral", "消极": "negative", "负面": "negative"},
     "role": {"销售": "rep", "销售代表": "rep", "销售经理": "manager", "法务": "legal",

@@ -20,7 +20,7 @@ from sqlmodel import Session, col
 from salesflow.errors import InputError
 from salesflow.i18n import _
 from salesflow.models import Customer, FollowUp
-from salesflow.rules.choices import CHANNELS, FEEDBACK, parse_choice
+from salesflow.rules.choices import CHANNELS, FEEDBACK, PURPOSES, parse_choice
 from salesflow.rules.dates import RECORD_RANGE, parse_date, parse_datetime
 from salesflow.services import audit, schedule
 from salesflow.services.contacts import find as find_contact
@@ -35,8 +35,10 @@ def log(session: Session, env: Env, ref: str, *, summary: str, channel: str = "p
         at: str | None = None, feedback: str | None = None, reason: str | None = None,
         objection: bool = False, next_action: str | None = None,
         next_due: str | None = None, satisfaction: int | None = None,
-        contact: str | None = None) -> FollowUp:
+        contact: str | None = None, purpose: str = "sales",
+        result: str | None = None) -> FollowUp:
     summary = field_text("summary", summary, multiline=True)
+    result = field_text("result", result, multiline=True)
     reason = field_text("reason", reason)
     next_action = field_text("next-action", next_action)
     customer = resolve(session, ref)
@@ -52,6 +54,10 @@ def log(session: Session, env: Env, ref: str, *, summary: str, channel: str = "p
         channel = parse_choice(channel, CHANNELS, "channel")
     except ValueError as exc:
         raise InputError.field("channel", exc) from None
+    try:
+        purpose = parse_choice(purpose, PURPOSES, "purpose")
+    except ValueError as exc:
+        raise InputError.field("purpose", exc) from None
     if feedback:
         try:
             feedback = parse_choice(feedback, FEEDBACK, "feedback")
@@ -89,7 +95,8 @@ def log(session: Session, env: Env, ref: str, *, summary: str, channel: str = "p
         next_action=(next_action or "").strip() or (f"follow up: {summary.strip()}"
                                                    if promise else None),
         next_action_due=promise, satisfaction=satisfaction,
-        due_at_time=customer.next_due_at, contact=spoken_to,
+        due_at_time=customer.next_due_at, contact=spoken_to, purpose=purpose,
+        result=(result or "").strip() or None,
     )
     session.add(followup)
     if customer.last_contact_at is None or moment > customer.last_contact_at:
@@ -107,7 +114,7 @@ def followup_row(f: FollowUp, code: str) -> dict[str, Any]:
         "channel": f.channel, "summary": f.summary, "feedback": f.feedback,
         "reason": f.reason, "objection": f.objection, "next_action": f.next_action,
         "next_action_due": f.next_action_due, "satisfaction": f.satisfaction,
-        "contact": f.contact,
+        "contact": f.contact, "purpose": f.purpose, "result": f.result,
     }
 
 

@@ -4,7 +4,7 @@ personal data on request (`customer forget`) while the anonymous counts stay.
 What is erased is every free text about the customer, because any of it may name or
 describe the contact person: the contact's name, title, phone and email (every contact's,
 with their notes, and the contact named on each follow-up), the customer's
-need, notes, tags, source detail and manual-tier reason; each follow-up's summary, reason
+need, notes, tags, source detail and manual-tier reason; each follow-up's summary, reason, result
 and next action; each need's description, response and resolution; each stage move's
 reason; each contract's terms and its approvals' notes (and a rejection note repeated in
 the audit trail); the discovery texts (pain points, decision process, competitors, past
@@ -184,7 +184,8 @@ def forget(session: Session, env: Env, ref: str) -> Forgotten:
         return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
     followups = erase(FollowUp, col(FollowUp.customer_id) == c.id,
-                      summary=ERASED, reason=None, next_action=None, contact=None)
+                      summary=ERASED, reason=None, next_action=None, contact=None,
+                      result=None)
     # every contact: a name stays required and unique per customer, so each becomes
     # "(erased) N"; their roles and channel preferences are not personal and stay
     people = contacts_of(session, c)
