@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 import salesflow.migrations
+from salesflow import i18n
 from salesflow.rules.care import BACKUP_NAME
 from salesflow.sqlite_copy import PARTIAL, check_file
 
@@ -395,6 +396,15 @@ def test_doctor_names_a_customer_whose_due_date_is_wrong_and_fix_mends_it(cli):
     result = cli("doctor", code=1)
     [line] = [ln for ln in result.stdout.splitlines() if ln.startswith("problem:")]
     assert codes[1] in line and codes[0] not in line and "2001-01-01" in line
+
+    # the JSON is the cron contract: the same bytes in Chinese; the table is translated
+    english = cli("doctor", "--format", "json", code=1).stdout
+    cli.monkeypatch.setenv("SALESFLOW_LANG", "zh_CN")
+    i18n.reset()
+    assert cli("doctor", "--format", "json", code=1).stdout == english
+    assert "按规则应为" in cli("doctor", code=1).stdout
+    cli.monkeypatch.setenv("SALESFLOW_LANG", "en")
+    i18n.reset()
 
     fixed = json.loads(cli("doctor", "--fix", "--format", "json").stdout)
     assert [f["fixed"] for f in fixed if f["check"] == "due-date"] == [True]

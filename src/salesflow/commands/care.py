@@ -142,13 +142,15 @@ def doctor(
         findings.append(calendar)
     if fmt == "json":
         typer.echo(json.dumps([{"check": f.check, "severity": f.severity,
-                                "message": f.message, "fixed": f.fixed} for f in findings],
+                                "message": str(f.message), "fixed": f.fixed}
+                               for f in findings],
                               ensure_ascii=False, indent=2))
     else:
         labels = {"fixed": _("fixed"), "problem": _("problem"), "warning": _("warning")}
         for f in findings:
             label = labels.get("fixed" if f.fixed else f.severity, f.severity)
-            typer.echo(_("{label}: {message}").format(label=label, message=f.message))
+            typer.echo(_("{label}: {message}").format(label=label,
+                                                     message=f.message.translated()))
     if not healthy(findings):
         raise typer.Exit(1)
     if fmt != "json":

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import PurePosixPath
 
-from salesflow.i18n import _
+from salesflow.i18n import Msg
 
 BACKUP_NAME = re.compile(r"^salesflow-(\d{8})-(\d{6})(?:-(\d+))?\.db$")
 
@@ -90,17 +90,17 @@ class Finding:
 
     check: str
     severity: str
-    message: str
+    message: Msg  # English in `doctor --format json`, the user's language in the table
     fixed: bool = False
 
 
 def calendar_finding(last_covered: int, this_year: int) -> Finding | None:
     if last_covered > this_year:
         return None
-    return Finding("calendar", "warning", _(
+    return Finding("calendar", "warning", Msg(
         "the installed Chinese holiday calendar ends in {year}; deadlines after it count "
         "Monday–Friday: upgrade salesflow's chinesecalendar package "
-        "(pip install -U chinesecalendar)").format(year=last_covered))
+        "(pip install -U chinesecalendar)", year=last_covered))
 
 
 def mode_too_open(mode: int) -> bool:

@@ -16,7 +16,7 @@ from datetime import datetime
 from pathlib import Path
 
 from salesflow.errors import Conflict, DatabaseBusy, DatabaseError, InputError, NotFound
-from salesflow.i18n import _
+from salesflow.i18n import N_, Msg, _
 from salesflow.migrations import HEAD
 from salesflow.rules.care import (
     Finding,
@@ -186,16 +186,16 @@ def schema_finding(version: str | None) -> Finding | None:
     if version == HEAD:
         return None
     if version is None:
-        return Finding("schema", "problem", _(
+        return Finding("schema", "problem", Msg(
             "the database holds no salesflow schema version; it is not a salesflow "
             "database"))
     if version in known_revisions():
-        return Finding("schema", "warning", _(
+        return Finding("schema", "warning", Msg(
             "the schema is {version}, older than this salesflow ({head}); the next command "
-            "upgrades it after a backup").format(version=version, head=HEAD))
-    return Finding("schema", "problem", _(
-        "the schema is {version}, newer than this salesflow ({head}); upgrade salesflow")
-        .format(version=version, head=HEAD))
+            "upgrades it after a backup", version=version, head=HEAD))
+    return Finding("schema", "problem", Msg(
+        "the schema is {version}, newer than this salesflow ({head}); upgrade salesflow",
+        version=version, head=HEAD))
 
 
 def file_findings(path: Path, *, fix: bool, mounts: str) -> list[Finding]:
@@ -208,39 +208,39 @@ def file_findings(path: Path, *, fix: bool, mounts: str) -> list[Finding]:
         except sqlite3.DatabaseError as exc:
             result = [str(exc)]
         if result != ["ok"]:
-            out.extend(Finding("integrity", "problem", _(
-                "integrity check: {detail}; restore the newest backup (salesflow restore)")
-                .format(detail=line)) for line in result[:20])
+            out.extend(Finding("integrity", "problem", Msg(
+                "integrity check: {detail}; restore the newest backup (salesflow restore)",
+                detail=line)) for line in result[:20])
         else:
             for table, rowid, parent, _fk in con.execute("PRAGMA foreign_key_check"):
-                out.append(Finding("foreign-key", "problem", _(
-                    "{table} row {rowid} points at a missing {parent} row").format(
+                out.append(Finding("foreign-key", "problem", Msg(
+                    "{table} row {rowid} points at a missing {parent} row",
                     table=table, rowid=rowid, parent=parent)))
     finally:
         con.close()
     for target, wanted, said in (
-        (path, 0o600, _("the database file {path} is {mode}, open to others; it should be "
+        (path, 0o600, N_("the database file {path} is {mode}, open to others; it should be "
                         "{wanted} (doctor --fix)")),
-        (path.parent, 0o700, _("the database folder {path} is {mode}, open to others; it "
+        (path.parent, 0o700, N_("the database folder {path} is {mode}, open to others; it "
                                "should be {wanted} (doctor --fix)")),
     ):
         mode = stat.S_IMODE(target.stat().st_mode)
         if mode_too_open(mode):
             if fix:
                 os.chmod(target, wanted)
-            out.append(Finding("mode", "problem", said.format(
-                path=target, mode=f"{mode:o}", wanted=f"{wanted:o}"), fixed=fix))
+            out.append(Finding("mode", "problem", Msg(
+                said, path=target, mode=format(mode, "o"), wanted=format(wanted, "o")), fixed=fix))
     real = str(path.resolve())
     fs = network_mount(real, mounts)
     if fs is not None:
-        out.append(Finding("location", "problem", _(
+        out.append(Finding("location", "problem", Msg(
             "the database is on a network file system ({fs}); SQLite's locks are not "
-            "reliable there: move it to a local disk").format(fs=fs)))
+            "reliable there: move it to a local disk", fs=fs)))
     synced = cloud_folder(real)
     if synced is not None:
-        out.append(Finding("location", "problem", _(
+        out.append(Finding("location", "problem", Msg(
             "the database is in {folder}, a folder a cloud client syncs; a copy made "
-            "during a write is damaged: move it out and use salesflow backup").format(
+            "during a write is damaged: move it out and use salesflow backup",
             folder=synced)))
     return out
 
@@ -249,10 +249,10 @@ def erased_backups_finding(path: Path, forgotten: int) -> Finding | None:
     backups = sorted(path.parent.glob(f"{path.name}.before-*.bak"))
     if not backups or not forgotten:
         return None
-    return Finding("erased-data", "problem", _(
+    return Finding("erased-data", "problem", Msg(
         "{files} (backup before a schema upgrade) still hold data of {count} forgotten "
-        "customer(s); delete them").format(files=", ".join(str(b) for b in backups),
-                                          count=forgotten))
+        "customer(s); delete them",
+        files=", ".join(str(b) for b in backups), count=forgotten))
 
 
 def calendar_check(this_year: int) -> Finding | None:
@@ -270,9 +270,9 @@ def due_findings(session, env, *, fix: bool) -> list[Finding]:  # type: ignore[n
     if wrong and fix:
         schedule.refresh_all(session, env)
         session.flush()
-    return [Finding("due-date", "problem", _(
+    return [Finding("due-date", "problem", Msg(
         "{code}: stored due date {stored} ({stored_kind}) but the rules give {computed} "
-        "({computed_kind}); doctor --fix recomputes it").format(
+        "({computed_kind}); doctor --fix recomputes it",
         code=code, stored=stored_on or "-", stored_kind=stored_kind or "-",
         computed=on or "-", computed_kind=kind or "-"), fixed=fix)
         for code, stored_on, stored_kind, on, kind in wrong]
