@@ -349,3 +349,51 @@ def test_usage_errors(cli, tmp_path):
                           code=2).stderr
     cli("customer", "import", code=2)
     cli("customer", "import", path, "--undo", "20231012-1", code=2)
+
+
+# every column a person fills in; the rest (stage, dates, the due date) salesflow computes
+FILLED = ("name", "industry", "region", "size", "contact_name", "contact_title",
+          "contact_role", "phone", "email", "source", "source_detail", "need", "potential",
+          "decision_days", "tier", "owner", "tags", "pain_points", "budget_min", "budget_max",
+          "decision_process", "timeline", "competitors", "past_cooperation", "departments",
+          "collaboration", "lead_person")
+
+
+@pytest.mark.parametrize("headers", ["en", "zh"])
+def test_an_export_imported_into_an_empty_database_gives_the_same_customers(
+        cli, tmp_path, monkeypatch, headers):
+    """Every field a person fills in, discovery (需求调研表) and collaboration included,
+    survives `export customers` → `customer import`, with either header row."""
+    cli.today("2024-03-01")
+    cli("customer", "add", "华东精密科技有限公司", "--industry", "制造业", "--region", "华东",
+        "--size", "500-1000人", "--contact", "王强", "--title", "采购总监",
+        "--role", "decision-maker", "--phone", "13800138000", "--email", "wq@hd.cn",
+        "--source", "trade-show", "--source-detail", "2023工业展", "--need", "自动化产线",
+        "--potential", "258万", "--decision-days", "45", "--tags", "重点,华东",
+        "--pain-points", "人工分拣错误率高", "--budget", "200万-300万",
+        "--decision-process", "采购部评估→总经理审批", "--timeline", "2024年Q2上线",
+        "--competitors", "某德国品牌", "--past-cooperation", "2019年合作过一期",
+        "--departments", "技术部,交付部", "--collaboration", "需技术部出方案",
+        "--lead-person", "赵工")
+    cli("customer", "add", "YY商贸有限公司", "--industry", "零售", "--region", "华南")
+    sheet = tmp_path / f"customers-{headers}.csv"
+    cli("export", "customers", "--headers", headers, "-o", str(sheet))
+    before = {c["code"]: c for c in cli.json("customer", "list")}
+
+    monkeypatch.setenv("SALESFLOW_DB", str(tmp_path / "fresh.db"))
+    cli("customer", "import", str(sheet))
+    after = {c["code"]: c for c in cli.json("customer", "list")}
+    assert after.keys() == before.keys()
+    for code, was in before.items():
+        assert {f: after[code][f] for f in FILLED} == {f: was[f] for f in FILLED}, code
+    assert before["MFG-EC-001"]["budget_max"] == 3000000  # the test compares real values
+
+
+def test_a_budget_upside_down_is_refused(cli, tmp_path, unchanged):
+    cli.create()
+    check = unchanged()
+    path = write_csv(tmp_path / "b.csv", [["甲有限公司", "300万", "200万"]],
+                     header=["客户名称", "预算下限", "预算上限"])
+    err = imported(cli, path, code=1).stderr
+    assert "budget" in err and "200万-300万" in err
+    check()

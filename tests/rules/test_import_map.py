@@ -60,11 +60,7 @@ def test_header_field(header, field):
 def test_every_export_column_is_a_header():
     from salesflow import columns
 
-    # SPEC §11's discovery columns (需求调研表) are exported but not yet read back by the
-    # import (budget is one range typed in, two columns exported): named here so that
-    # every other column stays checked, and noted on the issue.
-    unknown = [c.name for c in columns.CUSTOMER
-               if c not in columns.DISCOVERY and header_field(c.name) is None]
+    unknown = [c.name for c in columns.CUSTOMER if header_field(c.name) is None]
     assert unknown == []
 
 

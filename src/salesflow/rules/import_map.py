@@ -91,6 +91,14 @@ _HEADER_NAMES: Mapping[str, str] = {
     "departments": "departments, 参与部门, 协作部门",
     "collaboration": "collaboration, 协作需求, 部门协作需求",
     "lead_person": "lead_person, 牵头人, 协作牵头人",
+    # 需求调研表 (SPEC §11): what `export customers` writes reads back
+    "pain_points": "pain_points, 痛点, 核心痛点, 业务痛点, 痛点问题",
+    "budget_min": "budget_min, 预算下限",
+    "budget_max": "budget_max, 预算上限",
+    "decision_process": "decision_process, 决策流程, 采购流程",
+    "timeline": "timeline, 时间计划, 采购时间, 预计采购时间, 项目时间",
+    "competitors": "competitors, 竞争对手, 竞品",
+    "past_cooperation": "past_cooperation, 过往合作, 合作历史, 历史合作",
     "decision_days": "decision_days, 决策周期",
     TIER: "tier, 线索等级, 客户等级, 客户分级",
     "owner": "owner, 负责人, 销售负责人, 跟进负责人",
@@ -351,6 +359,11 @@ REGISTER: tuple[tuple[str, str], ...] = (
     ("线索等级", "tier"), ("负责人", "owner"), ("最后跟进时间", "last_contact_at"),
     ("地区", "region"), ("联系人角色", "contact_role"), ("来源说明", "source_detail"),
     ("年合作潜力(元)", "potential"), ("决策周期", "decision_days"), ("标签", "tags"),
+    # 部门协作信息 (SPEC §14) and 需求调研表 (SPEC §11), so that nothing is lost on the way
+    ("参与部门", "departments"), ("协作需求", "collaboration"), ("牵头人", "lead_person"),
+    ("痛点", "pain_points"), ("预算下限(元)", "budget_min"), ("预算上限(元)", "budget_max"),
+    ("决策流程", "decision_process"), ("时间计划", "timeline"), ("竞争对手", "competitors"),
+    ("过往合作", "past_cooperation"),
 )
 
 
@@ -369,7 +382,7 @@ def register_row(row: Mapping[str, object], tz: tzinfo | None) -> dict[str, str]
             return f"{value}类"
         if field in ("source", "contact_role"):
             return chinese(str(value), field) or ""
-        if field == "potential":
+        if field in ("potential", "budget_min", "budget_max"):
             return format_plain(int(value))  # type: ignore[call-overload]
         if field == "last_contact_at" and isinstance(value, datetime):
             return value.astimezone(tz).strftime("%Y-%m-%d %H:%M")

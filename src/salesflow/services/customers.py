@@ -90,7 +90,16 @@ def parse_fields(raw: Mapping[str, str | None], env: Env) -> dict[str, Any]:
             out[key] = _parse(key, text, env)
         except ValueError as exc:
             raise InputError.field(label(key), exc) from None
+    check_budget(out)
     return out
+
+
+def check_budget(values: Mapping[str, Any]) -> None:
+    """The budget's bounds in order (two columns of an import, or one typed range)."""
+    low, high = values.get("budget_min"), values.get("budget_max")
+    if low is not None and high is not None and low > high:
+        raise InputError(_("budget: the lower bound is above the upper one; write it as "
+                           "200万-300万"))
 
 
 def _parse(key: str, text: str, env: Env) -> Any:
@@ -104,7 +113,7 @@ def _parse(key: str, text: str, env: Env) -> Any:
         return parse_choice(text, CONTACT_ROLES, "contact_role")
     if key == "source":
         return parse_choice(text, SOURCES, "source")
-    if key == "potential":
+    if key in ("potential", "budget_min", "budget_max"):
         return parse_money(text)
     if key == "departments":
         return departments_list(text)

@@ -350,6 +350,10 @@ def _check_row(env: Env, header: HeaderMap, line: int, cells: Sequence[str],
             column = where.get(key) or next(c for c in header.columns if c.field == key)
             problems.append(_("line {line}: {where}: {problem}").format(
                 line=line, where=_where(column, key), problem=problem))
+    try:
+        customers.check_budget(values)
+    except InputError as exc:
+        problems.append(_("line {line}: {problem}").format(line=line, problem=exc.message))
     name = values.get("name")
     if not raw.get("name"):
         column = next(c for c in header.columns if c.field == "name")
