@@ -82,10 +82,18 @@ def label(name: str) -> str:
 class Col:
     name: str
     kind: str = "text"  # text | int | money | date | datetime | bool | ratio | days | list
+    heading: str | None = None  # the header of this table when LABELS' would mislead
 
     @property
     def label(self) -> str:
-        return label(self.name)
+        return self.heading or label(self.name)
+
+
+def headed(columns: tuple[Col, ...], **headings: str) -> tuple[Col, ...]:
+    """`columns` with the headers of some columns named for their table: a contact's or a
+    user's `name` is not the 客户名称 the customer table's is. Names and keys stay."""
+    return tuple(Col(c.name, c.kind, headings[c.name]) if c.name in headings else c
+                 for c in columns)
 
 
 def cols(spec: str, **kinds: str) -> tuple[Col, ...]:
@@ -121,7 +129,7 @@ DUE = cols(
 )
 STAGE_CHANGE = cols("customer_code,from_stage,to_stage,at,by,reason", at="datetime")
 GRADE = cols("code,name,old_tier,new_tier,override,rule")
-USER = cols("name,role,created_at", created_at="datetime")
+USER = headed(cols("name,role,created_at", created_at="datetime"), name=N_("user"))
 SETTING = cols("key,value,default,description")
 MISSING = Col("missing", "list")
 CONTRACT = cols(
@@ -159,12 +167,13 @@ FUNNEL = cols("stage,entered,conversion", entered="int", conversion="ratio")
 FUNNEL_BY_OWNER = (*FUNNEL, Col("owner"))
 # SPEC §14 appends the target's scope ('' = the team's)
 TARGET = cols("quarter,metric,value,set_by,set_at,owner,industry,region", set_at="datetime")
-CONTACT = cols("name,title,role,phone,email,prefers,primary,notes", primary="bool")
-SOLUTION = cols(
+CONTACT = headed(cols("name,title,role,phone,email,prefers,primary,notes", primary="bool"),
+                 name=N_("contact"))
+SOLUTION = headed(cols(
     "number,customer_code,name,quote,list_price,discount,status,author,sent_at,accepted_at",
     quote="money", list_price="money", discount="ratio", sent_at="datetime",
     accepted_at="datetime",
-)
+), name=N_("solution"))
 SOLUTION_REVIEW = cols("round,step,decision,by,at,note", round="int", at="datetime")
 # `extend list`: the stable columns of SPEC §7, then the decision's note.
 EXTENSION = cols(

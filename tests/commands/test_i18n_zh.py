@@ -250,3 +250,16 @@ def test_the_brief_reads_as_chinese_and_solution_csv_brief_json_stay_byte_identi
     assert "Contacts" not in table and "Open solutions" not in table
     assert (cli("solution", "list", "--format", "csv").stdout,
             cli("brief", code, "--format", "json").stdout) == en
+
+
+def test_a_contact_or_a_user_is_not_headed_as_the_customers_name(cli, overdue):
+    """`name` is 客户名称 in the customer table only; elsewhere its table's own word."""
+    cli("contact", "add", overdue, "李娜", "--role", "influencer")
+    cli("user", "add", "li.na", "--role", "manager")
+    chinese(cli)
+    contacts = cli("contact", "list", overdue).stdout
+    assert "联系人" in contacts and "客户名称" not in contacts
+    users = cli("user", "list").stdout
+    assert "用户" in users and "客户名称" not in users
+    assert "客户名称" in cli("customer", "list").stdout
+    english(cli)
