@@ -249,7 +249,7 @@ def test_followup_names_one_of_the_customers_contacts(cli, unchanged):
     cli("followup", "log", code, "-s", "邮件")
     rows = cli.json("export", "followups")
     assert list(rows[0]) == [c.name for c in columns.FOLLOWUP]
-    assert list(rows[0])[-1] == "contact"
+    assert list(rows[0])[12] == "contact"  # §11 appended it; later sections append after
     assert [r["contact"] for r in rows] == ["赵工", None]
 
 
