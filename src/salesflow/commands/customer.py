@@ -1,5 +1,5 @@
-"""`salesflow customer add|list|show|edit|stage|reassign|forget` — the customer register
-(客户信息登记表)."""
+"""`salesflow customer add|list|show|edit|stage|reassign|forget|date` — the customer
+register (客户信息登记表); `customer date` (key dates) is commands/keydate.py."""
 
 from __future__ import annotations
 
@@ -7,11 +7,13 @@ from typing import Annotated
 
 import typer
 
+from salesflow.commands import keydate
 from salesflow.commands._options import ExcelOpt, FormatOpt, RawOpt, check_format, state
 from salesflow.i18n import _
 
 app = typer.Typer(no_args_is_help=True,
-                  help=_("Customer records: add, list, show, edit, stage, reassign, forget."))
+                  help=_("Customer records: add, list, show, edit, stage, reassign, forget; "
+                         "key dates (date)."))
 
 Name = Annotated[str | None, typer.Option("--name", help=_("Full registered company name."))]
 Industry = Annotated[str | None, typer.Option(help=_("Industry, e.g. 制造业 or manufacturing."))]
@@ -586,3 +588,5 @@ forget.__doc__ = _(
     "\n"
     "Example: salesflow customer forget MFG-EC-001 --yes"
 )
+
+app.add_typer(keydate.app, name="date")
