@@ -298,3 +298,15 @@ def test_demo_shows_greeting_survey_and_minutes_items(cli):
     cli("demo")
     kinds = {i["kind"] for i in cli.json("due", "--days", "7")}
     assert {"greeting", "survey", "minutes"} <= kinds
+
+
+def test_customer_show_holds_key_dates_and_forget_deletes_them(cli):
+    cli.today("2024-05-01")
+    code = a_customer(cli)
+    cli("customer", "date", "add", code, "王总生日", "--on", "08-08")
+    assert [k["name"] for k in cli.json("customer", "show", code)["key_dates"]] == ["王总生日"]
+    # the audit names the key date by id, never by its (possibly personal) name
+    assert not [r for r in cli.query("SELECT what FROM audit") if "王总" in r[0]]
+    cli("customer", "forget", code, "--yes")
+    assert cli.json("customer", "show", code)["key_dates"] == []
+    assert cli.json("export", "key-dates") == []

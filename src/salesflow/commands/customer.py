@@ -255,7 +255,8 @@ def show(
         lists = {"contacts": (columns.CONTACT, data["contacts"]),
                  "followups": (columns.FOLLOWUP, data["followups"]),
                  "stage_changes": (columns.STAGE_CHANGE, data["stage_changes"]),
-                 "solutions": (columns.SOLUTION, data["solutions"])}
+                 "solutions": (columns.SOLUTION, data["solutions"]),
+                 "key_dates": (columns.KEY_DATE, data["key_dates"])}
         if fmt == "json":
             extra["forgotten_at"] = iso_utc(forgotten) if forgotten else None
             extra["contracts"] = [
@@ -289,8 +290,8 @@ def show(
 
 show.__doc__ = _(
     "Everything held on one customer: profile, tier and why, strategy, completeness,\n"
-    "discovery, contacts, follow-ups, stage history, needs, solutions, and contracts with\n"
-    "their approvals and payments.\n"
+    "discovery, contacts, follow-ups, stage history, needs, solutions, key dates, and\n"
+    "contracts with their approvals and payments.\n"
     "\n"
     "--format json is the whole record (a subject access request): the `export customers`\n"
     "keys, then each list with its export keys (contracts with `approvals` and `payments`).\n"

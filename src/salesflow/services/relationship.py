@@ -50,9 +50,9 @@ def add(session: Session, env: Env, ref: str, name: str, on: str,
     key = KeyDate(customer_id=customer.id, name=name, month_day=rules.month_day(month, day),
                   year=year, created_by=env.actor, created_at=env.now)
     session.add(key)
-    audit.record(session, env, f"key date {name} {key.month_day}"
-                               f"{f' {year}' if year else ''} added for {customer.code}")
     session.flush()
+    # the audit names the key date by its id: its name may name a person (王总生日)
+    audit.record(session, env, f"key date #{key.id} added for {customer.code}")
     return key, customer.code
 
 
@@ -67,7 +67,7 @@ def remove(session: Session, env: Env, ref: str, name: str) -> str:
         raise NotFound(_("name: {code} has no key date '{name}'; it has: {held}").format(
             code=customer.code, name=wanted, held=", ".join(held) or _("none")))
     session.delete(key)
-    audit.record(session, env, f"key date {key.name} removed for {customer.code}")
+    audit.record(session, env, f"key date #{key.id} removed for {customer.code}")
     session.flush()
     return customer.code
 

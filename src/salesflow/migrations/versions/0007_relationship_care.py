@@ -22,6 +22,21 @@ down_revision = "0006"
 branch_labels = None
 depends_on = None
 
+# survey_from of every won/repeat customer from its history: the later of its last
+# satisfaction answer and its first signing (its stage move when no contract is signed).
+# Also run by bench/generate.py on a generated database.
+_ANSWERED = ("(SELECT MAX(f.at) FROM followup f WHERE f.customer_id = customer.id "
+             "AND f.satisfaction IS NOT NULL)")
+_SIGNED = ("(SELECT MIN(k.signed_at) FROM contract k WHERE k.customer_id = customer.id "
+           "AND k.status = 'signed' AND k.signed_at IS NOT NULL)")
+SURVEY_FROM = (
+    f"UPDATE customer SET survey_from = CASE "
+    f"WHEN {_ANSWERED} IS NULL THEN COALESCE({_SIGNED}, stage_changed_at) "
+    f"WHEN {_SIGNED} IS NULL OR {_ANSWERED} > {_SIGNED} THEN {_ANSWERED} "
+    f"ELSE {_SIGNED} END "
+    f"WHERE stage IN ('won', 'repeat')"
+)
+
 
 def upgrade() -> None:
     op.create_table(
@@ -48,17 +63,7 @@ def upgrade() -> None:
     op.add_column("followup", sa.Column("minutes_sent_at", sa.DateTime(timezone=True),
                                         nullable=True))
 
-    answered = ("(SELECT MAX(f.at) FROM followup f WHERE f.customer_id = customer.id "
-                "AND f.satisfaction IS NOT NULL)")
-    signed = ("(SELECT MIN(k.signed_at) FROM contract k WHERE k.customer_id = customer.id "
-              "AND k.status = 'signed' AND k.signed_at IS NOT NULL)")
-    op.execute(
-        f"UPDATE customer SET survey_from = CASE "
-        f"WHEN {answered} IS NULL THEN COALESCE({signed}, stage_changed_at) "
-        f"WHEN {signed} IS NULL OR {answered} > {signed} THEN {answered} "
-        f"ELSE {signed} END "
-        f"WHERE stage IN ('won', 'repeat')"
-    )
+    op.execute(SURVEY_FROM)
     op.create_index(op.f("ix_customer_survey_from"), "customer", ["survey_from"],
                     unique=False)
     op.create_index("ix_customer_owner_survey_from", "customer", ["owner", "survey_from"],
