@@ -461,6 +461,42 @@ def refresh_due_dates(db: Path, today: date) -> int:
         return schedule.refresh_all(unit.session, unit.env)
 
 
+def relationship_care(db: Path, today: date, seed: int) -> dict[str, int]:
+    """SPEC §13 data on a generated (or migrated) database: the survey clock of every
+    won/repeat customer (the same UPDATE as migration 0007), a key date for one customer
+    in five (司庆 on a random day), and minutes still owed for one in three visits and
+    meetings of the last 14 days (the others sent the same day)."""
+    import importlib
+
+    care = importlib.import_module("salesflow.migrations.versions.0007_relationship_care")
+    rng = random.Random(seed + 13)
+    con = sqlite3.connect(db)
+    try:
+        con.execute(care.SURVEY_FROM)
+        ids = [r[0] for r in con.execute("SELECT id FROM customer ORDER BY id")]
+        moment = stamp(int(time.mktime(today.timetuple())) - 400 * DAY)
+        keys = [(cid, "司庆", f"{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}", None,
+                 "rep01", moment) for cid in ids if rng.random() < 0.2]
+        _insert(con, "key_date", keys, "customer_id, name, month_day, year, created_by, "
+                                        "created_at")
+        since = (today - timedelta(days=14)).isoformat()
+        recent = con.execute("SELECT id, at FROM followup WHERE channel IN ('visit', "
+                             "'meeting') AND at >= ?", (since,)).fetchall()
+        owed = [(fid, at) for fid, at in recent if rng.random() < 1 / 3]
+        con.executemany(
+            "UPDATE followup SET minutes_due_at = datetime(?, '+1 day') || '.000000' "
+            "WHERE id = ?", [(at[:19], fid) for fid, at in owed])
+        con.executemany(
+            "UPDATE followup SET minutes_sent_at = datetime(?, '+5 hours') || '.000000' "
+            "WHERE id = ?", [(at[:19], fid) for fid, at in recent if (fid, at) not in owed])
+        con.commit()
+        surveyed = con.execute("SELECT count(*) FROM customer WHERE survey_from IS NOT NULL"
+                               ).fetchone()[0]
+    finally:
+        con.close()
+    return {"key_dates": len(keys), "minutes_owed": len(owed), "survey_clocks": surveyed}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--customers", type=int, default=100_000)
@@ -469,9 +505,15 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=20250630)
     parser.add_argument("--today", default=DEFAULT_TODAY,
                         help="the planning date the data leads up to (SALESFLOW_TODAY)")
+    parser.add_argument("--care-only", action="store_true",
+                        help="only add the SPEC §13 data to an existing database (migrated "
+                             "to 0007 by any salesflow command)")
     args = parser.parse_args()
     today = date.fromisoformat(args.today)
     db: Path = args.db.expanduser()
+    if args.care_only:
+        print(relationship_care(db, today, args.seed), file=sys.stderr)
+        return
     db.parent.mkdir(parents=True, exist_ok=True)
     for suffix in ("", "-wal", "-shm", ".json"):
         Path(f"{db}{suffix}").unlink(missing_ok=True)
@@ -485,6 +527,7 @@ def main() -> None:
     refreshed = refresh_due_dates(db, today)
     print(f"  due dates of {refreshed:,} customers (schedule.refresh_all) in "
           f"{time.perf_counter() - t0:.1f} s", file=sys.stderr)
+    meta.update(relationship_care(db, today, args.seed))
     con = sqlite3.connect(db)
     meta["stage_changes"] = con.execute("SELECT count(*) FROM stage_change").fetchone()[0]
     con.execute("PRAGMA wal_checkpoint(TRUNCATE)")

@@ -97,6 +97,8 @@ def query_plans(db: Path, today: str, owner: str) -> list[tuple[str, str, list[s
     """(label, SQL, plan lines) of the statements the agenda and export services send."""
     os.environ["SALESFLOW_DB"] = str(db)
     os.environ["SALESFLOW_TODAY"] = today
+    from datetime import date
+
     from sqlalchemy import event
 
     from salesflow.context import AppState
@@ -125,6 +127,25 @@ def query_plans(db: Path, today: str, owner: str) -> list[tuple[str, str, list[s
                 export.followups(unit.session, unit.env, since="2025-06-01"), None)),
             ("report stalled", "recovery_plan", lambda: next(
                 recovery.stalled(unit.session, unit.env, unit.env.today), None)),
+            # SPEC §13: each kind of relationship care is one indexed read
+            (f"due --kind greeting --owner {owner} (key dates)", "FROM key_date",
+             lambda: agenda.items(unit.session, unit.env, agenda.Query(
+                 plan=unit.env.today, owner=owner, kinds=["greeting"]))),
+            ("due --kind greeting (key dates)", "FROM key_date",
+             lambda: agenda.items(unit.session, unit.env, agenda.Query(
+                 plan=unit.env.today, kinds=["greeting"]))),
+            (f"due --kind greeting --owner {owner} --date 2025-09-28 (中秋节 2025-10-01)",
+             "customer.tier IN", lambda: agenda.items(unit.session, unit.env, agenda.Query(
+                 plan=date(2025, 9, 28), owner=owner, kinds=["greeting"]))),
+            (f"due --kind survey --owner {owner}", "survey_from <",
+             lambda: agenda.items(unit.session, unit.env, agenda.Query(
+                 plan=unit.env.today, owner=owner, kinds=["survey"]))),
+            ("due --kind survey", "survey_from <",
+             lambda: agenda.items(unit.session, unit.env, agenda.Query(
+                 plan=unit.env.today, kinds=["survey"]))),
+            (f"due --kind minutes --owner {owner}", "minutes_due_at <",
+             lambda: agenda.items(unit.session, unit.env, agenda.Query(
+                 plan=unit.env.today, owner=owner, kinds=["minutes"]))),
         ]
         raw = unit.session.connection().connection.dbapi_connection
         for label, word, call in cases:

@@ -70,6 +70,10 @@ LABELS: dict[str, str] = {
     "median": N_("median"), "rate": N_("rate"), "top": N_("top"), "won": N_("won"),
     "month": N_("month"), "factors": N_("factors"), "actions": N_("actions"),
     "purpose": N_("purpose"), "result": N_("result"),
+    # relationship care (SPEC §13)
+    "month_day": N_("date"), "year": N_("year"), "next_on": N_("next"),
+    "minutes_due_at": N_("minutes due"), "minutes_sent_at": N_("minutes sent"),
+    "key_dates": N_("key dates"), "holiday": N_("holiday"),
 }
 
 
@@ -121,7 +125,20 @@ FOLLOWUP = cols(
     "next_action_due,satisfaction,contact,purpose,result",
     at="datetime", logged_at="datetime", objection="bool", next_action_due="date",
     satisfaction="int",
+) + cols(
+    # SPEC §13, appended: the follow-up's id (what `followup minutes ID` names), and its
+    # minutes: due 24 hours after a visit or meeting until sent (then empty), and when sent
+    "id,minutes_due_at,minutes_sent_at",
+    id="int", minutes_due_at="datetime", minutes_sent_at="datetime",
 )
+# `customer date list` and `export key-dates` (SPEC §13): month_day is MM-DD, year is empty
+# for a yearly date, next_on the next occasion (empty once a one-off date has passed)
+KEY_DATE = cols("customer_code,name,month_day,year,next_on,created_by,created_at",
+                year="int", next_on="date", created_at="datetime")
+# `brief`'s key dates: the customer's own and the greeted holidays (year: a one-off date's,
+# or the holiday's next occasion's)
+BRIEF_KEY_DATE = cols("name,month_day,year,next_on,holiday", year="int", next_on="date",
+                      holiday="bool")
 DUE = cols(
     "due_date,days_overdue,kind,customer_code,customer,tier,stage,owner,action,"
     "last_contact,section",

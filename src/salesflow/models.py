@@ -41,6 +41,9 @@ class Customer(SQLModel, table=True):
         Index("ix_customer_owner_next_due", "owner", "next_due_at"),
         Index("ix_customer_stage_changed", "stage", "stage_changed_at"),
         Index("ix_customer_tier_progressed", "tier", "progressed_at"),
+        # SPEC §13: a rep's A and B customers (holiday greetings), and the survey clock
+        Index("ix_customer_owner_tier", "owner", "tier"),
+        Index("ix_customer_owner_survey_from", "owner", "survey_from"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -95,6 +98,10 @@ class Customer(SQLModel, table=True):
     timeline: str | None = None
     competitors: str | None = None
     past_cooperation: str | None = Field(default=None, sa_column=Column(Text))
+    # relationship care (SPEC §13): while in won/repeat, when the satisfaction-survey clock
+    # started (the later of the last satisfaction answer and the first signing); the
+    # `survey` item falls due cadence.survey days after it
+    survey_from: datetime | None = Field(default=None, index=True)
 
 
 class FollowUp(SQLModel, table=True):
@@ -123,6 +130,27 @@ class FollowUp(SQLModel, table=True):
     # event | delivery | recovery; an after-sales or greeting follow-up answers its item
     purpose: str = Field(default="sales", sa_column_kwargs={"server_default": "sales"})
     result: str | None = Field(default=None, sa_column=Column(Text))  # 处理结果
+    # minutes (SPEC §13, 沟通纪要): a visit or meeting expects them; minutes_due_at is 24 hours
+    # after it while none were sent (the `minutes` item), None otherwise
+    minutes_due_at: datetime | None = Field(default=None, index=True)
+    minutes_sent_at: datetime | None = None
+
+
+class KeyDate(SQLModel, table=True):
+    """A customer's key date (客户司庆、生日等重要日子; SPEC §13): a month and day, yearly, or
+    once when `year` is set. `month_day` (MM-DD) is what the agenda's `greeting` read
+    ranges over, so a yearly date is never rewritten."""
+
+    __tablename__ = "key_date"
+    __table_args__ = (UniqueConstraint("customer_id", "name"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    customer_id: int = Field(foreign_key="customer.id")
+    name: str
+    month_day: str = Field(index=True)  # MM-DD
+    year: int | None = None
+    created_by: str
+    created_at: datetime
 
 
 class StageChange(SQLModel, table=True):
@@ -377,6 +405,6 @@ class SolutionReview(SQLModel, table=True):
 
 __all__ = [
     "Approval", "Audit", "CodeSequence", "Contact", "Contract", "Customer", "Extension",
-    "FollowUp", "ImportBatch", "KpiNote", "Need", "Payment", "RecoveryPlan", "Setting",
+    "FollowUp", "ImportBatch", "KeyDate", "KpiNote", "Need", "Payment", "RecoveryPlan", "Setting",
     "Solution", "SolutionReview", "StageChange", "Target", "User",
 ]

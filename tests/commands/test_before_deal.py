@@ -249,7 +249,8 @@ def test_followup_names_one_of_the_customers_contacts(cli, unchanged):
     cli("followup", "log", code, "-s", "邮件")
     rows = cli.json("export", "followups")
     assert list(rows[0]) == [c.name for c in columns.FOLLOWUP]
-    assert list(rows[0])[12] == "contact"  # §11 appended it; later sections append after
+    keys = list(rows[0])
+    assert keys.index("contact") == keys.index("satisfaction") + 1  # appended after §1's
     assert [r["contact"] for r in rows] == ["赵工", None]
 
 
@@ -310,7 +311,10 @@ def test_brief_is_one_object_with_the_spec_keys(cli, unchanged):
     assert [f["summary"] for f in data["followups"]] == ["价格太高", "沟通 3", "沟通 2"]
     assert [n["description"] for n in data["needs"]] == ["对接ERP"]
     assert [s["number"] for s in data["solutions"]] == [number]
-    assert data["contracts"] == [] and data["phases"] == [] and data["key_dates"] == []
+    assert data["contracts"] == [] and data["phases"] == []
+    # an A-tier customer is greeted at the default holidays (SPEC §13)
+    assert [(k["name"], k["holiday"]) for k in data["key_dates"]] == [
+        ("春节", True), ("中秋节", True)]
     assert "next-action" in {d["kind"] for d in data["due"]}
     assert "Discovery" in cli("brief", code).stdout
     assert cli.fails("brief", "无此公司").startswith("Error: customer:")

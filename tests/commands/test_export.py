@@ -20,7 +20,8 @@ CUSTOMER_HEADER = (
 )
 FOLLOWUP_HEADER = ("customer_code,at,logged_at,by,channel,summary,feedback,reason,objection,"
                    "next_action,next_action_due,satisfaction,contact,"
-                   "purpose,result")  # SPEC §12 appends purpose and result
+                   "purpose,result,"  # SPEC §12 appends purpose and result
+                   "id,minutes_due_at,minutes_sent_at")  # §13: the id and the minutes
 STAGE_CHANGE_HEADER = "customer_code,from_stage,to_stage,at,by,reason"
 CONTRACT_HEADER = "number,customer_code,amount,start,end,status,created_by,signed_at"
 PAYMENT_HEADER = "contract_number,due,amount,paid_at,paid_amount,status,customer_code"

@@ -48,7 +48,7 @@ def brief(
                            "unpaid": [json_row(p, columns.PAYMENT) for p in k["unpaid"]]}
                           for k in data["contracts"]],
             "phases": data["phases"],
-            "key_dates": data["key_dates"],
+            "key_dates": [json_row(k, columns.BRIEF_KEY_DATE) for k in data["key_dates"]],
             "due": [json_row(i, columns.DUE) for i in data["due"]],
         }
         sys.stdout.write(json.dumps(out, ensure_ascii=False, indent=2) + "\n")
@@ -88,6 +88,8 @@ def brief(
                 (*pick(columns.CONTRACT, ("number", "amount", "status", "signed_at")),
                  Col("waiting_for"), Col("unpaid_amount", "money")),
                 tz=tz, title=_("Contracts"), empty=_("No contracts."))
+    write_table(data["key_dates"], columns.BRIEF_KEY_DATE, tz=tz, title=_("Key dates"),
+                empty=_("No key dates."))
     write_table(data["due"], pick(columns.DUE, ("due_date", "days_overdue", "kind",
                                                 "action")),
                 tz=tz, title=_("Due now"), empty=_("Nothing due now."))
@@ -97,7 +99,8 @@ brief.__doc__ = _(
     "What to know before calling a customer: profile, tier with its rule and strategy,\n"
     "stage and days in it, contacts with roles and preferred channels, discovery, the last\n"
     "three follow-ups, open needs and objections, open solutions, contracts with their\n"
-    "approval step and unpaid installments, and what is due for it now.\n"
+    "approval step and unpaid installments, key dates (its own and the greeted holidays),\n"
+    "and what is due for it now.\n"
     "\n"
     "--format json is one object: customer, contacts, followups, needs, solutions,\n"
     "contracts, phases, key_dates, due.\n"

@@ -1,5 +1,5 @@
-"""`salesflow customer add|list|show|edit|stage|reassign|forget` — the customer register
-(客户信息登记表)."""
+"""`salesflow customer add|list|show|edit|stage|reassign|forget|date` — the customer
+register (客户信息登记表); `customer date` (key dates) is commands/keydate.py."""
 
 from __future__ import annotations
 
@@ -7,11 +7,13 @@ from typing import Annotated
 
 import typer
 
+from salesflow.commands import keydate
 from salesflow.commands._options import ExcelOpt, FormatOpt, RawOpt, check_format, state
 from salesflow.i18n import _
 
 app = typer.Typer(no_args_is_help=True,
-                  help=_("Customer records: add, list, show, edit, stage, reassign, forget."))
+                  help=_("Customer records: add, list, show, edit, stage, reassign, forget; "
+                         "key dates (date)."))
 
 Name = Annotated[str | None, typer.Option("--name", help=_("Full registered company name."))]
 Industry = Annotated[str | None, typer.Option(help=_("Industry, e.g. 制造业 or manufacturing."))]
@@ -253,7 +255,8 @@ def show(
         lists = {"contacts": (columns.CONTACT, data["contacts"]),
                  "followups": (columns.FOLLOWUP, data["followups"]),
                  "stage_changes": (columns.STAGE_CHANGE, data["stage_changes"]),
-                 "solutions": (columns.SOLUTION, data["solutions"])}
+                 "solutions": (columns.SOLUTION, data["solutions"]),
+                 "key_dates": (columns.KEY_DATE, data["key_dates"])}
         if fmt == "json":
             extra["forgotten_at"] = iso_utc(forgotten) if forgotten else None
             extra["contracts"] = [
@@ -287,8 +290,8 @@ def show(
 
 show.__doc__ = _(
     "Everything held on one customer: profile, tier and why, strategy, completeness,\n"
-    "discovery, contacts, follow-ups, stage history, needs, solutions, and contracts with\n"
-    "their approvals and payments.\n"
+    "discovery, contacts, follow-ups, stage history, needs, solutions, key dates, and\n"
+    "contracts with their approvals and payments.\n"
     "\n"
     "--format json is the whole record (a subject access request): the `export customers`\n"
     "keys, then each list with its export keys (contracts with `approvals` and `payments`).\n"
@@ -586,3 +589,5 @@ forget.__doc__ = _(
     "\n"
     "Example: salesflow customer forget MFG-EC-001 --yes"
 )
+
+app.add_typer(keydate.app, name="date")

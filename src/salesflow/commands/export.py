@@ -1,4 +1,5 @@
-"""`salesflow export customers|followups|contracts|payments|stage-changes` — every row,
+"""`salesflow export customers|followups|contracts|payments|stage-changes|solutions|
+key-dates` — every row,
 for other systems.
 
 Rows stream from the database to stdout (or --output FILE) in constant memory, with the
@@ -354,4 +355,22 @@ solutions.__doc__ = _(
     "Solutions (number, customer, name, quote, list price, discount, status, author, "
     "sent, accepted), oldest first; --since filters on the day a solution was drafted.\n\n"
     "Example: salesflow export solutions --format json > solutions.json"
+)
+
+
+@app.command("key-dates")
+def key_dates(ctx: typer.Context, since: SinceOpt = None, fmt: ExportFormatOpt = "csv",
+              excel: ExcelOpt = False, raw: RawOpt = False, output: OutputOpt = None) -> None:
+    from salesflow import columns
+    from salesflow.services import export
+
+    export_rows(ctx, "key-dates", columns.KEY_DATE, export.key_dates, fmt=fmt, since=since,
+                excel=excel, raw=raw, output=output)
+
+
+key_dates.__doc__ = _(
+    "Customers' key dates (customer, name, MM-DD, the year of a one-off date, the next "
+    "occasion, who added it and when), oldest first; --since filters on when a key date "
+    "was added.\n\n"
+    "Example: salesflow export key-dates --format json > key-dates.json"
 )

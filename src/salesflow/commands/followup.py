@@ -64,13 +64,20 @@ def log(
         assert customer is not None
         due = f"{customer.next_due_at} ({customer.next_due_kind})" if customer.next_due_at \
             else _("nothing")
-        code = customer.code
-    message(_("logged for {code}; next due {due}").format(code=code, due=due))
+        code, fid, minutes = customer.code, f.id, f.minutes_due_at
+        minutes_by = (minutes.astimezone(unit.env.tz).strftime("%Y-%m-%d %H:%M")
+                      if minutes else None)
+    message(_("logged follow-up #{id} for {code}; next due {due}").format(
+        id=fid, code=code, due=due))
+    if minutes_by:
+        message(_("send the minutes by {time}, then: salesflow followup minutes {id}").format(
+            time=minutes_by, id=fid))
 
 
 log.__doc__ = _(
     "Log a contact. It becomes the last contact, closes any earlier promised action,\n"
-    "and the next due date is recomputed (the promise, or the tier cadence).\n"
+    "and the next due date is recomputed (the promise, or the tier cadence). Prints the\n"
+    "follow-up's id; a visit or meeting expects minutes within 24 hours (followup minutes).\n"
     "\n"
     "Example: salesflow followup log MFG-EC-001 -s \"演示方案, 客户关注交期\"\n"
     "--channel visit --feedback positive --next-action \"发送报价\" --next-due +3d "
@@ -102,4 +109,33 @@ list_.__doc__ = _(
     "List follow-ups, oldest first (columns as `export followups`).\n"
     "\n"
     "Example: salesflow followup list MFG-EC-001 --since -30d"
+)
+
+
+@app.command("minutes")
+def minutes(
+    ctx: typer.Context,
+    id_: Annotated[str, typer.Argument(
+        metavar="ID", help=_("The follow-up's id, as `followup log` printed it (the id "
+                             "column of followup list)."))],
+    sent_at: Annotated[str | None, typer.Option(
+        "--sent-at", help=_("When the minutes were sent (default now): 'YYYY-MM-DD HH:MM', "
+                            "yesterday, 14:30."))] = None,
+) -> None:
+    from salesflow.output import message
+    from salesflow.services import followups
+
+    with state(ctx).unit("followup minutes", write=True) as unit:
+        f, code = followups.record_minutes(unit.session, unit.env, id_, sent_at)
+        assert f.minutes_sent_at is not None
+        sent = f.minutes_sent_at.astimezone(unit.env.tz).strftime("%Y-%m-%d %H:%M")
+    message(_("minutes of follow-up #{id} ({code}) recorded as sent {sent}").format(
+        id=f.id, code=code, sent=sent))
+
+
+minutes.__doc__ = _(
+    "Record that the minutes (沟通纪要) of a visit or meeting were sent: its `minutes`\n"
+    "item, due 24 hours after the meeting, is answered.\n"
+    "\n"
+    "Example: salesflow followup minutes 42 --sent-at \"2024-03-05 18:00\""
 )

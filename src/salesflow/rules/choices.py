@@ -33,6 +33,7 @@ ROLE_NAMES: Mapping[str, str] = {"rep": N_("rep"), "manager": N_("manager"),
                                  "legal": N_("legal"), "gm": N_("gm")}
 PRIORITY_NAMES: Mapping[str, str] = {"high": N_("high"), "medium": N_("medium"),
                                      "low": N_("low")}
+CHANNEL_NAMES: Mapping[str, str] = {"visit": N_("visit"), "meeting": N_("meeting")}
 
 # The standard's own word for each value, as 客户信息登记表 writes it: `export customers
 # --headers zh` writes these, and the same words read back (they are among ALIASES).

@@ -18,6 +18,13 @@ from salesflow.rules.cadence import Cadences
 from salesflow.rules.codes import validate_mapping_code
 from salesflow.rules.money import format_plain, parse_money
 from salesflow.rules.numbers import parse_int
+from salesflow.rules.relationship import (
+    DEFAULT_HOLIDAYS,
+    DEFAULT_LEAD_DAYS,
+    DEFAULT_SURVEY_DAYS,
+    MAX_LEAD_DAYS,
+    parse_holidays,
+)
 from salesflow.rules.solution import DEFAULT_DISCOUNT_LIMIT, parse_limit
 from salesflow.rules.text import check_text
 from salesflow.rules.tier import TierThresholds
@@ -38,6 +45,10 @@ class Settings:
     discount_limit: Decimal = DEFAULT_DISCOUNT_LIMIT
     industry_codes: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
     region_codes: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    # relationship care (SPEC §13)
+    greeting_holidays: tuple[str, ...] = DEFAULT_HOLIDAYS
+    greeting_lead_days: int = DEFAULT_LEAD_DAYS
+    survey_days: int = DEFAULT_SURVEY_DAYS
 
 
 # The accepted ranges, stated in every refusal: a cadence is at most a year between
@@ -81,6 +92,14 @@ def _region(text: str) -> str:
     return value
 
 
+def _holidays(text: str) -> str:
+    return ",".join(parse_holidays(text)) or "none"
+
+
+def _lead_days(text: str) -> int:
+    return parse_int(text, 0, MAX_LEAD_DAYS, what=N_("a whole number of days"))
+
+
 def _money(text: str) -> str:
     fen = parse_money(text)
     if fen > MAX_THRESHOLD_FEN:
@@ -102,6 +121,12 @@ SCALAR_KEYS: dict[str, tuple[Callable[[str], object], str]] = {
     "gm_threshold": (_money, Msg("contracts below this amount skip the gm step (yuan)")),
     "discount.limit": (lambda text: str(parse_limit(text)),
                        Msg("solutions discounted beyond this share also need a gm review")),
+    "greeting.holidays": (_holidays, Msg(
+        "statutory holidays greeted for every A and B customer (春节,中秋节 …, or none)")),
+    "greeting.lead_days": (_lead_days, Msg("a greeting falls due this many days before the "
+                                           "date")),
+    "cadence.survey": (_days(MAX_CADENCE_DAYS), Msg(
+        "won/repeat customers: days between satisfaction surveys")),
 }
 for _tier in ("A", "B", "C"):
     SCALAR_KEYS[f"cadence.{_tier}.prospecting"] = (
@@ -171,6 +196,10 @@ def settings_from(stored: Mapping[str, str]) -> Settings:
         if "discount.limit" in stored else d.discount_limit,
         industry_codes=MappingProxyType(industry),
         region_codes=MappingProxyType(region),
+        greeting_holidays=parse_holidays(stored["greeting.holidays"])
+        if "greeting.holidays" in stored else d.greeting_holidays,
+        greeting_lead_days=int(stored.get("greeting.lead_days", d.greeting_lead_days)),
+        survey_days=int(stored.get("cadence.survey", d.survey_days)),
     )
 
 
@@ -186,6 +215,9 @@ def effective_values(s: Settings) -> dict[str, str]:
         "tier.b.days": str(s.tiers.b_max_days),
         "gm_threshold": format_plain(s.gm_threshold_fen),
         "discount.limit": str(s.discount_limit),
+        "greeting.holidays": ",".join(s.greeting_holidays) or "none",
+        "greeting.lead_days": str(s.greeting_lead_days),
+        "cadence.survey": str(s.survey_days),
     }
     for tier in ("A", "B", "C"):
         values[f"cadence.{tier}.prospecting"] = str(s.cadences.days(tier, "lead"))

@@ -140,3 +140,38 @@ def working_days_between(start: date, end: date, cal: WorkCalendar) -> int:
             count += 1
         d += _ONE_DAY
     return count
+
+
+@cache
+def _festival_days() -> dict[tuple[str, int], date]:
+    """(the calendar's holiday name, year) → the festival's first statutory day off."""
+    first: dict[tuple[str, int], date] = {}
+    for day, name in chinese_calendar.holidays.items():
+        key = (str(name), day.year)
+        if key not in first or day < first[key]:
+            first[key] = day
+    return first
+
+
+def holiday_start(name: str, year: int) -> date | None:
+    """The first day of the official holiday period of the festival `name` (the calendar
+    data's English name, e.g. "Spring Festival") in `year`, or None beyond the installed
+    data. The period is the run of days off around the festival: weekend days just before
+    it count (端午节 2024: 06-08, a Saturday, though the statutory day is 06-10), and so does
+    a holiday it shares (中秋节 2025 falls inside the National Day period, which starts
+    10-01). Spring Festival 2024: 2024-02-10."""
+    first = _festival_days().get((name, year))
+    if first is None:
+        return None
+    day = first
+    for _step in range(_MAX_DAYS_OFF_IN_A_ROW):
+        before = day - _ONE_DAY
+        if before.year not in _cn_covered_years():
+            break
+        try:
+            if chinese_calendar.is_workday(before):
+                break
+        except NotImplementedError:
+            break
+        day = before
+    return day

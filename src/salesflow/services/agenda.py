@@ -26,6 +26,16 @@ LEFT JOINs the item's latest approved extension through the index (customer_id, 
 status), so it stays one indexed range read: an extension only moves an item later, so
 the range on the stored start still holds every item that can be due by the horizon, and
 the moved date is checked against the horizon once joined.
+
+Relationship care (SPEC §13, rules/relationship.py) adds three, each read through its own
+index: `greeting` (a customer's key date, by the month-day index of key_date over the
+occasions that can be due by the horizon; and the greeted statutory holidays, whose dates
+come from the calendar, so that on a day with no holiday near there is no read at all, and
+near one the read is the owner's A and B customers through (owner, tier)); a greeting
+follow-up in the window answers it (index (customer_id, purpose, at)); `survey` (index
+(owner, survey_from) / survey_from, up to horizon − cadence.survey) and `minutes` (index
+followup.minutes_due_at, up to the end of the horizon; extendable, the follow-up's id as
+its ref).
 """
 
 from __future__ import annotations
@@ -46,6 +56,7 @@ from salesflow.models import (
     Customer,
     Extension,
     FollowUp,
+    KeyDate,
     Need,
     Payment,
     RecoveryPlan,
@@ -53,19 +64,21 @@ from salesflow.models import (
 from salesflow.rules import contract as contract_rules
 from salesflow.rules import deadline
 from salesflow.rules import extension as extension_rules
+from salesflow.rules import relationship as care
 from salesflow.rules.cadence import SCREENING_WORKING_DAYS, phase_for
-from salesflow.rules.choices import PRIORITY_NAMES, ROLE_NAMES
+from salesflow.rules.choices import CHANNEL_NAMES, PRIORITY_NAMES, ROLE_NAMES
 from salesflow.rules.dates import start_of_day
 from salesflow.rules.money import format_yuan
 from salesflow.rules.recovery import needs_plan
 from salesflow.rules.tier import tier_rank
+from salesflow.rules.workdays import holiday_start
 from salesflow.services.env import Env
 from salesflow.services.recovery import latest_plan
 from salesflow.services.schedule import latest_followup
 from salesflow.services.users import require_user, role_of
 
 KINDS = ("followup", "next-action", "new-lead", "payment", "approval", "objection", "proposal",
-         "need", "stalled")
+         "need", "stalled", "greeting", "survey", "minutes")
 SECTIONS = ("overdue", "today", "upcoming")
 
 
@@ -351,8 +364,138 @@ def _stalled_items(session: Session, env: Env, q: Query) -> list[dict[str, Any]]
     return out
 
 
+def _greeting_items(session: Session, env: Env, q: Query) -> list[dict[str, Any]]:
+    """Key dates and greeted holidays whose occasion is on or after the plan date and whose
+    greeting falls due by the horizon, not answered by a greeting follow-up."""
+    lead = env.settings.greeting_lead_days
+    start, end = care.occasion_window(q.plan, _horizon(q), lead)
+    out = _key_date_items(session, env, q, start, end, lead)
+    for name in env.settings.greeting_holidays:
+        for year in range(start.year, end.year + 2):  # 元旦's period may start in December
+            on = holiday_start(care.HOLIDAYS[name], year)
+            if on is not None and start <= on <= end:
+                out.extend(_holiday_items(session, env, q, name, on, lead))
+    return out
+
+
+def _key_date_items(session: Session, env: Env, q: Query, start: date, end: date,
+                    lead: int) -> list[dict[str, Any]]:
+    query = _scoped(
+        sa_select(col(KeyDate.id), col(KeyDate.name), col(KeyDate.month_day),
+                  col(KeyDate.year), col(Customer.id), *_customer_columns())
+        .join_from(KeyDate, Customer, col(Customer.id) == col(KeyDate.customer_id))
+        .order_by(col(KeyDate.month_day), col(KeyDate.id)),
+        q)
+    ranges = care.month_day_ranges(start, end)
+    if ranges is not None:
+        query = query.where(or_(*(col(KeyDate.month_day).between(low, high)
+                                  for low, high in ranges)))
+    found = []
+    for kid, name, md, year, cid, code, cname, tier, stage, owner, last in (
+            session.execute(query)):
+        month, day = (int(part) for part in md.split("-"))
+        for on in care.occurrences(month, day, year, start, end):
+            found.append((kid, name, on, cid, code, cname, tier, stage, owner, last))
+    greeted = _greeted(session, env, [f[3] for f in found],
+                       care.greeting_due(start, lead), end)
+    out = []
+    for kid, name, on, cid, code, cname, tier, stage, owner, last in found:
+        if care.answered(on, lead, greeted.get(cid, ())):
+            continue
+        action = Msg("send greetings for {name} ({day})", name=name, day=on.isoformat())
+        out.append(_item(env, q, care.greeting_due(on, lead), "greeting", code, cname, tier,
+                         stage, owner, action, last, ref=f"{kid}-{on.year}"))
+    return out
+
+
+def _greeted(session: Session, env: Env, customer_ids: list[int], first: date,
+             last: date) -> dict[int, list[date]]:
+    """The days (team zone) of the greeting follow-ups of these customers between two days,
+    through the index (customer_id, purpose, at), in chunks."""
+    out: dict[int, list[date]] = {}
+    ids = sorted(set(customer_ids))
+    low, high = start_of_day(first, env.tz), start_of_day(last + timedelta(days=1), env.tz)
+    for at in range(0, len(ids), 500):
+        chunk = ids[at:at + 500]
+        for cid, moment in session.execute(
+                sa_select(col(FollowUp.customer_id), col(FollowUp.at))
+                .where(col(FollowUp.customer_id).in_(chunk), col(FollowUp.purpose) == "greeting",
+                       col(FollowUp.at) >= low, col(FollowUp.at) < high)):
+            out.setdefault(cid, []).append(env.local_date(moment))
+    return out
+
+
+def _holiday_items(session: Session, env: Env, q: Query, name: str, on: date,
+                   lead: int) -> list[dict[str, Any]]:
+    """Every A and B customer not lost (index (owner, tier)) without a greeting follow-up
+    in the holiday's window."""
+    tiers = [t for t in care.GREETING_TIERS if not q.tiers or t in q.tiers]
+    if not tiers:
+        return []
+    due = care.greeting_due(on, lead)
+    greeted = (sa_select(col(FollowUp.id))
+               .where(col(FollowUp.customer_id) == col(Customer.id),
+                      col(FollowUp.purpose) == "greeting",
+                      col(FollowUp.at) >= start_of_day(due, env.tz),
+                      col(FollowUp.at) < start_of_day(on + timedelta(days=1), env.tz))
+               .exists())
+    query = _scoped(sa_select(*_customer_columns())
+                    .where(col(Customer.tier).in_(tiers), ~greeted), q)
+    action = Msg("send greetings for {name} ({day})", name=name, day=on.isoformat())
+    return [_item(env, q, due, "greeting", code, cname, tier, stage, owner, action, last,
+                  ref=f"{name}-{on.year}")
+            for code, cname, tier, stage, owner, last in session.execute(query)]
+
+
+def _survey_items(session: Session, env: Env, q: Query) -> list[dict[str, Any]]:
+    """Customers in won/repeat whose satisfaction survey falls due by the horizon: their
+    survey clock started on or before horizon − cadence.survey (index (owner,
+    survey_from), or survey_from)."""
+    days = env.settings.survey_days
+    last_day = care.survey_cutoff_day(_horizon(q), days)
+    before = start_of_day(last_day + timedelta(days=1), env.tz)
+    query = _scoped(
+        sa_select(col(Customer.survey_from), *_customer_columns())
+        .where(col(Customer.survey_from).is_not(None), col(Customer.survey_from) < before),
+        q)
+    action = Msg("satisfaction survey (every {days}d): log it with --satisfaction", days=days)
+    return [_item(env, q, care.survey_due_on(env.local_date(since), days), "survey", code,
+                  name, tier, stage, owner, action, last, ref="")
+            for since, code, name, tier, stage, owner, last in session.execute(query)]
+
+
+def _minutes_items(session: Session, env: Env, q: Query) -> list[dict[str, Any]]:
+    """Visits and meetings whose minutes were not sent, due 24 hours after them by the
+    horizon (index followup.minutes_due_at); the follow-up's id is the item's ref."""
+    cutoff = start_of_day(_horizon(q) + timedelta(days=1), env.tz)
+    query = _scoped(
+        sa_select(col(FollowUp.id), col(FollowUp.minutes_due_at), col(FollowUp.channel),
+                  col(FollowUp.at), *_customer_columns(), *_EXTENDED)
+        .join_from(FollowUp, Customer, col(Customer.id) == col(FollowUp.customer_id))
+        .where(col(FollowUp.minutes_due_at).is_not(None),
+               col(FollowUp.minutes_due_at) < cutoff)
+        .order_by(col(FollowUp.minutes_due_at), col(FollowUp.id)),
+        q)
+    query = _with_extension(query, "minutes", ref=cast(col(FollowUp.id), String))
+    out = []
+    for (fid, due_at, channel, at, code, name, tier, stage, owner, last,
+         *ext) in session.execute(query):
+        due, action = _extended(
+            env.local_date(due_at),
+            Msg("send the minutes of the {channel} on {day} (follow-up #{id}, 24h)",
+                channel=Msg(CHANNEL_NAMES.get(channel, channel)),
+                day=env.local_date(at).isoformat(), id=fid), *ext)
+        if due > _horizon(q):
+            continue
+        out.append(_item(env, q, due, "minutes", code, name, tier, stage, owner, action,
+                         last, ref=str(fid)))
+    return out
+
+
 _DEADLINE_ITEMS = {"objection": _objection_items, "need": _need_items,
-                   "proposal": _proposal_items, "stalled": _stalled_items}
+                   "proposal": _proposal_items, "stalled": _stalled_items,
+                   "greeting": _greeting_items, "survey": _survey_items,
+                   "minutes": _minutes_items}
 
 
 def _item(env: Env, q: Query, due: date, kind: str, code: str, name: str, tier: str,

@@ -6,8 +6,10 @@ for it now.
 
 Everything is read through the row builders that `customer show` (privacy.held) and
 `due` (agenda.items) already use, so the brief never disagrees with them. Delivery
-phases and key dates (SPEC §12–§13) are not held yet: their lists are empty, so that the
-shape of `brief --format json` (SPEC §7) holds.
+phases (SPEC §12) are not held yet: that list is empty, so that the
+shape of `brief --format json` (SPEC §7) holds. Key dates (SPEC §13) are the
+customer's own and the greeted holidays (services/relationship.key_dates_of), each with
+its next occasion.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from typing import Any
 from sqlmodel import Session
 
 from salesflow.rules.solution import OPEN_STATUSES
-from salesflow.services import agenda, privacy
+from salesflow.services import agenda, privacy, relationship
 from salesflow.services.customers import resolve
 from salesflow.services.env import Env
 
@@ -59,6 +61,6 @@ def brief(session: Session, env: Env, ref: str) -> dict[str, Any]:
         "solutions": [s for s in held["solutions"] if s["status"] in OPEN_STATUSES],
         "contracts": contracts,
         "phases": [],
-        "key_dates": [],
+        "key_dates": relationship.key_dates_of(session, env, customer),
         "due": due,
     }

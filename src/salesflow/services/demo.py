@@ -24,6 +24,7 @@ from salesflow.services import (
     needs,
     notes,
     recovery,
+    relationship,
     solutions,
     targets,
     users,
@@ -150,7 +151,7 @@ def seed(session: Session, env: Env, *, colleagues: tuple[str, ...] = ("li.na", 
             if n == len(moments) - 1 and rng.random() < 0.5:
                 promise = max(env.local_date(real_now) + timedelta(days=rng.randint(-2, 4)),
                               env.local_date(moment))
-            followups.log(
+            logged = followups.log(
                 session, env, code, summary=rng.choice(SUMMARIES),
                 channel=rng.choice(["phone", "email", "visit", "meeting", "im"]),
                 at=moment.astimezone(env.tz).strftime("%Y-%m-%d %H:%M"),
@@ -161,6 +162,10 @@ def seed(session: Session, env: Env, *, colleagues: tuple[str, ...] = ("li.na", 
                 contact=contact if n % 2 == 0 else None,
             )
             made_followups += 1
+            if logged.minutes_due_at is not None and moment < real_now - timedelta(days=2):
+                # minutes sent the same day for every meeting but the last two days'
+                env.now = min(moment + timedelta(hours=5), real_now)
+                followups.record_minutes(session, env, str(logged.id))
         # stage moves in the last week, two days apart: a customer moved to intent a week
         # ago is now past its 5-working-day `proposal` deadline. Past intent, the way is a
         # solution: reviewed and sent (proposal), then accepted (negotiation). A fresh lead
@@ -191,7 +196,9 @@ def seed(session: Session, env: Env, *, colleagues: tuple[str, ...] = ("li.na", 
     env.now = real_now
     _team_contracts_needs_targets(session, env, colleagues, negotiating, rng)
     env.now, env.actor = real_now, me
-    return len(COMPANIES), made_followups
+    made_followups += _relationship_care(session, env, colleagues, negotiating)
+    env.now, env.actor = real_now, me
+    return len(COMPANIES) + 1, made_followups
 
 
 def _team_contracts_needs_targets(session: Session, env: Env, colleagues: tuple[str, ...],
@@ -300,3 +307,56 @@ def _solution(session: Session, env: Env, code: str, index: int, me: str,
     env.actor = author
     solutions.send(session, env, number)
     return number
+
+
+OLD_ACCOUNT = ("苏州工业园区华信自动化有限公司", "制造业", "江苏")
+
+
+def _relationship_care(session: Session, env: Env, colleagues: tuple[str, ...],
+                       negotiating: list[str]) -> int:
+    """SPEC §13 in the demo: a long-standing account (signed over a year ago, last
+    satisfaction answer 95 days ago: a `survey` item), customer anniversaries in the
+    coming days (`greeting` items) and yesterday's meeting without minutes (a `minutes`
+    item). Returns the follow-ups it logged."""
+    me, real_now = env.actor, env.now
+    today = env.local_date(real_now)
+
+    def at(days_ago: float, actor: str) -> None:
+        env.now, env.actor = real_now - timedelta(days=days_ago), actor
+
+    rep = colleagues[0]
+    name, industry, region = OLD_ACCOUNT
+    at(420, rep)
+    code = customers.add(session, env, {
+        "name": name, "industry": industry, "region": region, "size": "500-1000",
+        "contact_name": "钱伟", "contact_title": "设备部经理",
+        "contact_role": "decision-maker", "phone": "13912345678", "source": "referral",
+        "need": "产线自动化维护", "potential": "150万", "decision_days": "20",
+        "owner": rep}).customer.code
+    at(410, me)
+    customers.change_stage(session, env, code, "negotiation", "老客户介绍，直接商务谈判")
+    at(405, rep)
+    number = contracts.add(session, env, code, amount="80万", submit=True).contract.number
+    for days, approver in ((404, me), (403, STAFF[0][0]), (402, STAFF[1][0])):
+        at(days, approver)
+        contracts.decide(session, env, number)
+    at(400, rep)
+    contracts.sign(session, env, number)
+    at(95, rep)
+    visit = followups.log(session, env, code, summary="季度服务评价：设备运行稳定",
+                          channel="visit", satisfaction=5, purpose="satisfaction",
+                          feedback="positive")
+    at(94.8, rep)
+    followups.record_minutes(session, env, str(visit.id))
+    at(30, rep)
+    relationship.add(session, env, code, "司庆",
+                     (today + timedelta(days=2)).strftime("%m-%d"))
+    if negotiating:
+        at(30, me)
+        relationship.add(session, env, negotiating[0], "总经理生日",
+                         (today + timedelta(days=5)).strftime("%m-%d"))
+        at(1, rep)
+        followups.log(session, env, negotiating[0], summary="技术交流会：确认接口方案",
+                      channel="meeting", feedback="positive")
+        return 2
+    return 1

@@ -134,3 +134,11 @@ def solutions(session: Session, env: Env, *, since: str | None = None) -> Iterat
     from salesflow.services import solutions as service
 
     return service.rows(session, env, since=since)
+
+
+def key_dates(session: Session, env: Env, *, since: str | None = None) -> Iterator[Row]:
+    """Key dates added on or after --since, oldest first (columns.KEY_DATE); the next
+    occasion is computed from today, so they go through the service's row builder."""
+    from salesflow.services import relationship
+
+    return relationship.rows(session, env, since=since)

@@ -16,7 +16,7 @@ from sqlmodel import Session, col, func, select
 
 from salesflow.errors import Conflict, Forbidden, InputError, NotFound
 from salesflow.i18n import _
-from salesflow.models import Customer, Extension, Need, User
+from salesflow.models import Customer, Extension, FollowUp, Need, User
 from salesflow.rules import deadline
 from salesflow.rules import extension as rules
 from salesflow.rules.dates import parse_date
@@ -53,7 +53,16 @@ def current_item(session: Session, env: Env, customer: Customer,
         if need is not None:
             return deadline.need_due(need.created_at, env.tz), str(need.id)
         return None
-    return None  # delivery, minutes: no such items on the agenda yet
+    if kind == "minutes":
+        # the oldest visit or meeting still waiting for its minutes: the one due first
+        followup = session.exec(
+            select(FollowUp).where(FollowUp.customer_id == customer.id,
+                                   col(FollowUp.minutes_due_at).is_not(None))
+            .order_by(col(FollowUp.minutes_due_at), col(FollowUp.id)).limit(1)).first()
+        if followup is not None and followup.minutes_due_at is not None:
+            return env.local_date(followup.minutes_due_at), str(followup.id)
+        return None
+    return None  # delivery: no such items on the agenda yet
 
 
 def request(session: Session, env: Env, ref: str, kind: str, to: str,

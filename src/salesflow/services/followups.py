@@ -6,22 +6,26 @@ promised action replaces any earlier one, and the tier cadence runs from this co
 It also keeps the `objection` deadline (schedule.refresh): the latest follow-up by `at`,
 when negative or an objection, opens it; a later contact of any kind answers it; a
 back-dated entry older than the latest changes nothing.
+
+A visit or meeting expects minutes (沟通纪要, SPEC §13): it is logged with `minutes_due_at`
+24 hours after it, the `minutes` item, until `followup minutes ID` records them.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date, timedelta
+from datetime import UTC, date, timedelta
 from typing import Any
 
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col
 
-from salesflow.errors import InputError
+from salesflow.errors import Conflict, InputError, NotFound
 from salesflow.i18n import _
 from salesflow.models import Customer, FollowUp
 from salesflow.rules.choices import CHANNELS, FEEDBACK, PURPOSES, parse_choice
 from salesflow.rules.dates import RECORD_RANGE, parse_date, parse_datetime
+from salesflow.rules.relationship import MINUTES_CHANNELS, expects_minutes, minutes_due_at
 from salesflow.services import audit, schedule
 from salesflow.services.contacts import find as find_contact
 from salesflow.services.customers import resolve
@@ -97,6 +101,7 @@ def log(session: Session, env: Env, ref: str, *, summary: str, channel: str = "p
         next_action_due=promise, satisfaction=satisfaction,
         due_at_time=customer.next_due_at, contact=spoken_to, purpose=purpose,
         result=(result or "").strip() or None,
+        minutes_due_at=minutes_due_at(moment) if expects_minutes(channel) else None,
     )
     session.add(followup)
     if customer.last_contact_at is None or moment > customer.last_contact_at:
@@ -108,6 +113,55 @@ def log(session: Session, env: Env, ref: str, *, summary: str, channel: str = "p
     return followup
 
 
+def parse_id(text: str) -> int:
+    value = (text or "").strip().removeprefix("#")
+    if not value.isascii() or not value.isdigit() or not 0 < int(value) < 2**31:
+        raise InputError(_("id: '{value}' is not a follow-up id; use the number `followup "
+                           "log` printed (see the id column of salesflow followup list)")
+                         .format(value=text))
+    return int(value)
+
+
+def record_minutes(session: Session, env: Env, ref: str,
+                   sent_at: str | None = None) -> tuple[FollowUp, str]:
+    """Record that the minutes of a visit or meeting were sent (default now): the
+    follow-up's `minutes` item is answered. Returns the follow-up and its customer's code."""
+    fid = parse_id(ref)
+    followup = session.get(FollowUp, fid, with_for_update=True)
+    if followup is None:
+        raise NotFound(_("id: no follow-up #{id}; see the id column of salesflow followup "
+                         "list").format(id=fid))
+    if followup.channel not in MINUTES_CHANNELS:
+        raise InputError(_("id: follow-up #{id} was a {channel} contact; minutes are kept "
+                           "for a visit or a meeting").format(id=fid,
+                                                             channel=followup.channel))
+    if followup.minutes_sent_at is not None:
+        raise Conflict(_("id: the minutes of follow-up #{id} were already sent on "
+                         "{sent}").format(id=fid, sent=env.local_date(followup.minutes_sent_at)))
+    moment = env.now
+    if sent_at:
+        try:
+            moment = parse_datetime(sent_at, env.local_now, within=RECORD_RANGE)
+        except ValueError as exc:
+            raise InputError.field("sent-at", exc) from None
+        if moment > env.now + CLOCK_SKEW:
+            raise InputError(_("sent-at: '{at}' is in the future; record minutes once they "
+                               "are sent").format(at=sent_at))
+    held = followup.at if followup.at.tzinfo else followup.at.replace(tzinfo=UTC)
+    if moment < held:
+        raise InputError(_("sent-at: {sent} is before the meeting itself ({at})").format(
+            sent=moment.astimezone(env.tz).strftime("%Y-%m-%d %H:%M"),
+            at=held.astimezone(env.tz).strftime("%Y-%m-%d %H:%M")))
+    followup.minutes_sent_at = moment
+    followup.minutes_due_at = None
+    session.add(followup)
+    customer = session.get(Customer, followup.customer_id)
+    assert customer is not None
+    audit.record(session, env, f"minutes of follow-up #{fid} sent for {customer.code}")
+    session.flush()
+    return followup, customer.code
+
+
 def followup_row(f: FollowUp, code: str) -> dict[str, Any]:
     return {
         "customer_code": code, "at": f.at, "logged_at": f.logged_at, "by": f.by,
@@ -115,6 +169,7 @@ def followup_row(f: FollowUp, code: str) -> dict[str, Any]:
         "reason": f.reason, "objection": f.objection, "next_action": f.next_action,
         "next_action_due": f.next_action_due, "satisfaction": f.satisfaction,
         "contact": f.contact, "purpose": f.purpose, "result": f.result,
+        "id": f.id, "minutes_due_at": f.minutes_due_at, "minutes_sent_at": f.minutes_sent_at,
     }
 
 

@@ -57,6 +57,7 @@ from salesflow.models import (
     Customer,
     FollowUp,
     ImportBatch,
+    KeyDate,
     Need,
     StageChange,
 )
@@ -642,7 +643,8 @@ def _refuse_if_active(session: Session, batch: ImportBatch, ids: list[int],
 
     recorded = ((col(FollowUp.customer_id), N_("a follow-up")),
                 (col(Contract.customer_id), N_("a contract")),
-                (col(Need.customer_id), N_("a need")))
+                (col(Need.customer_id), N_("a need")),
+                (col(KeyDate.customer_id), N_("a key date")))
     for start in range(0, len(ids), CHUNK):
         chunk = ids[start:start + CHUNK]
         for column, what in recorded:

@@ -8,7 +8,8 @@ need, notes, tags, source detail and manual-tier reason; each follow-up's summar
 and next action; each need's description, response and resolution; each stage move's
 reason; each contract's terms and its approvals' notes (and a rejection note repeated in
 the audit trail); the discovery texts (pain points, decision process, competitors, past
-cooperation); each solution's decline reason and its reviews' notes. A NOT NULL text
+cooperation); each solution's decline reason and its reviews' notes; the customer's key
+dates are deleted (a birthday is the person's). A NOT NULL text
 becomes ERASED, an optional one empty.
 
 What stays is what the reports count and what is the company's, not the person's: the
@@ -30,8 +31,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from sqlalchemy import delete, update
 from sqlalchemy import select as sa_select
-from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from salesflow.models import (
@@ -40,6 +41,7 @@ from salesflow.models import (
     Contract,
     Customer,
     FollowUp,
+    KeyDate,
     Need,
     Payment,
     Solution,
@@ -59,6 +61,7 @@ from salesflow.services.env import Env
 from salesflow.services.followups import followup_row
 from salesflow.services.needs import row as need_row
 from salesflow.services.payments import payment_row
+from salesflow.services.relationship import key_row
 from salesflow.services.solutions import row as solution_row
 
 ERASED = "(erased)"
@@ -123,6 +126,9 @@ def held(session: Session, env: Env, ref: str) -> dict[str, Any]:
         "solutions": [solution_row(s, c.code) for s in session.exec(
             select(Solution).where(col(Solution.customer_id) == c.id)
             .order_by(col(Solution.number)))],
+        "key_dates": [key_row(env, k, c.code) for k in session.exec(
+            select(KeyDate).where(col(KeyDate.customer_id) == c.id)
+            .order_by(col(KeyDate.month_day), col(KeyDate.id)))],
     }
 
 
@@ -200,6 +206,9 @@ def forget(session: Session, env: Env, ref: str) -> Forgotten:
     its_contracts = sa_select(col(Contract.id)).where(col(Contract.customer_id) == c.id)
     approvals = erase(Approval, col(Approval.contract_id).in_(its_contracts), note=None)
     erase(Solution, col(Solution.customer_id) == c.id, decline_reason=None)
+    # key dates (a birthday is the person's) go: their greetings with them
+    session.execute(delete(KeyDate).where(col(KeyDate.customer_id) == c.id)
+                    .execution_options(synchronize_session=False))
     its_solutions = sa_select(col(Solution.id)).where(col(Solution.customer_id) == c.id)
     erase(SolutionReview, col(SolutionReview.solution_id).in_(its_solutions), note=None)
     _erase_rejection_notes(session, c)

@@ -10,6 +10,11 @@ objection, i.e. not yet answered by another contact; None otherwise and for a lo
 customer. A back-dated entry older than the latest follow-up does not answer it. A
 reopened customer whose latest contact was negative has it again, as the 0003 migration
 would compute it.
+
+It keeps `survey_from` too (SPEC §13, rules/relationship.survey_since): for a customer in
+won/repeat, the later of its last satisfaction answer and its first signing; None
+otherwise. The `survey` item's date is counted from it at read time, so a change of
+`cadence.survey` moves no stored value.
 """
 
 from __future__ import annotations
@@ -18,13 +23,14 @@ from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import ScalarSelect, update
+from sqlalchemy import ScalarSelect, func, update
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col
 
-from salesflow.models import Customer, FollowUp
+from salesflow.models import Contract, Customer, FollowUp
 from salesflow.rules.cadence import Due, next_due
 from salesflow.rules.deadline import objection_since
+from salesflow.rules.relationship import SURVEY_STAGES, survey_since
 from salesflow.services.env import Env
 
 BATCH = 2000
@@ -99,7 +105,26 @@ def refresh(session: Session, env: Env, customer: Customer) -> None:
     customer.objection_at = (
         objection_since(customer.stage, latest.at, latest.feedback, latest.objection)
         if latest else None)
+    customer.survey_from = _survey_from(session, customer)
     session.add(customer)
+
+
+def _survey_from(session: Session, customer: Customer) -> datetime | None:
+    """When the customer's satisfaction-survey clock started (two index probes), or None
+    before won/repeat."""
+    if customer.stage not in SURVEY_STAGES or customer.id is None:
+        return None
+    answered = session.execute(
+        sa_select(func.max(col(FollowUp.at)))
+        .where(col(FollowUp.customer_id) == customer.id,
+               col(FollowUp.satisfaction).is_not(None))).scalar()
+    signed = session.execute(
+        sa_select(func.min(col(Contract.signed_at)))
+        .where(col(Contract.customer_id) == customer.id, col(Contract.status) == "signed")
+    ).scalar()
+    first = signed if signed is not None else customer.stage_changed_at
+    return survey_since(customer.stage, _utc(answered) if answered else None,
+                        _utc(first) if first else None)
 
 
 def _recomputed(session: Session, env: Env) -> Iterator[list[tuple[int, str, Any, Any,
