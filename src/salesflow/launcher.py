@@ -281,10 +281,26 @@ def _lost(pid: int) -> int:
 
 
 def start_server(path: str) -> None:
-    """The server, in the background, in its own session, reading nothing of ours."""
+    """The server, in the background, in its own session, reading nothing of ours. One
+    at a time: `<socket>.starting` (O_EXCL) is held while a server warms up; a stale
+    one (older than a minute: its server died warming up) is taken over."""
     import subprocess
+    import time
 
     from salesflow.i18n import language
+
+    marker = f"{path}.starting"
+    try:
+        os.close(os.open(marker, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+    except FileExistsError:
+        try:
+            if time.time() - os.stat(marker).st_mtime < 60:
+                return  # another launcher is starting it
+            os.utime(marker)
+        except OSError:
+            return
+    except OSError:
+        return
 
     env = {name: value for name, value in os.environ.items()
            if name in _SERVER_ENV or name in IMPORT_TIME_ENV
@@ -305,6 +321,7 @@ def in_process() -> None:
 
 def main() -> None:
     if disabled():
+        _report("in-process")
         in_process()
         return
     try:
@@ -314,9 +331,19 @@ def main() -> None:
     if path is not None:
         code = via_server(path)
         if code is not None:
+            _report("server")
             os._exit(code & 0xFF if code >= 0 else 1)
         start_server(path)
+    _report("in-process")
     in_process()
+
+
+def _report(how: str) -> None:
+    """SALESFLOW_LAUNCHER_LOG=FILE: append which path ran the command (tests, bench)."""
+    log = os.environ.get("SALESFLOW_LAUNCHER_LOG")
+    if log:
+        with contextlib.suppress(OSError), open(log, "a", encoding="utf-8") as f:
+            f.write(how + "\n")
 
 
 if __name__ == "__main__":

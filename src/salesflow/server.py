@@ -96,8 +96,11 @@ def serve() -> None:
     listener.listen(64)
     os.replace(temporary, path)  # a stale socket of a dead server is replaced whole
     inode = os.stat(path).st_ino
-    with contextlib.suppress(OSError), open(f"{path}.pid", "w") as f:
+    pidfile = f"{path}.{os.getpid()}.pid"  # which servers run (tests stop them by it)
+    with contextlib.suppress(OSError), open(pidfile, "w") as f:
         f.write(str(os.getpid()))
+    with contextlib.suppress(OSError):
+        os.unlink(f"{path}.starting")
     wake_r, wake_w = os.pipe()
     os.set_blocking(wake_w, False)
     signal.set_wakeup_fd(wake_w)
@@ -139,7 +142,7 @@ def serve() -> None:
                 if os.stat(path).st_ino == inode:
                     os.unlink(path)
             with contextlib.suppress(OSError):
-                os.unlink(f"{path}.pid")
+                os.unlink(pidfile)
             listener.close()
             # a command in flight is finished and reported before the server goes
             while children:
