@@ -376,6 +376,17 @@ def test_a_reader_that_leaves_early_is_not_an_error(launch, demo_db):
     assert result.returncode == 0, result.stderr
     assert len(result.stdout.splitlines()) == 1 and result.stderr == ""
     assert one.ways() == ["server"]
+    # stdout closed outright: the output is lost, and both paths say so alike
+    closed = {}
+    for cold in (True, False):
+        closed[cold] = subprocess.run(
+            ["bash", "-c", f"{SALESFLOW} export customers >&-"],
+            env=one.environ(cold), capture_output=True, text=True, timeout=120)
+    assert one.ways() == ["in-process", "server"]
+    assert (closed[False].returncode, closed[False].stderr) == (
+        closed[True].returncode, closed[True].stderr)
+    assert closed[False].returncode == 1
+    assert closed[False].stderr.startswith("Error: cannot write to standard output")
 
 
 def test_another_user_can_neither_reach_nor_impersonate_the_server(launch, demo_db):

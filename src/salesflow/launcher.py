@@ -193,6 +193,9 @@ def via_server(path: str) -> int | None:
     started it (then it is safe, and right, to run it in-process)."""
     import signal
 
+    # which of fds 0-2 are open is read before the socket exists: with stdout closed
+    # (`>&-`), the socket would take fd 1
+    data, fds = request()
     try:
         sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     except OSError:
@@ -202,7 +205,6 @@ def via_server(path: str) -> int | None:
             sock.connect(path)
             if peer_uid(sock) != os.getuid():
                 return None
-            data, fds = request()
             sent = sock.sendmsg([data], [(socket.SOL_SOCKET, socket.SCM_RIGHTS,
                                           struct.pack(f"{len(fds)}i", *fds))])
             if sent < len(data):
