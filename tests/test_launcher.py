@@ -444,7 +444,7 @@ def test_a_killed_server_or_child_is_survived(launch, demo_db, tmp_path):
     os.kill(_children_of(server)[0], signal.SIGKILL)
     _, err = proc.communicate(timeout=60)
     assert proc.returncode == 128 + signal.SIGKILL
-    assert "killed by signal 9" in err
+    assert "killed by signal 9 (SIGKILL)" in err
     assert alive(server)
     assert one("due").returncode == 0 and one.ways()[-1] == "server"
     # the client killed (kill -9): its command dies with it, as a cold process would

@@ -260,8 +260,11 @@ def _killed(signum: int) -> int:
             name = signal.Signals(signum).name
         except ValueError:
             name = str(signum)
-        os.write(2, f"salesflow: the command was killed by signal {signum} ({name})\n"
-                 .encode())
+        from salesflow.i18n import _
+
+        message = _("Error: the command was killed by signal {number} ({name})").format(
+            number=signum, name=name)
+        os.write(2, f"{message}\n".encode(errors="replace"))
     return 128 + signum
 
 
@@ -277,8 +280,11 @@ def _lost(pid: int) -> int:
         except OSError:
             break
         time.sleep(0.02)
-    os.write(2, b"salesflow: the command ended without reporting its exit status "
-             b"(its server stopped)\n")
+    from salesflow.i18n import _
+
+    message = _("Error: the command ended without reporting its exit status (its server "
+                "stopped); check whether its change was saved")
+    os.write(2, f"{message}\n".encode(errors="replace"))
     return 1
 
 
