@@ -311,13 +311,49 @@ app.command("restore")(care.restore)
 app.command("doctor")(care.doctor)
 
 
+_command: Any = None
+
+
+def command() -> Any:
+    """The Click command Typer builds from `app` (inspecting every command's signature:
+    ~0.1 s), built once per process; the warm server (salesflow.server) builds it before
+    it forks, so a command's child starts with it ready."""
+    global _command
+    if _command is None:
+        from typer.main import get_command
+
+        _command = get_command(app)
+    return _command
+
+
+def run(args: list[str] | None = None) -> Any:
+    """What `app(prog_name="salesflow")` does (typer.Typer.__call__), on the cached
+    command."""
+    from typer.main import (
+        DeveloperExceptionConfig,
+        _typer_developer_exception_attr_name,
+        except_hook,
+    )
+
+    if sys.excepthook != except_hook:
+        sys.excepthook = except_hook
+    try:
+        return command()(args, prog_name="salesflow")
+    except Exception as exc:
+        setattr(exc, _typer_developer_exception_attr_name, DeveloperExceptionConfig(
+            pretty_exceptions_enable=app.pretty_exceptions_enable,
+            pretty_exceptions_show_locals=app.pretty_exceptions_show_locals,
+            pretty_exceptions_short=app.pretty_exceptions_short))
+        raise
+
+
 def main() -> None:
     from salesflow import stdout
 
     stdout.install()
     code: Any = 0
     try:
-        app(prog_name="salesflow")
+        run()
     except SystemExit as exc:
         code = exc.code
     reason = stdout.failure()

@@ -6,12 +6,17 @@ RELIABILITY_SCALE (default 1) multiplies processes, writes, kills and samples; r
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import os
 import random
+import shutil
+import signal
 import sqlite3
 import subprocess
 import sys
+import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -45,11 +50,26 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:  # ty
                 f"{name}: " + ", ".join(f"{k}={v}" for k, v in values.items()))
 
 
+# The suite's own runtime folder, so its warm server (salesflow.launcher) is its own and
+# is stopped when the session ends (stop_servers below); a short idle limit besides.
+RUNTIME = tempfile.mkdtemp(prefix="sfrel", dir="/tmp")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def stop_servers() -> Iterator[None]:
+    yield
+    for pidfile in Path(RUNTIME, "salesflow").glob("*.pid"):
+        with contextlib.suppress(OSError, ValueError):
+            os.kill(int(pidfile.read_text()), signal.SIGTERM)
+    shutil.rmtree(RUNTIME, ignore_errors=True)
+
+
 def user_env(db: Path, **extra: str) -> dict[str, str]:
     """The environment of a user's shell: the test's database, user and day, no debug."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("SALESFLOW_")}
     env.update(SALESFLOW_DB=str(db), SALESFLOW_USER=USER, SALESFLOW_TODAY=TODAY,
-               TZ="Asia/Shanghai", PYTHONIOENCODING="utf-8")
+               TZ="Asia/Shanghai", PYTHONIOENCODING="utf-8", XDG_RUNTIME_DIR=RUNTIME,
+               SALESFLOW_SERVER_IDLE="120")
     env.update(extra)
     return env
 

@@ -55,3 +55,19 @@ def whole_number(field: str, low: int, high: int):  # type: ignore[no-untyped-de
             raise InputError.field(field, exc) from None
 
     return parse
+
+
+def complete_customer(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
+    """Shell completion of every customer REF argument (one function, one query)."""
+    from salesflow.completion import customer_refs, location_of
+
+    return customer_refs(location_of(ctx), incomplete)
+
+
+def customer_ref(help_text: str | None = None):  # type: ignore[no-untyped-def]
+    """A customer REF argument: a code or a company name, completed from the database."""
+    return typer.Argument(help=help_text or _("Customer code or company name."),
+                          autocompletion=complete_customer)
+
+
+CustomerRef = Annotated[str, customer_ref()]

@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Annotated
-
 import typer
 
-from salesflow.commands._options import FormatOpt, check_format, state
+from salesflow.commands._options import CustomerRef, FormatOpt, check_format, state
 from salesflow.i18n import _
 
 
 def brief(
     ctx: typer.Context,
-    ref: Annotated[str, typer.Argument(help=_("Customer code or company name."))],
+    ref: CustomerRef,
     fmt: FormatOpt = "table",
 ) -> None:
     from salesflow import columns

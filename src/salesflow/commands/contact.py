@@ -7,13 +7,20 @@ from typing import Annotated
 
 import typer
 
-from salesflow.commands._options import ExcelOpt, FormatOpt, RawOpt, check_format, state
+from salesflow.commands._options import (
+    CustomerRef,
+    ExcelOpt,
+    FormatOpt,
+    RawOpt,
+    check_format,
+    state,
+)
 from salesflow.i18n import _
 
 app = typer.Typer(no_args_is_help=True,
                   help=_("A customer's contacts: add, list, edit, remove."))
 
-Ref = Annotated[str, typer.Argument(help=_("Customer code or company name."))]
+Ref = CustomerRef
 Name = Annotated[str, typer.Argument(help=_("The contact's name."))]
 Title = Annotated[str | None, typer.Option(help=_("Job title, e.g. 技术总监."))]
 Role = Annotated[str | None, typer.Option(

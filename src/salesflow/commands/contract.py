@@ -7,7 +7,15 @@ from typing import Annotated
 
 import typer
 
-from salesflow.commands._options import ExcelOpt, FormatOpt, RawOpt, check_format, state
+from salesflow.commands._options import (
+    CustomerRef,
+    ExcelOpt,
+    FormatOpt,
+    RawOpt,
+    check_format,
+    complete_customer,
+    state,
+)
 from salesflow.i18n import _
 
 app = typer.Typer(
@@ -21,7 +29,7 @@ Number = Annotated[str, typer.Argument(help=_("Contract number, e.g. HT20231001.
 @app.command("add")
 def add(
     ctx: typer.Context,
-    customer: Annotated[str, typer.Argument(help=_("Customer code or company name."))],
+    customer: CustomerRef,
     amount: Annotated[str | None, typer.Option(
         help=_("Contract amount in yuan: 2580000, 258万, 2.58m (default with --solution: "
                "its quote)."))] = None,
@@ -167,7 +175,8 @@ def list_(
         help=_("Only this status: draft, pending, approved, signed, rejected, cancelled."))]
     = None,
     customer: Annotated[str | None, typer.Option(
-        help=_("Only this customer's contracts (code or name)."))] = None,
+        help=_("Only this customer's contracts (code or name)."),
+        autocompletion=complete_customer)] = None,
     waiting_for_me: Annotated[bool, typer.Option(
         "--waiting-for-me", help=_("Only contracts waiting for your approval."))] = False,
     fmt: FormatOpt = "table", excel: ExcelOpt = False, raw: RawOpt = False,

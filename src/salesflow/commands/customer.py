@@ -8,7 +8,14 @@ from typing import Annotated
 import typer
 
 from salesflow.commands import keydate
-from salesflow.commands._options import ExcelOpt, FormatOpt, RawOpt, check_format, state
+from salesflow.commands._options import (
+    CustomerRef,
+    ExcelOpt,
+    FormatOpt,
+    RawOpt,
+    check_format,
+    state,
+)
 from salesflow.i18n import _
 
 app = typer.Typer(no_args_is_help=True,
@@ -136,7 +143,7 @@ add.__doc__ = _(
 @app.command("edit")
 def edit(
     ctx: typer.Context,
-    ref: Annotated[str, typer.Argument(help=_("Customer code or company name."))],
+    ref: CustomerRef,
     name: Name = None, industry: Industry = None, region: Region = None, size: Size = None,
     founded: Founded = None, website: Website = None, contact_name: ContactName = None,
     contact_title: ContactTitle = None, contact_role: ContactRole = None,
@@ -240,7 +247,7 @@ def _table_cols(incomplete: bool):  # type: ignore[no-untyped-def]
 @app.command("show")
 def show(
     ctx: typer.Context,
-    ref: Annotated[str, typer.Argument(help=_("Customer code or company name."))],
+    ref: CustomerRef,
     fmt: FormatOpt = "table",
 ) -> None:
     from salesflow import columns
@@ -320,7 +327,7 @@ def _need_summary_cols():  # type: ignore[no-untyped-def]
 @app.command("stage")
 def stage(
     ctx: typer.Context,
-    ref: Annotated[str, typer.Argument(help=_("Customer code or company name."))],
+    ref: CustomerRef,
     to: Annotated[str, typer.Argument(
         help=_("lead, intent, proposal, negotiation or lost (won/repeat: sign a contract)."))],
     reason: Annotated[str | None, typer.Option(
@@ -471,7 +478,7 @@ def _progress(rows: int, *, phases: int):  # type: ignore[no-untyped-def]
     "Example: salesflow customer recovery MFG-EC-001 --plan \"约决策人面谈, 调整报价\""))
 def recovery(
     ctx: typer.Context,
-    ref: Annotated[str, typer.Argument(help=_("Customer code or company name."))],
+    ref: CustomerRef,
     plan: Annotated[str, typer.Option(help=_("The recovery plan (挽回策略)."))],
 ) -> None:
     from salesflow.output import message
@@ -544,7 +551,7 @@ def _on_terminal() -> bool:
 @app.command("forget")
 def forget(
     ctx: typer.Context,
-    ref: Annotated[str, typer.Argument(help=_("Customer code or company name."))],
+    ref: CustomerRef,
     yes: Annotated[bool, typer.Option(
         "--yes", "-y", help=_("Erase without asking (required when not on a terminal)."))]
     = False,

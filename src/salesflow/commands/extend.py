@@ -8,7 +8,14 @@ from typing import Annotated, Any
 import typer
 from typer.core import TyperGroup
 
-from salesflow.commands._options import ExcelOpt, FormatOpt, RawOpt, check_format, state
+from salesflow.commands._options import (
+    CustomerRef,
+    ExcelOpt,
+    FormatOpt,
+    RawOpt,
+    check_format,
+    state,
+)
 from salesflow.i18n import _
 
 
@@ -42,7 +49,7 @@ Id = Annotated[str, typer.Argument(help=_("The request's id, as `extend` printed
     "\"客户需求变更\""))
 def request(
     ctx: typer.Context,
-    customer: Annotated[str, typer.Argument(help=_("Customer code or company name."))],
+    customer: CustomerRef,
     kind: Annotated[str, typer.Argument(
         help=_("new-lead, proposal, need, objection, delivery or minutes."))],
     to: Annotated[str, typer.Option("--to", help=_("The new date: YYYY-MM-DD, +3d, fri …"))],

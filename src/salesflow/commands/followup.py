@@ -7,10 +7,12 @@ from typing import Annotated
 import typer
 
 from salesflow.commands._options import (
+    CustomerRef,
     ExcelOpt,
     FormatOpt,
     RawOpt,
     check_format,
+    customer_ref,
     state,
     whole_number,
 )
@@ -22,7 +24,7 @@ app = typer.Typer(no_args_is_help=True, help=_("Log contacts with customers and 
 @app.command("log")
 def log(
     ctx: typer.Context,
-    ref: Annotated[str, typer.Argument(help=_("Customer code or company name."))],
+    ref: CustomerRef,
     summary: Annotated[str, typer.Option("--summary", "-s", help=_("What was discussed."))],
     channel: Annotated[str, typer.Option(help=_("phone, email, visit, meeting or im."))]
     = "phone",
@@ -88,7 +90,7 @@ log.__doc__ = _(
 @app.command("list")
 def list_(
     ctx: typer.Context,
-    ref: Annotated[str | None, typer.Argument(help=_("Only this customer."))] = None,
+    ref: Annotated[str | None, customer_ref(_("Only this customer."))] = None,
     since: Annotated[str | None, typer.Option(help=_("From this date: YYYY-MM-DD, -7d …"))]
     = None,
     by: Annotated[str | None, typer.Option(help=_("Only contacts by this user."))] = None,

@@ -6,13 +6,13 @@ from typing import Annotated
 
 import typer
 
-from salesflow.commands._options import FormatOpt, check_format, state
+from salesflow.commands._options import FormatOpt, check_format, customer_ref, state
 from salesflow.i18n import _
 
 
 def grade(
     ctx: typer.Context,
-    ref: Annotated[str | None, typer.Argument(help=_("Customer code or name."))] = None,
+    ref: Annotated[str | None, customer_ref(_("Customer code or name."))] = None,
     all_: Annotated[bool, typer.Option("--all", help=_("Regrade every customer; print the "
                                                      "moves (A→B …)."))] = False,
     set_: Annotated[str | None, typer.Option("--set", metavar="TIER",

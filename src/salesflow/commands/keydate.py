@@ -8,10 +8,12 @@ from typing import Annotated
 import typer
 
 from salesflow.commands._options import (
+    CustomerRef,
     ExcelOpt,
     FormatOpt,
     RawOpt,
     check_format,
+    customer_ref,
     state,
     whole_number,
 )
@@ -21,7 +23,7 @@ app = typer.Typer(no_args_is_help=True, help=_(
     "Key dates (客户司庆、生日): add, list, remove; greeted on the agenda before each.\n\n"
     "Example: salesflow customer date add MFG-EC-001 司庆 --on 05-18"))
 
-Ref = Annotated[str, typer.Argument(help=_("Customer code or company name."))]
+Ref = CustomerRef
 KeyName = Annotated[str, typer.Argument(help=_("The key date's name, e.g. 司庆."))]
 
 
@@ -57,7 +59,7 @@ add.__doc__ = _(
 @app.command("list")
 def list_(
     ctx: typer.Context,
-    ref: Annotated[str | None, typer.Argument(help=_("Only this customer."))] = None,
+    ref: Annotated[str | None, customer_ref(_("Only this customer."))] = None,
     fmt: FormatOpt = "table", excel: ExcelOpt = False, raw: RawOpt = False,
 ) -> None:
     from salesflow import columns

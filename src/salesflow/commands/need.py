@@ -6,7 +6,15 @@ from typing import Annotated
 
 import typer
 
-from salesflow.commands._options import ExcelOpt, FormatOpt, RawOpt, check_format, state
+from salesflow.commands._options import (
+    CustomerRef,
+    ExcelOpt,
+    FormatOpt,
+    RawOpt,
+    check_format,
+    complete_customer,
+    state,
+)
 from salesflow.i18n import _
 
 app = typer.Typer(
@@ -20,7 +28,7 @@ Id = Annotated[str, typer.Argument(help=_("The need's id, as `need add` printed 
 @app.command("add")
 def add(
     ctx: typer.Context,
-    customer: Annotated[str, typer.Argument(help=_("Customer code or company name."))],
+    customer: CustomerRef,
     description: Annotated[str, typer.Argument(help=_("What the customer needs."))],
     kind: Annotated[str, typer.Option(
         help=_("must (刚性, has to be met), nice (弹性, negotiable) or latent (潜在, not yet "
@@ -97,7 +105,8 @@ resolve.__doc__ = _(
 def list_(
     ctx: typer.Context,
     customer: Annotated[str | None, typer.Option(
-        help=_("Only this customer's needs (code or name)."))] = None,
+        help=_("Only this customer's needs (code or name)."),
+        autocompletion=complete_customer)] = None,
     status: Annotated[str | None, typer.Option(
         help=_("Only this status: open, responded or resolved."))] = None,
     fmt: FormatOpt = "table", excel: ExcelOpt = False, raw: RawOpt = False,

@@ -7,7 +7,15 @@ from typing import Annotated
 
 import typer
 
-from salesflow.commands._options import ExcelOpt, FormatOpt, RawOpt, check_format, state
+from salesflow.commands._options import (
+    CustomerRef,
+    ExcelOpt,
+    FormatOpt,
+    RawOpt,
+    check_format,
+    customer_ref,
+    state,
+)
 from salesflow.i18n import _
 
 app = typer.Typer(
@@ -21,7 +29,7 @@ Number = Annotated[str, typer.Argument(help=_("Solution number, e.g. FA20231001.
 @app.command("add")
 def add(
     ctx: typer.Context,
-    ref: Annotated[str, typer.Argument(help=_("Customer code or company name."))],
+    ref: CustomerRef,
     name: Annotated[str, typer.Argument(help=_("The solution's name."))],
     quote: Annotated[str, typer.Option(help=_("Quoted price in yuan: 258万, 2580000."))],
     list_price: Annotated[str | None, typer.Option(
@@ -186,7 +194,7 @@ decline.__doc__ = _(
 @app.command("list")
 def list_(
     ctx: typer.Context,
-    ref: Annotated[str | None, typer.Argument(help=_("Only this customer's solutions."))]
+    ref: Annotated[str | None, customer_ref(_("Only this customer's solutions."))]
     = None,
     status: Annotated[str | None, typer.Option(
         help=_("Only this status: draft, review, approved, sent, accepted, declined."))]

@@ -532,3 +532,35 @@ def reassign(session: Session, env: Env, from_owner: str, to_owner: str, *,
                                          f"to {target}" for r in moved))
         session.flush()
     return Reassigned(moved, source, target, dry_run)
+
+
+# Shell completion of a customer REF (salesflow followup log MFG<TAB>): codes and names
+# that begin with what was typed, each an indexed range (code: its unique index; name:
+# ix_customer_name_key), never a scan. The range's bounds are computed by
+# salesflow.completion.prefix_range. These statements are the one definition; the
+# stdlib path (no SQLAlchemy in a completion) runs their SQLite compilation, kept in
+# salesflow/compiled.py and checked against them by tests/test_completion.py.
+def ref_completion_statements() -> dict[str, Any]:
+    from sqlalchemy import bindparam
+
+    codes = (sa_select(Customer.code, Customer.name)
+             .where(col(Customer.code) >= bindparam("low"), col(Customer.code) < bindparam("high"))
+             .order_by(Customer.code).limit(bindparam("limit")))
+    names = (sa_select(Customer.name, Customer.code)
+             .where(col(Customer.name_key) >= bindparam("low"),
+                    col(Customer.name_key) < bindparam("high"))
+             .order_by(Customer.name_key, Customer.code).limit(bindparam("limit")))
+    return {"codes": codes, "names": names}
+
+
+def compiled_for_sqlite() -> dict[str, tuple[str, tuple[str, ...], dict[str, Any]]]:
+    """Each completion statement as SQLite runs it: its SQL, its parameters' order, and
+    the values SQLAlchemy fixed itself (OFFSET 0)."""
+    from sqlalchemy.dialects import sqlite
+
+    out = {}
+    for name, statement in ref_completion_statements().items():
+        compiled = statement.compile(dialect=sqlite.dialect())
+        fixed = {k: v for k, v in compiled.params.items() if v is not None}
+        out[name] = (str(compiled), tuple(compiled.positiontup or ()), fixed)
+    return out
