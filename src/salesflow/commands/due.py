@@ -30,7 +30,9 @@ def due(
                "or late; 7+ days late: escalation), approval (contracts waiting for your "
                "role), objection (negative feedback unanswered for 24h), proposal (in intent "
                "5 working days), need (not responded to in 48h), stalled (A tier, no stage "
-               "progress for 14 days) (repeatable)."))] = None,
+               "progress for 14 days), delivery (a phase not done by its end), aftersales (a visit "
+               "within the warranty), renewal (a contract ending within renewal.days) "
+               "(repeatable)."))] = None,
     fmt: Annotated[str, typer.Option("--format", "-f",
                                      help=_("table, csv, json or ics (a calendar feed)."))]
     = "table",

@@ -6,9 +6,9 @@ was asked for: it names the item's due date at the time of the request, so a lat
 deadline of the same kind (the customer re-enters intent, a new objection) is not moved
 by an old approval.
 
-Kinds: the process deadlines of SPEC §14. `delivery` and `minutes` are accepted here so
-that the form is complete; the agenda has items of those kinds only once projects and
-meetings exist.
+Kinds: the process deadlines of SPEC §14. `delivery` moves a late (or ending) phase of a
+delivery plan (SPEC §12); `minutes` is accepted so that the form is complete, and has
+items once meetings expect minutes.
 """
 
 from __future__ import annotations
