@@ -358,3 +358,21 @@ def test_a_warranty_in_days_and_the_after_sales_end_with_it(cli):
     cli.today("2024-01-07")
     cli("followup", "log", code, "--purpose", "aftersales", "--summary", "回访")
     assert items(cli, "--kind", "aftersales", "--days", "366") == []
+
+
+def test_forget_erases_the_customers_people_named_after_the_deal(cli):
+    from salesflow.services.privacy import ERASED
+
+    code, number = signed_contract(cli)
+    plan(cli, number)
+    cli.today("2023-12-20")
+    cli("project", "change", number, "--description", "增加一个分拣口", "--confirmed-by",
+        "王经理", "--days", "1")
+    cli("project", "accept", number, "--date", "2023-12-20", "--by", "王经理(采购总监)")
+    cli("payment", "promise", number, "--date", "2023-12-30", "--note", "王经理口头承诺")
+    cli("customer", "forget", code, "--yes")
+    assert cli.query("SELECT by FROM acceptance") == [(ERASED,)]
+    assert cli.query("SELECT confirmed_by FROM project_change") == [(ERASED,)]
+    assert cli.query("SELECT note FROM payment_promise") == [(None,)]
+    assert cli.query("SELECT promise_note FROM contract") == [(None,)]
+    assert not [w for (w,) in cli.query("SELECT what FROM audit") if "王经理" in w]

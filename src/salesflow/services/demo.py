@@ -11,7 +11,7 @@ from sqlmodel import Session, col, func, select
 
 from salesflow.errors import Conflict, InputError
 from salesflow.i18n import _
-from salesflow.models import Customer
+from salesflow.models import Customer, FollowUp
 from salesflow.rules.dates import quarter_of
 from salesflow.rules.money import parse_money
 from salesflow.rules.pipeline import OPEN_STAGES
@@ -193,7 +193,8 @@ def seed(session: Session, env: Env, *, colleagues: tuple[str, ...] = ("li.na", 
     env.now = real_now
     _team_contracts_needs_targets(session, env, colleagues, negotiating, rng)
     env.now, env.actor = real_now, me
-    return len(COMPANIES), made_followups
+    return (session.exec(select(func.count()).select_from(Customer)).one(),
+            session.exec(select(func.count()).select_from(FollowUp)).one())
 
 
 def _team_contracts_needs_targets(session: Session, env: Env, colleagues: tuple[str, ...],

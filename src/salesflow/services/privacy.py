@@ -35,6 +35,7 @@ from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from salesflow.models import (
+    Acceptance,
     Approval,
     Audit,
     Contract,
@@ -42,6 +43,8 @@ from salesflow.models import (
     FollowUp,
     Need,
     Payment,
+    PaymentPromise,
+    ProjectChange,
     Solution,
     SolutionReview,
     StageChange,
@@ -199,6 +202,12 @@ def forget(session: Session, env: Env, ref: str) -> Forgotten:
     contracts = erase(Contract, col(Contract.customer_id) == c.id, terms=None)
     its_contracts = sa_select(col(Contract.id)).where(col(Contract.customer_id) == c.id)
     approvals = erase(Approval, col(Approval.contract_id).in_(its_contracts), note=None)
+    # SPEC §12: the customer's people named on an acceptance or a change, promise notes
+    erase(Acceptance, col(Acceptance.contract_id).in_(its_contracts), by=ERASED)
+    erase(ProjectChange, col(ProjectChange.contract_id).in_(its_contracts),
+          confirmed_by=ERASED)
+    erase(PaymentPromise, col(PaymentPromise.contract_id).in_(its_contracts), note=None)
+    erase(Contract, col(Contract.customer_id) == c.id, promise_note=None)
     erase(Solution, col(Solution.customer_id) == c.id, decline_reason=None)
     its_solutions = sa_select(col(Solution.id)).where(col(Solution.customer_id) == c.id)
     erase(SolutionReview, col(SolutionReview.solution_id).in_(its_solutions), note=None)

@@ -180,8 +180,8 @@ def change(session: Session, env: Env, number: str, *, description: str | None,
     session.add(record)
     session.flush()
     aftercare.refresh_customer(session, env, _customer(session, contract))
-    audit.record(session, env, f"project {contract.number}: change #{record.id} confirmed by "
-                               f"{who}: {format_yuan(fen)}, {days:+d} days, "
+    audit.record(session, env, f"project {contract.number}: change #{record.id} confirmed: "
+                               f"{format_yuan(fen)}, {days:+d} days, "
                                f"{len(moving) if days else 0} phase(s) moved")
     return record, moving if days else []
 
@@ -231,9 +231,8 @@ def accept(session: Session, env: Env, number: str, *, when: str | None, by: str
             dated += 1
     session.flush()
     aftercare.refresh_customer(session, env, _customer(session, contract))
-    audit.record(session, env, f"project {contract.number}: acceptance {day} by {who}: "
-                               f"{outcome}; {closed} phase(s) closed, {dated} installment(s) "
-                               "dated")
+    audit.record(session, env, f"project {contract.number}: acceptance {day}: {outcome}; "
+                               f"{closed} phase(s) closed, {dated} installment(s) dated")
     return record
 
 
