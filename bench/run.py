@@ -146,6 +146,19 @@ def query_plans(db: Path, today: str, owner: str) -> list[tuple[str, str, list[s
             (f"due --kind minutes --owner {owner}", "minutes_due_at <",
              lambda: agenda.items(unit.session, unit.env, agenda.Query(
                  plan=unit.env.today, owner=owner, kinds=["minutes"]))),
+            # SPEC §12: each after-the-deal kind through its own stored, indexed date
+            (f"due --kind delivery --owner {owner}", "project_phase", lambda: agenda.items(
+                unit.session, unit.env, agenda.Query(plan=unit.env.today, owner=owner,
+                                                     kinds=["delivery"]))),
+            (f"due --kind aftersales --owner {owner}", "aftersales_due <=",
+             lambda: agenda.items(unit.session, unit.env, agenda.Query(
+                 plan=unit.env.today, owner=owner, kinds=["aftersales"]))),
+            (f"due --kind renewal --owner {owner}", "renewal_on <=", lambda: agenda.items(
+                unit.session, unit.env, agenda.Query(plan=unit.env.today, owner=owner,
+                                                     kinds=["renewal"]))),
+            (f"due --kind payment --owner {owner} (promises)", "promise_until",
+             lambda: agenda.items(unit.session, unit.env, agenda.Query(
+                 plan=unit.env.today, owner=owner, kinds=["payment"]))),
         ]
         raw = unit.session.connection().connection.dbapi_connection
         for label, word, call in cases:

@@ -30,6 +30,7 @@ from salesflow.commands import (
     grade,
     need,
     payment,
+    project,
     report,
     solution,
     target,
@@ -296,6 +297,7 @@ app.add_typer(config.app, name="config")
 app.add_typer(export.app, name="export")
 app.add_typer(contract.app, name="contract")
 app.add_typer(payment.app, name="payment")
+app.add_typer(project.app, name="project")
 app.add_typer(need.app, name="need")
 app.add_typer(report.app, name="report")
 app.add_typer(target.app, name="target")

@@ -74,6 +74,17 @@ LABELS: dict[str, str] = {
     "month_day": N_("date"), "year": N_("year"), "next_on": N_("next"),
     "minutes_due_at": N_("minutes due"), "minutes_sent_at": N_("minutes sent"),
     "key_dates": N_("key dates"), "holiday": N_("holiday"),
+    # after the deal (SPEC §12): phases, changes, acceptance, warranty, promises
+    "phase": N_("phase"), "done_on": N_("done on"), "risk": N_("risk"),
+    "mitigation": N_("mitigation"), "tasks": N_("tasks"), "deliverable": N_("deliverable"),
+    "accepted_on": N_("accepted on"), "warranty": N_("warranty"),
+    "amendments": N_("amendments"), "cost": N_("cost"), "days": N_("days"),
+    "confirmed_by": N_("confirmed by"), "issues": N_("issues"),
+    "recorded_by": N_("recorded by"), "recorded_at": N_("recorded at"),
+    "due_rule": N_("due rule"), "promised_until": N_("promised until"),
+    "promise_note": N_("promise note"), "contract": N_("contract"),
+    "amended_amount": N_("amended amount"), "promise": N_("promise"),
+    "changes": N_("changes"), "phases": N_("phases"), "acceptances": N_("acceptances"),
 }
 
 
@@ -152,6 +163,10 @@ MISSING = Col("missing", "list")
 CONTRACT = cols(
     "number,customer_code,amount,start,end,status,created_by,signed_at",
     amount="money", start="date", end="date", signed_at="datetime",
+) + cols(
+    # SPEC §12, appended: the acceptance day, the warranty (12m, 90d) and the total cost of
+    # the confirmed change requests (amendments; `amount` stays the signed amount)
+    "accepted_on,warranty,amendments", accepted_on="date", amendments="money",
 )
 APPROVAL = cols("step,decision,by,at,note", at="datetime")
 PAYMENT = cols(
@@ -160,7 +175,25 @@ PAYMENT = cols(
 )
 # `export payments`: PAYMENT with the customer's code appended (the cron contract only grows
 # at the end), so a finance system need not join contracts to find whose money it is.
-PAYMENT_EXPORT = (*PAYMENT, Col("customer_code"))
+PAYMENT_EXPORT = (*PAYMENT, Col("customer_code")) + cols(
+    # SPEC §12, appended: how the due date is set (acceptance+30 while it waits for the
+    # acceptance; empty for a fixed date) and the contract's promise to pay
+    "due_rule,promised_until,promise_note", promised_until="date",
+)
+PAYMENT_SHOW = (*PAYMENT, Col("due_rule"))
+# SPEC §12 (模板五/六): `project show` (its JSON keys of SPEC §7) and `export phases`,
+# `export changes`, `export acceptances`
+PHASE = cols("phase,start,end,owner,status,done_on,risk,mitigation,tasks,deliverable",
+             start="date", end="date", done_on="date")
+PHASE_EXPORT = (*cols("contract_number,customer_code"), *PHASE)
+CHANGE = cols("at,description,cost,days,confirmed_by,by", at="datetime", cost="money",
+              days="int")
+CHANGE_EXPORT = (*cols("contract_number,customer_code"), *CHANGE)
+ACCEPTANCE = cols("accepted_on,by,result,issues,recorded_by,recorded_at",
+                  accepted_on="date", recorded_at="datetime")
+ACCEPTANCE_EXPORT = (*cols("contract_number,customer_code"), *ACCEPTANCE)
+PROJECT = cols("contract,customer_code,customer,accepted_on,result,issues,warranty",
+               accepted_on="date")
 NEED = cols(
     "id,customer_code,description,kind,priority,department,status,created_at,created_by,"
     "responded_at,response,resolved_at,resolution",

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import BigInteger, Column, Index, Text, UniqueConstraint
+from sqlalchemy import BigInteger, Column, Index, Text, UniqueConstraint, false
 from sqlmodel import Field, SQLModel
 
 
@@ -102,6 +102,9 @@ class Customer(SQLModel, table=True):
     # started (the later of the last satisfaction answer and the first signing); the
     # `survey` item falls due cadence.survey days after it
     survey_from: datetime | None = Field(default=None, index=True)
+    # SPEC §12: a signed contract of this customer has unfinished delivery phases, so its
+    # cadence is `cadence.delivery` (kept by services/aftercare.py on every phase write)
+    delivering: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
 
 
 class FollowUp(SQLModel, table=True):
@@ -196,6 +199,18 @@ class Contract(SQLModel, table=True):
     pending_since: datetime | None = None
     signed_at: datetime | None = Field(default=None, index=True)
     solution_id: int | None = Field(default=None, foreign_key="solution.id")
+    # SPEC §12, after the deal. `warranty` is '12m' or '90d' (rules/project.py);
+    # `accepted_on` is set by a passed acceptance (项目验收报告). The agenda's stored,
+    # indexed dates, kept by services/aftercare.py: the next after-sales visit within the
+    # warranty, and the renewal item's day (end − renewal.days, while no later contract of
+    # the customer is signed). A promise to pay keeps late installments off the agenda
+    # until `promise_until`.
+    warranty: str | None = None
+    accepted_on: date | None = None
+    aftersales_due: date | None = Field(default=None, index=True)
+    renewal_on: date | None = Field(default=None, index=True)
+    promise_until: date | None = None
+    promise_note: str | None = Field(default=None, sa_column=Column(Text))
 
 
 class Approval(SQLModel, table=True):
@@ -221,10 +236,12 @@ class Payment(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     contract_id: int = Field(foreign_key="contract.id", index=True)
-    due: date
+    # None while it waits for an acceptance it is relative to (`after_acceptance` days)
+    due: date | None = None
     amount: int  # fen
     paid_amount: int = 0  # fen received so far
     paid_at: date | None = None
+    after_acceptance: int | None = None  # due this many days after accepted_on
 
 
 class Need(SQLModel, table=True):
@@ -403,8 +420,76 @@ class SolutionReview(SQLModel, table=True):
     note: str | None = Field(default=None, sa_column=Column(Text))
 
 
+class Phase(SQLModel, table=True):
+    """项目实施计划表: one phase of a signed contract's delivery plan. The index (done_on,
+    end) holds the unfinished phases in end order: the `delivery` agenda kind reads it."""
+
+    __tablename__ = "project_phase"
+    __table_args__ = (Index("ix_project_phase_done_end", "done_on", "end"),
+                      UniqueConstraint("contract_id", "name"))
+
+    id: int | None = Field(default=None, primary_key=True)
+    contract_id: int = Field(foreign_key="contract.id", index=True)
+    name: str
+    start: date
+    end: date
+    owner: str | None = None
+    tasks: str | None = Field(default=None, sa_column=Column(Text))
+    deliverable: str | None = None
+    risk: str | None = Field(default=None, sa_column=Column(Text))
+    mitigation: str | None = Field(default=None, sa_column=Column(Text))
+    done_on: date | None = None
+    created_by: str
+    created_at: datetime
+
+
+class ProjectChange(SQLModel, table=True):
+    """需求变更确认单: a change the customer confirmed; its cost is an amendment."""
+
+    __tablename__ = "project_change"
+
+    id: int | None = Field(default=None, primary_key=True)
+    contract_id: int = Field(foreign_key="contract.id", index=True)
+    description: str = Field(sa_column=Column(Text, nullable=False))
+    cost: int = Field(default=0, sa_type=BigInteger)  # fen
+    days: int = 0
+    confirmed_by: str
+    by: str
+    at: datetime
+
+
+class Acceptance(SQLModel, table=True):
+    """项目验收报告: one acceptance of a contract's delivery (a fail may be followed by
+    another; a pass closes the plan)."""
+
+    __tablename__ = "acceptance"
+
+    id: int | None = Field(default=None, primary_key=True)
+    contract_id: int = Field(foreign_key="contract.id", index=True)
+    accepted_on: date
+    by: str  # the customer's person who signed it, e.g. 王经理(采购总监)
+    result: str  # pass | fail
+    issues: str | None = Field(default=None, sa_column=Column(Text))
+    recorded_by: str
+    recorded_at: datetime
+
+
+class PaymentPromise(SQLModel, table=True):
+    """A customer's promise to pay a contract's late installments by a date (催款流程)."""
+
+    __tablename__ = "payment_promise"
+
+    id: int | None = Field(default=None, primary_key=True)
+    contract_id: int = Field(foreign_key="contract.id", index=True)
+    until: date
+    note: str | None = Field(default=None, sa_column=Column(Text))
+    by: str
+    at: datetime
+
+
 __all__ = [
-    "Approval", "Audit", "CodeSequence", "Contact", "Contract", "Customer", "Extension",
-    "FollowUp", "ImportBatch", "KeyDate", "KpiNote", "Need", "Payment", "RecoveryPlan", "Setting",
-    "Solution", "SolutionReview", "StageChange", "Target", "User",
+    "Acceptance", "Approval", "Audit", "CodeSequence", "Contact", "Contract", "Customer",
+    "Extension", "FollowUp", "ImportBatch", "KeyDate", "KpiNote", "Need", "Payment",
+    "PaymentPromise", "Phase", "ProjectChange", "RecoveryPlan", "Setting", "Solution",
+    "SolutionReview", "StageChange", "Target", "User",
 ]

@@ -139,6 +139,12 @@ def test_demo_fills_an_empty_database_with_an_agenda_and_refuses_a_second_time(c
     assert pending["kind"] == "new-lead" and pending["requested_by"] != "li.na"
     assert any(r["plan"] for r in cli.json("report", "stalled"))
     assert report["lead_conversion_rate"]["factors"] == "需求挖掘深度不足"
+    # SPEC §12: a late phase, an after-sales visit, a renewal, a promise, a legal review
+    assert {i["kind"] for i in items} >= {"delivery", "aftersales", "renewal"}
+    assert any(p["status"] == "late" for p in cli.json("project", "list", "--late"))
+    assert any(p["promised_until"] for p in cli.json("export", "payments"))
+    legal = cli.json("due", "--kind", "payment", "--owner", "zhao.legal")
+    assert any(i["action"].startswith("collection: legal review") for i in legal)
     check = unchanged()
     assert "already holds customers" in cli.fails("demo")
     check()

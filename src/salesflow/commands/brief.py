@@ -45,7 +45,7 @@ def brief(
             "contracts": [{**json_row(k, contract_cols),
                            "unpaid": [json_row(p, columns.PAYMENT) for p in k["unpaid"]]}
                           for k in data["contracts"]],
-            "phases": data["phases"],
+            "phases": [json_row(p, columns.PHASE_EXPORT) for p in data["phases"]],
             "key_dates": [json_row(k, columns.BRIEF_KEY_DATE) for k in data["key_dates"]],
             "due": [json_row(i, columns.DUE) for i in data["due"]],
         }
@@ -86,6 +86,10 @@ def brief(
                 (*pick(columns.CONTRACT, ("number", "amount", "status", "signed_at")),
                  Col("waiting_for"), Col("unpaid_amount", "money")),
                 tz=tz, title=_("Contracts"), empty=_("No contracts."))
+    if data["phases"]:
+        write_table(data["phases"], pick(columns.PHASE_EXPORT, (
+            "contract_number", "phase", "start", "end", "owner", "status", "done_on")),
+            tz=tz, title=_("Delivery phases"))
     write_table(data["key_dates"], columns.BRIEF_KEY_DATE, tz=tz, title=_("Key dates"),
                 empty=_("No key dates."))
     write_table(data["due"], pick(columns.DUE, ("due_date", "days_overdue", "kind",
@@ -97,8 +101,8 @@ brief.__doc__ = _(
     "What to know before calling a customer: profile, tier with its rule and strategy,\n"
     "stage and days in it, contacts with roles and preferred channels, discovery, the last\n"
     "three follow-ups, open needs and objections, open solutions, contracts with their\n"
-    "approval step and unpaid installments, key dates (its own and the greeted holidays),\n"
-    "and what is due for it now.\n"
+    "approval step and unpaid installments, the delivery phases, key dates (its own and\n"
+    "the greeted holidays), and what is due for it now.\n"
     "\n"
     "--format json is one object: customer, contacts, followups, needs, solutions,\n"
     "contracts, phases, key_dates, due.\n"

@@ -41,7 +41,10 @@ def add(
         help=_("Summary of the main terms, e.g. '一次性付款，30天质保'."))] = None,
     payment: Annotated[list[str] | None, typer.Option(
         "--payment", metavar="DATE:AMOUNT",
-        help=_("An installment, e.g. 2024-01-31:1290000 (repeatable)."))] = None,
+        help=_("An installment, e.g. 2024-01-31:1290000, or acceptance+30:129万 (due 30 "
+               "days after acceptance) (repeatable)."))] = None,
+    warranty: Annotated[str | None, typer.Option(
+        help=_("Warranty (质保期) from acceptance, in months or days: 12m, 90d."))] = None,
     number: Annotated[str | None, typer.Option(
         help=_("Contract number (default: HT + this month + the month's sequence)."))] = None,
     submit: Annotated[bool, typer.Option(
@@ -58,7 +61,7 @@ def add(
     with state(ctx).unit("contract add", write=True) as unit:
         added = contracts.add(unit.session, unit.env, customer, amount=amount, start=start,
                               end=end, terms=terms, payments=payment or [], number=number,
-                              submit=submit, solution=solution)
+                              submit=submit, solution=solution, warranty=warranty)
         typer.echo(added.contract.number)
     c = added.contract
     state_ = (_("submitted, waiting for {step}").format(step=c.pending_step)
@@ -78,7 +81,9 @@ add.__doc__ = _(
     "Draft a contract for a customer; prints its number (e.g. HT20231001) on stdout.\n"
     "\n"
     "The payment schedule is optional; installments may not add up to more than the\n"
-    "amount. --submit sends it to the approval chain at once. --solution FA… links it to\n"
+    "amount; acceptance+N:AMOUNT falls due N days after the acceptance (project accept).\n"
+    "--warranty 12m starts the after-sales visits at acceptance. --submit sends it to\n"
+    "the approval chain at once. --solution FA… links it to\n"
     "the customer's accepted solution and takes its quote as the amount unless --amount.\n"
     "\n"
     "Example: salesflow contract add MFG-EC-001 --amount 258万 --start 2023-11-01\n"
@@ -235,7 +240,8 @@ def show(ctx: typer.Context, number: Number, fmt: FormatOpt = "table") -> None:
             extra=data.extra if table else None,
             lists={"approvals": (columns.APPROVAL + ((Col("round", "int"),) if table else ()),
                                  data.approvals),
-                   "payments": (columns.PAYMENT, data.payments)},
+                   "payments": (columns.PAYMENT_SHOW, data.payments),
+                   "changes": (columns.CHANGE, data.changes)},
             tz=unit.env.tz, title=f"{data.row['number']} {data.row['customer']}",
         )
 

@@ -30,11 +30,11 @@ def due(
                "or late; 7+ days late: escalation), approval (contracts waiting for your "
                "role), objection (negative feedback unanswered for 24h), proposal (in intent "
                "5 working days), need (not responded to in 48h), stalled (A tier, no stage "
-               "progress for 14 days), greeting (a key date or greeted holiday, "
-               "greeting.lead_days "
-               "before it), survey (won customers: a satisfaction survey every cadence.survey "
-               "days), minutes (a visit or meeting without minutes after 24h) "
-               "(repeatable)."))] = None,
+               "progress for 14 days), delivery (a phase not done by its end), aftersales (a "
+               "visit within the warranty), renewal (a contract ending within renewal.days), "
+               "greeting (a key date or greeted holiday, greeting.lead_days before it), survey "
+               "(won customers: a satisfaction survey every cadence.survey days), minutes (a "
+               "visit or meeting without minutes after 24h) (repeatable)."))] = None,
     fmt: Annotated[str, typer.Option("--format", "-f",
                                      help=_("table, csv, json or ics (a calendar feed)."))]
     = "table",

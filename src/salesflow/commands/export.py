@@ -1,5 +1,5 @@
-"""`salesflow export customers|followups|contracts|payments|stage-changes|solutions|
-key-dates` — every row,
+"""`salesflow export customers|followups|contracts|payments|stage-changes|solutions|phases|
+changes|acceptances|key-dates` — every row,
 for other systems.
 
 Rows stream from the database to stdout (or --output FILE) in constant memory, with the
@@ -355,6 +355,60 @@ solutions.__doc__ = _(
     "Solutions (number, customer, name, quote, list price, discount, status, author, "
     "sent, accepted), oldest first; --since filters on the day a solution was drafted.\n\n"
     "Example: salesflow export solutions --format json > solutions.json"
+)
+
+
+@app.command("phases")
+def phases(ctx: typer.Context, since: SinceOpt = None, fmt: ExportFormatOpt = "csv",
+           excel: ExcelOpt = False, raw: RawOpt = False, output: OutputOpt = None) -> None:
+    from salesflow import columns
+    from salesflow.services import export
+
+    export_rows(ctx, "phases", columns.PHASE_EXPORT, export.phases, fmt=fmt, since=since,
+                excel=excel, raw=raw, output=output)
+
+
+phases.__doc__ = _(
+    "Delivery phases of every contract (项目实施计划表: contract, customer, phase, dates, "
+    "owner, status, done, risk, mitigation, tasks, deliverable), in start order; --since "
+    "filters on the start.\n\n"
+    "Example: salesflow export phases --format json > phases.json"
+)
+
+
+@app.command("changes")
+def changes(ctx: typer.Context, since: SinceOpt = None, fmt: ExportFormatOpt = "csv",
+            excel: ExcelOpt = False, raw: RawOpt = False, output: OutputOpt = None) -> None:
+    from salesflow import columns
+    from salesflow.services import export
+
+    export_rows(ctx, "changes", columns.CHANGE_EXPORT, export.changes, fmt=fmt, since=since,
+                excel=excel, raw=raw, output=output)
+
+
+changes.__doc__ = _(
+    "Change requests the customers confirmed (需求变更确认单: contract, customer, when, "
+    "description, cost as an amendment, days moved, confirmed by, recorded by), oldest "
+    "first; --since filters on when it was recorded.\n\n"
+    "Example: salesflow export changes --since 2024-01-01"
+)
+
+
+@app.command("acceptances")
+def acceptances(ctx: typer.Context, since: SinceOpt = None, fmt: ExportFormatOpt = "csv",
+                excel: ExcelOpt = False, raw: RawOpt = False, output: OutputOpt = None
+                ) -> None:
+    from salesflow import columns
+    from salesflow.services import export
+
+    export_rows(ctx, "acceptances", columns.ACCEPTANCE_EXPORT, export.acceptances, fmt=fmt,
+                since=since, excel=excel, raw=raw, output=output)
+
+
+acceptances.__doc__ = _(
+    "Acceptances (项目验收报告: contract, customer, day, by, pass or fail, issues, recorded "
+    "by and when), oldest first; --since filters on the day of the acceptance.\n\n"
+    "Example: salesflow export acceptances --format json"
 )
 
 

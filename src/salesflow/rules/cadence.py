@@ -116,6 +116,7 @@ def next_due(
     cadences: Cadences,
     calendar: WorkCalendar,
     last_moved_on: date | None = None,
+    delivery_days: int | None = None,
 ) -> Due | None:
     """The earliest of the promised action, the cadence and the screening deadline.
 
@@ -123,6 +124,8 @@ def next_due(
     never contacted is screened (`new-lead`); every other customer follows its cadence
     from the latest of the last contact and the last move (creation when neither: an
     imported contact older than the record still counts).
+    `delivery_days`: while a signed contract has unfinished delivery phases (SPEC §12,
+    定期（如每周）沟通项目进展), the cadence is that many days when it is shorter.
     None for a lost customer. On a tie the more specific reason wins: next-action, then
     new-lead, then followup.
     """
@@ -130,6 +133,8 @@ def next_due(
     if stage == "lost":
         return None
     cadence = cadences.days(tier, stage)  # validates the stage
+    if delivery_days is not None:
+        cadence = min(cadence, delivery_days)
 
     candidates: list[Due] = []
     if next_action_due is not None:

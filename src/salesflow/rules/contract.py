@@ -192,7 +192,7 @@ def check_schedule(amount_fen: int, installments: Sequence[tuple[date, int]],
 
 @dataclass(frozen=True)
 class Installment:
-    due: date
+    due: date | None  # None: due after an acceptance not yet recorded (paid last)
     amount: int  # fen
     paid: int = 0  # fen received so far
 
@@ -222,7 +222,11 @@ def allocate(installments: Sequence[Installment], received: int) -> list[int]:
                 received=format_yuan(received), still_open=format_yuan(still_open)))
     applied = [0] * len(installments)
     left = received
-    for index in sorted(range(len(installments)), key=lambda k: (installments[k].due, k)):
+    def order(k: int) -> tuple[bool, date, int]:
+        due = installments[k].due
+        return due is None, due or date.max, k
+
+    for index in sorted(range(len(installments)), key=order):
         take = min(installments[index].open, left)
         applied[index] = take
         left -= take

@@ -6,9 +6,9 @@ was asked for: it names the item's due date at the time of the request, so a lat
 deadline of the same kind (the customer re-enters intent, a new objection) is not moved
 by an old approval.
 
-Kinds: the process deadlines of SPEC §14. `minutes` is the oldest visit or meeting of the
-customer still waiting for its minutes (SPEC §13). `delivery` is accepted here so that the
-form is complete; the agenda has items of that kind only once projects exist.
+Kinds: the process deadlines of SPEC §14. `delivery` moves a late (or ending) phase of a
+delivery plan (SPEC §12); `minutes` is the oldest visit or meeting of the customer still
+waiting for its minutes (SPEC §13).
 """
 
 from __future__ import annotations

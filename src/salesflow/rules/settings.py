@@ -14,6 +14,7 @@ from types import MappingProxyType
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from salesflow.i18n import N_, Msg, _
+from salesflow.rules import project
 from salesflow.rules.cadence import Cadences
 from salesflow.rules.codes import validate_mapping_code
 from salesflow.rules.money import format_plain, parse_money
@@ -43,6 +44,12 @@ class Settings:
     gm_threshold_fen: int = 0
     # a solution discounted beyond this share needs a gm review after the manager's
     discount_limit: Decimal = DEFAULT_DISCOUNT_LIMIT
+    # SPEC §12 (rules/project.py): the cadence while phases are open, the after-sales
+    # visits within the warranty, the renewal lead time, the legal hand-off of collections
+    delivery_days: int = project.DELIVERY_DAYS
+    aftersales_days: int = project.AFTERSALES_DAYS
+    renewal_days: int = project.RENEWAL_DAYS
+    legal_days: int = project.LEGAL_DAYS
     industry_codes: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
     region_codes: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
     # relationship care (SPEC §13)
@@ -137,6 +144,25 @@ for _tier in ("A", "B", "C"):
         _days(MAX_CADENCE_DAYS),
         Msg("tier {tier}: days between contacts once won", tier=_tier),
     )
+# SPEC §12: after the deal
+AFTER_DEAL_KEYS = {  # key → Settings field
+    "cadence.delivery": "delivery_days",
+    "cadence.aftersales": "aftersales_days",
+    "renewal.days": "renewal_days",
+    "collection.legal_days": "legal_days",
+}
+SCALAR_KEYS["cadence.delivery"] = (
+    _days(MAX_CADENCE_DAYS),
+    Msg("days between contacts while a signed contract has unfinished delivery phases"))
+SCALAR_KEYS["cadence.aftersales"] = (
+    _days(MAX_CADENCE_DAYS),
+    Msg("days between after-sales visits within the warranty"))
+SCALAR_KEYS["renewal.days"] = (
+    _days(MAX_CADENCE_DAYS),
+    Msg("a renewal item this many days before a signed contract ends"))
+SCALAR_KEYS["collection.legal_days"] = (
+    _days(MAX_CADENCE_DAYS),
+    Msg("an installment this many days late goes to legal review"))
 MAPPING_PREFIXES = ("code.industry.", "code.region.")
 
 
@@ -194,6 +220,7 @@ def settings_from(stored: Mapping[str, str]) -> Settings:
         if "gm_threshold" in stored else d.gm_threshold_fen,
         discount_limit=parse_limit(stored["discount.limit"])
         if "discount.limit" in stored else d.discount_limit,
+        **{name: int(stored[key]) for key, name in AFTER_DEAL_KEYS.items() if key in stored},
         industry_codes=MappingProxyType(industry),
         region_codes=MappingProxyType(region),
         greeting_holidays=parse_holidays(stored["greeting.holidays"])
@@ -222,6 +249,8 @@ def effective_values(s: Settings) -> dict[str, str]:
     for tier in ("A", "B", "C"):
         values[f"cadence.{tier}.prospecting"] = str(s.cadences.days(tier, "lead"))
         values[f"cadence.{tier}.care"] = str(s.cadences.days(tier, "won"))
+    for key, name in AFTER_DEAL_KEYS.items():
+        values[key] = str(getattr(s, name))
     for name, code in sorted(s.industry_codes.items()):
         values[f"code.industry.{name}"] = code
     for name, code in sorted(s.region_codes.items()):
@@ -231,3 +260,5 @@ def effective_values(s: Settings) -> dict[str, str]:
 
 # Settings whose change moves customers' due dates: a write to one recomputes next_due_at.
 AFFECTS_DUE = ("timezone", "calendar", "cadence.")
+# Settings whose change moves contracts' stored after-sales and renewal dates.
+AFFECTS_CONTRACTS = ("timezone", "cadence.aftersales", "renewal.days")

@@ -45,7 +45,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import String, cast, func, or_
+from sqlalchemy import String, and_, cast, func, or_
 from sqlalchemy import select as sa_select
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col
@@ -59,11 +59,13 @@ from salesflow.models import (
     KeyDate,
     Need,
     Payment,
+    Phase,
     RecoveryPlan,
 )
 from salesflow.rules import contract as contract_rules
 from salesflow.rules import deadline
 from salesflow.rules import extension as extension_rules
+from salesflow.rules import project as project_rules
 from salesflow.rules import relationship as care
 from salesflow.rules.cadence import SCREENING_WORKING_DAYS, phase_for
 from salesflow.rules.choices import CHANNEL_NAMES, PRIORITY_NAMES, ROLE_NAMES
@@ -78,7 +80,8 @@ from salesflow.services.schedule import latest_followup
 from salesflow.services.users import require_user, role_of
 
 KINDS = ("followup", "next-action", "new-lead", "payment", "approval", "objection", "proposal",
-         "need", "stalled", "greeting", "survey", "minutes")
+         "need", "stalled", "delivery", "aftersales", "renewal", "greeting", "survey",
+         "minutes")
 SECTIONS = ("overdue", "today", "upcoming")
 
 
@@ -95,7 +98,8 @@ def section_of(due: date, plan: date) -> str:
     return "overdue" if due < plan else "today" if due == plan else "upcoming"
 
 
-def _action(kind: str, tier: str, stage: str, promise: str | None, env: Env) -> str:
+def _action(kind: str, tier: str, stage: str, promise: str | None, env: Env,
+            delivering: bool = False) -> str:
     """What to do. A Msg: English in CSV/JSON, the user's language in tables and ICS; a
     promised next action is the rep's own words (stored data), never translated."""
     if kind == "next-action":
@@ -104,6 +108,9 @@ def _action(kind: str, tier: str, stage: str, promise: str | None, env: Env) -> 
         return Msg("screen the new lead (within {days} working days)",
                    days=SCREENING_WORKING_DAYS)
     days = env.settings.cadences.days(tier, stage)
+    if delivering and env.settings.delivery_days < days:
+        return Msg("project progress (every {days}d while delivering)",
+                   days=env.settings.delivery_days)
     if phase_for(stage) == "prospecting":
         return Msg("follow up ({tier}: every {days}d)", tier=tier, days=days)
     return Msg("account care ({tier}: every {days}d)", tier=tier, days=days)
@@ -118,7 +125,7 @@ def items(session: Session, env: Env, q: Query) -> list[dict[str, Any]]:
         sa_select(col(Customer.code), col(Customer.name), col(Customer.tier),
                   col(Customer.stage), col(Customer.owner), col(Customer.next_due_at),
                   col(Customer.next_due_kind), col(Customer.last_contact_at), promise,
-                  *_EXTENDED)
+                  col(Customer.delivering), *_EXTENDED)
         .where(col(Customer.next_due_at).is_not(None), col(Customer.next_due_at) <= horizon)
     )
     query = _with_extension(query, "new-lead")
@@ -129,9 +136,9 @@ def items(session: Session, env: Env, q: Query) -> list[dict[str, Any]]:
     if q.kinds:
         query = query.where(col(Customer.next_due_kind).in_(list(q.kinds)))
     out = []
-    for (code, name, tier, stage, owner, due, kind, last, promised,
+    for (code, name, tier, stage, owner, due, kind, last, promised, delivering,
          *ext) in session.execute(query):
-        action = _action(kind, tier, stage, promised, env)
+        action = _action(kind, tier, stage, promised, env, bool(delivering))
         if kind == "new-lead":
             due, action = _extended(due, action, *ext)
             if due > horizon:
@@ -155,31 +162,48 @@ def _customer_columns() -> tuple[Any, ...]:
 
 def _payment_items(session: Session, env: Env, q: Query) -> list[dict[str, Any]]:
     """Unpaid installments of signed contracts due by the reminder horizon: the index
-    (paid_at, due) holds exactly the open ones in due order."""
+    (paid_at, due) holds exactly the open ones in due order (an installment waiting for
+    an acceptance has no date yet, so it is not in the range). A promise to pay keeps a
+    contract's late installments off until its day; 7+ days late (or the day after a broken
+    promise) is an escalation, which a sales manager's agenda holds too;
+    `collection.legal_days` late is a legal review, on every legal user's agenda."""
     cutoff = contract_rules.escalation_cutoff(q.plan)
+    legal = project_rules.legal_cutoff(q.plan, env.settings.legal_days)
     query = (
         sa_select(col(Payment.id), col(Payment.due), col(Payment.amount),
-                  col(Payment.paid_amount), col(Contract.number), *_customer_columns())
+                  col(Payment.paid_amount), col(Contract.number), col(Contract.promise_until),
+                  *_customer_columns())
         .join_from(Payment, Contract, col(Contract.id) == col(Payment.contract_id))
         .join(Customer, col(Customer.id) == col(Contract.customer_id))
         .where(col(Payment.paid_at).is_(None),
                col(Payment.due) <= contract_rules.reminder_horizon(q.plan, q.days),
-               col(Contract.status) == "signed")
+               col(Contract.status) == "signed",
+               or_(col(Contract.promise_until).is_(None), col(Contract.promise_until) < q.plan,
+                   col(Payment.due) >= q.plan))
         .order_by(col(Payment.due), col(Payment.id))
     )
     if q.owner:
         theirs = col(Customer.owner) == q.owner
-        if role_of(session, q.owner) == "manager":
-            theirs = or_(theirs, col(Payment.due) <= cutoff)
+        role = role_of(session, q.owner)
+        if role == "manager":
+            theirs = or_(theirs, col(Payment.due) <= cutoff,
+                         and_(col(Contract.promise_until) < q.plan,
+                              col(Payment.due) <= col(Contract.promise_until)))
+        elif role == "legal":
+            theirs = or_(theirs, col(Payment.due) <= legal)
         query = query.where(theirs)
     if q.tiers:
         query = query.where(col(Customer.tier).in_(list(q.tiers)))
     out = []
-    for pid, due, amount, paid, number, code, name, tier, stage, owner, last in (
+    for pid, due, amount, paid, number, promised, code, name, tier, stage, owner, last in (
             session.execute(query)):
         late = (q.plan - due).days
         left = format_yuan(amount - paid)
-        if contract_rules.payment_alert(due, q.plan, q.days) == "escalation":
+        if due <= legal:
+            action = Msg("collection: legal review: {amount} of {number} unpaid {days} days",
+                         amount=left, number=number, days=late)
+        elif (contract_rules.payment_alert(due, q.plan, q.days) == "escalation"
+              or project_rules.promise_broken(due, q.plan, promised)):
             action = Msg("escalation: {amount} of {number} unpaid {days} days; collect (催款) "
                          "with the sales manager", amount=left, number=number, days=late)
         elif late > 0:
@@ -364,6 +388,73 @@ def _stalled_items(session: Session, env: Env, q: Query) -> list[dict[str, Any]]
     return out
 
 
+def _delivery_items(session: Session, env: Env, q: Query) -> list[dict[str, Any]]:
+    """Unfinished phases of signed contracts, due on their end date (index (done_on,
+    end): the unfinished ones in end order, a range up to the horizon); an approved
+    extension (ref: the phase's id) moves one later."""
+    query = _scoped(
+        sa_select(col(Phase.id), col(Phase.name), col(Phase.end), col(Contract.number),
+                  *_customer_columns(), *_EXTENDED)
+        .join_from(Phase, Contract, col(Contract.id) == col(Phase.contract_id))
+        .join(Customer, col(Customer.id) == col(Contract.customer_id))
+        .where(col(Phase.done_on).is_(None), col(Phase.end) <= _horizon(q),
+               col(Contract.status) == "signed")
+        .order_by(col(Phase.end), col(Phase.id)),
+        q)
+    query = _with_extension(query, "delivery", ref=cast(col(Phase.id), String))
+    out = []
+    for (pid, phase, end, number, code, name, tier, stage, owner, last,
+         *ext) in session.execute(query):
+        action = (Msg("phase {phase} of {number} is late (ended {end}): finish it or ask "
+                      "for an extension", phase=phase, number=number, end=end.isoformat())
+                  if end < q.plan else
+                  Msg("phase {phase} of {number} ends {end}", phase=phase, number=number,
+                      end=end.isoformat()))
+        due, action = _extended(end, action, *ext)
+        if due > _horizon(q):
+            continue
+        out.append(_item(env, q, due, "delivery", code, name, tier, stage, owner, action,
+                         last, ref=str(pid)))
+    return out
+
+
+def _aftersales_items(session: Session, env: Env, q: Query) -> list[dict[str, Any]]:
+    """The next after-sales visit of each signed contract within its warranty: the stored
+    contract.aftersales_due (index), a range up to the horizon."""
+    query = _scoped(
+        sa_select(col(Contract.aftersales_due), col(Contract.number), *_customer_columns())
+        .join_from(Contract, Customer, col(Customer.id) == col(Contract.customer_id))
+        .where(col(Contract.aftersales_due) <= _horizon(q), col(Contract.status) == "signed")
+        .order_by(col(Contract.aftersales_due), col(Contract.id)),
+        q)
+    out = []
+    for due, number, code, name, tier, stage, owner, last in session.execute(query):
+        action = Msg("after-sales visit for {number} (every {days}d within the warranty)",
+                     number=number, days=env.settings.aftersales_days)
+        out.append(_item(env, q, due, "aftersales", code, name, tier, stage, owner, action,
+                         last, ref=number))
+    return out
+
+
+def _renewal_items(session: Session, env: Env, q: Query) -> list[dict[str, Any]]:
+    """Signed contracts ending within `renewal.days` with no later contract signed for the
+    customer: the stored contract.renewal_on (index), a range up to the horizon."""
+    query = _scoped(
+        sa_select(col(Contract.renewal_on), col(Contract.number), col(Contract.end),
+                  *_customer_columns())
+        .join_from(Contract, Customer, col(Customer.id) == col(Contract.customer_id))
+        .where(col(Contract.renewal_on) <= _horizon(q), col(Contract.status) == "signed")
+        .order_by(col(Contract.renewal_on), col(Contract.id)),
+        q)
+    out = []
+    for due, number, end, code, name, tier, stage, owner, last in session.execute(query):
+        action = Msg("push the renewal of {number} (ends {end})",
+                     number=number, end=end.isoformat())
+        out.append(_item(env, q, due, "renewal", code, name, tier, stage, owner, action,
+                         last, ref=number))
+    return out
+
+
 def _greeting_items(session: Session, env: Env, q: Query) -> list[dict[str, Any]]:
     """Key dates and greeted holidays whose occasion is on or after the plan date and whose
     greeting falls due by the horizon, not answered by a greeting follow-up."""
@@ -494,8 +585,9 @@ def _minutes_items(session: Session, env: Env, q: Query) -> list[dict[str, Any]]
 
 _DEADLINE_ITEMS = {"objection": _objection_items, "need": _need_items,
                    "proposal": _proposal_items, "stalled": _stalled_items,
-                   "greeting": _greeting_items, "survey": _survey_items,
-                   "minutes": _minutes_items}
+                   "delivery": _delivery_items, "aftersales": _aftersales_items,
+                   "renewal": _renewal_items, "greeting": _greeting_items,
+                   "survey": _survey_items, "minutes": _minutes_items}
 
 
 def _item(env: Env, q: Query, due: date, kind: str, code: str, name: str, tier: str,

@@ -1,15 +1,13 @@
 """The brief before a call (沟通前准备: 查阅客户档案，知晓客户近况; SPEC §11): one customer
 on one screen — profile, tier with its rule and strategy, stage and days in it, contacts,
 discovery, the last three follow-ups, open needs and an unanswered objection, open
-solutions, contracts with their approval step and unpaid installments, and what is due
-for it now.
+solutions, contracts with their approval step and unpaid installments, the phases of their
+delivery plans (SPEC §12) with their status, and what is due for it now.
 
 Everything is read through the row builders that `customer show` (privacy.held) and
-`due` (agenda.items) already use, so the brief never disagrees with them. Delivery
-phases (SPEC §12) are not held yet: that list is empty, so that the
-shape of `brief --format json` (SPEC §7) holds. Key dates (SPEC §13) are the
-customer's own and the greeted holidays (services/relationship.key_dates_of), each with
-its next occasion.
+`due` (agenda.items) and `project list` (projects.rows) already use, so the brief never
+disagrees with them. Key dates (SPEC §13) are the customer's own and the greeted holidays
+(services/relationship.key_dates_of), each with its next occasion.
 """
 
 from __future__ import annotations
@@ -19,7 +17,7 @@ from typing import Any
 from sqlmodel import Session
 
 from salesflow.rules.solution import OPEN_STATUSES
-from salesflow.services import agenda, privacy, relationship
+from salesflow.services import agenda, privacy, projects, relationship
 from salesflow.services.customers import resolve
 from salesflow.services.env import Env
 
@@ -60,7 +58,7 @@ def brief(session: Session, env: Env, ref: str) -> dict[str, Any]:
         "needs": [n for n in held["needs"] if n["status"] != "resolved"],
         "solutions": [s for s in held["solutions"] if s["status"] in OPEN_STATUSES],
         "contracts": contracts,
-        "phases": [],
+        "phases": list(projects.rows(session, env, customer_id=customer.id)),
         "key_dates": relationship.key_dates_of(session, env, customer),
         "due": due,
     }

@@ -17,16 +17,18 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
+from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from salesflow.errors import Conflict, Forbidden, InputError, NotFound
 from salesflow.i18n import N_, Msg, _
-from salesflow.models import Approval, Contract, Customer, Payment, StageChange
+from salesflow.models import Approval, Contract, Customer, Payment, ProjectChange, StageChange
 from salesflow.rules import contract as rules
 from salesflow.rules import pipeline
+from salesflow.rules import project as project_rules
 from salesflow.rules.dates import RECORD_RANGE, parse_date, parse_datetime
 from salesflow.rules.money import format_yuan, parse_money
-from salesflow.services import audit, customers, numbering, solutions, users
+from salesflow.services import aftercare, audit, customers, numbering, solutions, users
 from salesflow.services.env import Env
 from salesflow.services.text import field_text
 
@@ -67,7 +69,8 @@ class Added:
 def add(session: Session, env: Env, customer_ref: str, *, amount: str | None,
         start: str | None = None, end: str | None = None, terms: str | None = None,
         payments: Sequence[str] = (), number: str | None = None,
-        submit: bool = False, solution: str | None = None) -> Added:
+        submit: bool = False, solution: str | None = None,
+        warranty: str | None = None) -> Added:
     """Draft a contract for a customer (and submit it at once with submit=True); with
     `solution`, linked to that accepted solution, whose quote is the default amount."""
     customer = customers.resolve(session, customer_ref)
@@ -92,15 +95,29 @@ def add(session: Session, env: Env, customer_ref: str, *, amount: str | None,
         raise InputError(_("end: {end} is before the start {start}; a contract ends on "
                            "or after the day it starts").format(end=end_on, start=start_on))
     schedule = []
+    relative: list[tuple[int, int]] = []  # (days after acceptance, fen)
     for text in payments:
         try:
-            schedule.append(rules.parse_installment(text, env.today))
+            if project_rules.is_relative(text):
+                relative.append(project_rules.parse_relative_installment(text))
+            else:
+                schedule.append(rules.parse_installment(text, env.today))
         except ValueError as exc:
             raise InputError.field("payment", exc) from None
     try:
-        unscheduled = rules.check_schedule(fen, schedule, start_on) if schedule else 0
+        # an installment due after acceptance counts towards the total; its date is
+        # unknown, so it is never early
+        unscheduled = rules.check_schedule(
+            fen, [*schedule, *((start_on or date.max, part) for _days, part in relative)],
+            start_on) if schedule or relative else 0
     except ValueError as exc:
         raise InputError.field("payment", exc) from None
+    kept_warranty = None
+    if warranty is not None and warranty.strip():
+        try:
+            kept_warranty = project_rules.parse_warranty(warranty)
+        except ValueError as exc:
+            raise InputError.field("warranty", exc) from None
     if number:
         try:
             number = rules.normalize_number(number)
@@ -117,12 +134,14 @@ def add(session: Session, env: Env, customer_ref: str, *, amount: str | None,
     contract = Contract(number=number, customer_id=customer.id, amount=fen, start=start_on,
                         end=end_on, terms=(terms or "").strip() or None,
                         created_by=env.actor, created_at=env.now, status="draft", round=0,
-                        solution_id=source.id if source else None)
+                        solution_id=source.id if source else None, warranty=kept_warranty)
     session.add(contract)
     session.flush()
     assert contract.id is not None
     installments = [Payment(contract_id=contract.id, due=due, amount=part)
                     for due, part in sorted(schedule, key=lambda item: item[0])]
+    installments += [Payment(contract_id=contract.id, due=None, amount=part,
+                             after_acceptance=days) for days, part in relative]
     session.add_all(installments)
     audit.record(session, env, f"contract {number} added for {customer.code}: "
                                f"{format_yuan(fen)}, {len(installments)} installment(s)"
@@ -325,6 +344,7 @@ def sign(session: Session, env: Env, number: str, when: str | None = None) -> Si
         change.at = signed_at
         customer.stage_changed_at = customer.progressed_at = signed_at
         session.add_all([change, customer])
+    aftercare.refresh_customer(session, env, customer)
     audit.record(session, env, f"contract {contract.number} signed; {customer.code} "
                                f"{move.from_stage} → {move.to_stage}")
     session.flush()
@@ -342,16 +362,26 @@ def _signed_before(session: Session, contract: Contract) -> bool:
 # --- reading --------------------------------------------------------------------------------
 
 
-def row(contract: Contract, customer: Customer) -> dict[str, Any]:
+def row(contract: Contract, customer: Customer, amendments: int = 0) -> dict[str, Any]:
     """The export/list/show keys (columns.CONTRACT), plus `customer` and `waiting_for` for
-    the terminal table."""
+    the terminal table. `amendments`: the cost of its change requests (fen)."""
     return {
         "number": contract.number, "customer_code": customer.code,
         "amount": contract.amount, "start": contract.start, "end": contract.end,
         "status": contract.status, "created_by": contract.created_by,
-        "signed_at": contract.signed_at,
+        "signed_at": contract.signed_at, "accepted_on": contract.accepted_on,
+        "warranty": contract.warranty, "amendments": amendments,
         "customer": customer.name, "waiting_for": contract.pending_step,
     }
+
+
+def _amendments(session: Session, ids: list[int]) -> dict[int, int]:
+    if not ids:
+        return {}
+    return {cid: int(total) for cid, total in session.execute(
+        select(ProjectChange.contract_id, func.sum(col(ProjectChange.cost)))
+        .where(col(ProjectChange.contract_id).in_(ids))
+        .group_by(col(ProjectChange.contract_id)))}
 
 
 def rows(session: Session, env: Env, *, status: str | None = None,
@@ -371,8 +401,10 @@ def rows(session: Session, env: Env, *, status: str | None = None,
         query = query.where(col(Contract.status) == "pending",
                             col(Contract.pending_step) == role,
                             col(Contract.created_by) != env.actor)
-    for contract, owner in session.exec(query):
-        yield row(contract, owner)
+    found = list(session.exec(query))
+    costs = _amendments(session, [c.id for c, _owner in found if c.id is not None])
+    for contract, owner in found:
+        yield row(contract, owner, costs.get(contract.id or 0, 0))
 
 
 def approval_row(a: Approval) -> dict[str, Any]:
@@ -385,6 +417,7 @@ class Shown:
     row: dict[str, Any]
     approvals: list[dict[str, Any]]
     payments: list[dict[str, Any]]
+    changes: list[dict[str, Any]] = field(default_factory=list)
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -399,11 +432,18 @@ def show(session: Session, env: Env, number: str) -> Shown:
                                   .order_by(col(Approval.id))))
     installments = session.exec(select(Payment)
                                 .where(col(Payment.contract_id) == contract.id)
-                                .order_by(col(Payment.due), col(Payment.id)))
+                                .order_by(col(Payment.due).is_(None), col(Payment.due),
+                                          col(Payment.id)))
+    changes = list(session.exec(select(ProjectChange)
+                                .where(col(ProjectChange.contract_id) == contract.id)
+                                .order_by(col(ProjectChange.id))))
+    cost = sum(c.cost for c in changes)
     steps = _steps(contract, env)
     current = [a for a in approvals if a.round == contract.round]
     return Shown(
-        row=row(contract, customer),
+        row=row(contract, customer, cost),
+        changes=[{"at": c.at, "description": c.description, "cost": c.cost, "days": c.days,
+                  "confirmed_by": c.confirmed_by, "by": c.by} for c in changes],
         approvals=[approval_row(a) for a in approvals],
         payments=[payment_row(p, contract.number) for p in installments],
         extra={
@@ -412,6 +452,9 @@ def show(session: Session, env: Env, number: str) -> Shown:
             "created_at": env.local_date(contract.created_at).isoformat(),
             "chain": _chain_text(steps, current, contract),
             "round": contract.round,
+            **({"amended_amount": format_yuan(contract.amount + cost)} if changes else {}),
+            **({"promise": f"{contract.promise_until} {contract.promise_note or ''}".strip()}
+               if contract.promise_until else {}),
         },
     )
 

@@ -11,7 +11,7 @@ from sqlmodel import Session, col, func, select
 
 from salesflow.errors import Conflict, InputError
 from salesflow.i18n import _
-from salesflow.models import Customer
+from salesflow.models import Customer, FollowUp
 from salesflow.rules.dates import quarter_of
 from salesflow.rules.money import parse_money
 from salesflow.rules.pipeline import OPEN_STAGES
@@ -23,6 +23,8 @@ from salesflow.services import (
     followups,
     needs,
     notes,
+    payments,
+    projects,
     recovery,
     relationship,
     solutions,
@@ -97,7 +99,6 @@ def seed(session: Session, env: Env, *, colleagues: tuple[str, ...] = ("li.na", 
     owners = (me, me, me, *colleagues)
     real_now = env.now
     negotiating: list[str] = []
-    made_followups = 0
     # the team first: solutions are reviewed by you (the manager) and, beyond the
     # discount limit, by the gm
     users.add(session, env, me, "manager")
@@ -161,7 +162,6 @@ def seed(session: Session, env: Env, *, colleagues: tuple[str, ...] = ("li.na", 
                 satisfaction=rng.choice([None, None, 4, 5, 3]),
                 contact=contact if n % 2 == 0 else None,
             )
-            made_followups += 1
             if logged.minutes_due_at is not None and moment < real_now - timedelta(days=2):
                 # minutes sent the same day for every meeting but the last two days'
                 env.now = min(moment + timedelta(hours=5), real_now)
@@ -196,9 +196,10 @@ def seed(session: Session, env: Env, *, colleagues: tuple[str, ...] = ("li.na", 
     env.now = real_now
     _team_contracts_needs_targets(session, env, colleagues, negotiating, rng)
     env.now, env.actor = real_now, me
-    made_followups += _relationship_care(session, env, colleagues, negotiating)
+    _relationship_care(session, env, colleagues, negotiating)
     env.now, env.actor = real_now, me
-    return len(COMPANIES) + 1, made_followups
+    return (session.exec(select(func.count()).select_from(Customer)).one(),
+            session.exec(select(func.count()).select_from(FollowUp)).one())
 
 
 def _team_contracts_needs_targets(session: Session, env: Env, colleagues: tuple[str, ...],
@@ -215,18 +216,21 @@ def _team_contracts_needs_targets(session: Session, env: Env, colleagues: tuple[
     today = env.local_date(real_now)
     schedules = (  # (signed days ago, installment due in days from today, amount)
         (20, (2, 90), "120万"), (40, (-10, 60), "60万"))
+    signed: list[str] = []
     for code, (ago, dues, amount) in zip(negotiating, schedules, strict=False):
         at(ago + 5, colleagues[0])
         half = str(parse_money(amount) // 2 // 100)  # yuan; both amounts are even
         accepted = next(s["number"] for s in solutions.rows(session, env, ref=code,
                                                              status="accepted"))
         added = contracts.add(session, env, code, amount=amount, submit=True, payments=[
-            f"{today + timedelta(days=d)}:{half}" for d in dues], solution=accepted)
+            f"{today + timedelta(days=d)}:{half}" for d in dues], solution=accepted,
+            warranty="12m")
         for days, approver in ((ago + 4, me), (ago + 3, legal), (ago + 2, gm)):
             at(days, approver)
             contracts.decide(session, env, added.contract.number)
         at(ago, colleagues[0])
         contracts.sign(session, env, added.contract.number)
+        signed.append(added.contract.number)
     if len(negotiating) > len(schedules):
         at(1, colleagues[1])
         contracts.add(session, env, negotiating[len(schedules)], amount=None, submit=True,
@@ -254,6 +258,7 @@ def _team_contracts_needs_targets(session: Session, env: Env, colleagues: tuple[
                           ("on_time_rate", "80%")):
         targets.set_target(session, env, quarter, metric, value)
     _exceptions_and_review(session, env, quarter, today)
+    _after_the_deal(session, env, colleagues, signed, today)
 
 
 def _exceptions_and_review(session: Session, env: Env, quarter: str, today: date) -> None:
@@ -313,11 +318,11 @@ OLD_ACCOUNT = ("苏州工业园区华信自动化有限公司", "制造业", "�
 
 
 def _relationship_care(session: Session, env: Env, colleagues: tuple[str, ...],
-                       negotiating: list[str]) -> int:
+                       negotiating: list[str]) -> None:
     """SPEC §13 in the demo: a long-standing account (signed over a year ago, last
     satisfaction answer 95 days ago: a `survey` item), customer anniversaries in the
     coming days (`greeting` items) and yesterday's meeting without minutes (a `minutes`
-    item). Returns the follow-ups it logged."""
+    item)."""
     me, real_now = env.actor, env.now
     today = env.local_date(real_now)
 
@@ -358,5 +363,81 @@ def _relationship_care(session: Session, env: Env, colleagues: tuple[str, ...],
         at(1, rep)
         followups.log(session, env, negotiating[0], summary="技术交流会：确认接口方案",
                       channel="meeting", feedback="positive")
-        return 2
-    return 1
+
+
+# SPEC §12 in the demo: an old customer whose contract was delivered, accepted and is in
+# its warranty (a visit due in two days), ends in 50 days (a renewal item, 10 days
+# overdue) and has an installment 35 days late (legal review)
+OLD_CUSTOMER = {"name": "上海东方包装材料有限公司", "industry": "制造业", "region": "上海",
+                "size": "500-1000", "contact_name": "刘建国", "contact_title": "总经理",
+                "contact_role": "decision-maker", "phone": "13900139000", "source": "referral",
+                "need": "包装线自动化改造", "potential": "150万", "decision_days": "40"}
+
+
+def _after_the_deal(session: Session, env: Env, colleagues: tuple[str, ...],
+                    signed: list[str], today: date) -> None:
+    """The first signed contract gets a delivery plan with a late phase (owned by a
+    delivery user), the second a promise to pay its late installment; then the old
+    customer above, from its first contact to its after-sales visits."""
+    me, real_now = env.actor, env.now
+    owner = colleagues[0]
+
+    def at(days_ago: float, actor: str) -> None:
+        env.now, env.actor = real_now - timedelta(days=days_ago), actor
+
+    def day(days_ago: int) -> str:
+        return (today - timedelta(days=days_ago)).isoformat()
+
+    users.add(session, env, "he.jiaofu", "delivery")
+    if signed:
+        number = signed[0]
+        at(19, owner)
+        projects.add(session, env, number, "需求确认", start=day(18), end=day(12),
+                     owner="he.jiaofu", deliverable="《需求确认书》", risk="客户需求变更",
+                     mitigation="签署变更确认单")
+        projects.add(session, env, number, "设备安装", start=day(10), end=day(2),
+                     owner="he.jiaofu", tasks="设备调试，人员培训", deliverable="《安装调试报告》",
+                     risk="设备到货延迟", mitigation="提前7天跟进物流")
+        projects.add(session, env, number, "培训验收", start=day(-3), end=day(-15),
+                     owner="he.jiaofu", deliverable="《项目验收报告》")
+        at(12, owner)
+        projects.done(session, env, number, "需求确认")
+    if len(signed) > 1:
+        at(1, owner)
+        payments.promise(session, env, signed[1], (today + timedelta(days=5)).isoformat(),
+                         "客户财务确认下周付款")
+
+    legal, gm = (name for name, _ in STAFF)
+    start = 420
+    at(start, owner)
+    code = customers.add(session, env, {**OLD_CUSTOMER, "owner": owner}).customer.code
+    at(start - 1, me)
+    customers.change_stage(session, env, code, "negotiation", "老客户推荐，直接商务谈判")
+    at(start - 2, owner)
+    added = contracts.add(session, env, code, amount="150万", start=day(start - 10),
+                          end=(today + timedelta(days=50)).isoformat(), warranty="24m",
+                          terms="分期付款，2年质保", submit=True,
+                          payments=[f"{day(start - 10)}:100万", f"{day(35)}:50万"])
+    number = added.contract.number
+    for days_ago, approver in ((start - 3, me), (start - 4, legal), (start - 5, gm)):
+        at(days_ago, approver)
+        contracts.decide(session, env, number)
+    at(start - 6, owner)
+    contracts.sign(session, env, number)
+    at(start - 7, owner)
+    projects.add(session, env, number, "设备安装", start=day(start - 10), end=day(start - 30),
+                 owner="he.jiaofu", risk="设备到货延迟", mitigation="提前7天跟进物流")
+    at(start - 12, owner)
+    payments.record(session, env, number, "100万")
+    at(start - 28, owner)
+    projects.done(session, env, number, "设备安装")
+    at(start - 35, owner)
+    projects.accept(session, env, number, when=day(start - 35), by="刘建国(总经理)")
+    for days_ago, summary, result in (
+            (271, "设备运行稳定，希望增加备件优惠", "已申请备件9折优惠"),
+            (180, "一台封箱机偶发卡纸", "已派工程师上门处理"),
+            (89, "运行良好，询问二期产线改造", "已转销售跟进二期需求")):
+        at(days_ago, "he.jiaofu")
+        followups.log(session, env, code, summary=summary, channel="phone",
+                      purpose="aftersales", result=result, feedback="positive")
+    env.now, env.actor = real_now, me

@@ -25,12 +25,22 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, select
+from sqlalchemy import ColumnElement, Select, func, select
 from sqlmodel import Session
 
 from salesflow import columns
-from salesflow.models import Contract, Customer, FollowUp, Payment, StageChange
+from salesflow.models import (
+    Acceptance,
+    Contract,
+    Customer,
+    FollowUp,
+    Payment,
+    Phase,
+    ProjectChange,
+    StageChange,
+)
 from salesflow.rules.contract import payment_status
+from salesflow.rules.project import due_rule, phase_status
 from salesflow.services.env import Env
 
 BATCH = 1000
@@ -94,8 +104,12 @@ def contracts(session: Session, env: Env, *, since: str | None = None) -> Iterat
     start = env.since_start(since)
     table = Contract.__table__  # type: ignore[attr-defined]
     customer = Customer.__table__  # type: ignore[attr-defined]
-    names = [c.name for c in columns.CONTRACT if c.name != "customer_code"]
-    query = (select(customer.c.code.label("customer_code"), *_columns(table, names))
+    change = ProjectChange.__table__  # type: ignore[attr-defined]
+    amendments = (select(func.coalesce(func.sum(change.c.cost), 0))
+                  .where(change.c.contract_id == table.c.id).scalar_subquery())
+    names = [c.name for c in columns.CONTRACT if c.name not in ("customer_code", "amendments")]
+    query = (select(customer.c.code.label("customer_code"), *_columns(table, names),
+                    amendments.label("amendments"))
              .join_from(table, customer, customer.c.id == table.c.customer_id)
              .order_by(table.c.created_at, table.c.id))
     if start is not None:
@@ -112,10 +126,14 @@ def payments(session: Session, env: Env, *, since: str | None = None) -> Iterato
     customer = Customer.__table__  # type: ignore[attr-defined]
     query = (select(contract.c.number.label("contract_number"), table.c.due, table.c.amount,
                     table.c.paid_at, table.c.paid_amount,
-                    customer.c.code.label("customer_code"))
+                    customer.c.code.label("customer_code"),
+                    table.c.after_acceptance.label("due_rule"),
+                    contract.c.promise_until.label("promised_until"),
+                    contract.c.promise_note)
              .join_from(table, contract, contract.c.id == table.c.contract_id)
              .join(customer, customer.c.id == contract.c.customer_id)
-             .order_by(table.c.due, table.c.id))
+             # an installment waiting for its acceptance has no date yet: last
+             .order_by(table.c.due.is_(None), table.c.due, table.c.id))
     if start is not None:
         query = query.where(table.c.due >= start.date())
     return _with_status(stream(session, query))
@@ -124,7 +142,57 @@ def payments(session: Session, env: Env, *, since: str | None = None) -> Iterato
 def _with_status(rows: Iterator[Row]) -> Iterator[Row]:
     for row in rows:
         row["status"] = payment_status(row["amount"], row["paid_amount"])
+        row["due_rule"] = due_rule(row["due_rule"])
         yield row
+
+
+def _of_contract(env: Env, model: Any, cols: Sequence[columns.Col], since: str | None,
+                 stamp: str) -> Select[Any]:
+    """Rows of a per-contract table (SPEC §12) with the contract's number and customer's
+    code, oldest first by `stamp` (a time or a date column), then id."""
+    table = model.__table__
+    contract = Contract.__table__  # type: ignore[attr-defined]
+    customer = Customer.__table__  # type: ignore[attr-defined]
+    names = [c.name for c in cols if c.name not in ("contract_number", "customer_code")]
+    renamed = {"phase": "name"}
+    query = (select(contract.c.number.label("contract_number"),
+                    customer.c.code.label("customer_code"),
+                    *[table.c[renamed.get(n, n)].label(n) for n in names if n != "status"])
+             .join_from(table, contract, contract.c.id == table.c.contract_id)
+             .join(customer, customer.c.id == contract.c.customer_id)
+             .order_by(table.c[stamp], table.c.id))
+    start = env.since_start(since)
+    if start is not None:
+        column = table.c[stamp]
+        query = query.where(column >= (start.date() if stamp in ("start", "accepted_on")
+                                       else start))
+    return query
+
+
+def phases(session: Session, env: Env, *, since: str | None = None) -> Iterator[Row]:
+    """Delivery phases starting on or after --since, in start order (columns.PHASE_EXPORT),
+    with their status on the day of the export."""
+    query = _of_contract(env, Phase, columns.PHASE_EXPORT, since, "start")
+    return _with_phase_status(stream(session, query), env)
+
+
+def _with_phase_status(rows: Iterator[Row], env: Env) -> Iterator[Row]:
+    for row in rows:
+        row["status"] = phase_status(row["start"], row["end"], row["done_on"], env.today)
+        yield {c.name: row[c.name] for c in columns.PHASE_EXPORT}
+
+
+def changes(session: Session, env: Env, *, since: str | None = None) -> Iterator[Row]:
+    """Change requests (需求变更确认单) recorded on or after --since, oldest first
+    (columns.CHANGE_EXPORT)."""
+    return stream(session, _of_contract(env, ProjectChange, columns.CHANGE_EXPORT, since, "at"))
+
+
+def acceptances(session: Session, env: Env, *, since: str | None = None) -> Iterator[Row]:
+    """Acceptances (项目验收报告) on or after --since, oldest first
+    (columns.ACCEPTANCE_EXPORT)."""
+    return stream(session, _of_contract(env, Acceptance, columns.ACCEPTANCE_EXPORT, since,
+                                        "accepted_on"))
 
 
 def solutions(session: Session, env: Env, *, since: str | None = None) -> Iterator[Row]:

@@ -23,6 +23,7 @@ from salesflow.rules.dates import parse_date
 from salesflow.services import audit
 from salesflow.services.customers import resolve
 from salesflow.services.env import Env
+from salesflow.services.projects import earliest_open_phase
 from salesflow.services.users import role_of
 
 
@@ -53,6 +54,13 @@ def current_item(session: Session, env: Env, customer: Customer,
         if need is not None:
             return deadline.need_due(need.created_at, env.tz), str(need.id)
         return None
+    if kind == "delivery":
+        # the unfinished phase that ends first (services/agenda.py: _delivery_items)
+        assert customer.id is not None
+        phase = earliest_open_phase(session, customer.id)
+        if phase is not None:
+            return phase.end, str(phase.id)
+        return None
     if kind == "minutes":
         # the oldest visit or meeting still waiting for its minutes: the one due first
         followup = session.exec(
@@ -62,7 +70,7 @@ def current_item(session: Session, env: Env, customer: Customer,
         if followup is not None and followup.minutes_due_at is not None:
             return env.local_date(followup.minutes_due_at), str(followup.id)
         return None
-    return None  # delivery: no such items on the agenda yet
+    return None
 
 
 def request(session: Session, env: Env, ref: str, kind: str, to: str,

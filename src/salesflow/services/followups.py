@@ -26,7 +26,7 @@ from salesflow.models import Customer, FollowUp
 from salesflow.rules.choices import CHANNELS, FEEDBACK, PURPOSES, parse_choice
 from salesflow.rules.dates import RECORD_RANGE, parse_date, parse_datetime
 from salesflow.rules.relationship import MINUTES_CHANNELS, expects_minutes, minutes_due_at
-from salesflow.services import audit, schedule
+from salesflow.services import aftercare, audit, schedule
 from salesflow.services.contacts import find as find_contact
 from salesflow.services.customers import resolve
 from salesflow.services.env import Env
@@ -108,6 +108,8 @@ def log(session: Session, env: Env, ref: str, *, summary: str, channel: str = "p
         customer.last_contact_at = moment
     session.flush()
     schedule.refresh(session, env, customer)
+    if purpose == "aftersales":  # it answers the after-sales visit (SPEC §12)
+        aftercare.refresh_customer(session, env, customer)
     audit.record(session, env, f"followup logged for {customer.code}")
     session.flush()
     return followup

@@ -15,20 +15,23 @@ from sqlmodel import Session, col, select
 
 from salesflow.errors import Conflict, InputError
 from salesflow.i18n import _
-from salesflow.models import Payment
+from salesflow.models import Payment, PaymentPromise
 from salesflow.rules import contract as rules
+from salesflow.rules import project as project_rules
 from salesflow.rules.dates import RECORD_RANGE, parse_date
 from salesflow.rules.money import format_yuan, parse_money
 from salesflow.services import audit
 from salesflow.services.contracts import resolve, state_text
 from salesflow.services.env import Env
+from salesflow.services.text import field_text
 
 
 def payment_row(p: Payment, number: str) -> dict[str, Any]:
     """The keys of columns.PAYMENT."""
     return {"contract_number": number, "due": p.due, "amount": p.amount,
             "paid_at": p.paid_at, "paid_amount": p.paid_amount,
-            "status": rules.payment_status(p.amount, p.paid_amount)}
+            "status": rules.payment_status(p.amount, p.paid_amount),
+            "due_rule": project_rules.due_rule(p.after_acceptance)}
 
 
 @dataclass
@@ -64,7 +67,7 @@ def record(session: Session, env: Env, number: str, amount: str,
                                                    state=state_text(contract)))
     installments = list(session.exec(
         select(Payment).where(col(Payment.contract_id) == contract.id)
-        .order_by(col(Payment.due), col(Payment.id))))
+        .order_by(col(Payment.due).is_(None), col(Payment.due), col(Payment.id))))
     if not installments:
         raise Conflict(_("contract: {number} has no payment schedule; installments are "
                          "given when it is drafted (contract add --payment "
@@ -88,3 +91,39 @@ def record(session: Session, env: Env, number: str, amount: str,
                                f"{contract.number}; {format_yuan(still_open)} still open")
     session.flush()
     return Recorded(contract.number, fen, day, touched, still_open)
+
+
+def promise(session: Session, env: Env, number: str, until: str,
+            note: str | None = None) -> tuple[str, date, int]:
+    """Record the customer's promise to pay (催款流程): the contract's late installments stay
+    off every agenda until that day. Returns (number, the day, late installments it
+    covers)."""
+    contract = resolve(session, number)
+    try:
+        day = parse_date(until, env.today, within=RECORD_RANGE)
+    except ValueError as exc:
+        raise InputError.field("date", exc) from None
+    if day < env.today:
+        raise InputError(_("date: {day} is in the past; a promise to pay names a day from "
+                           "today on").format(day=day))
+    text = (field_text("note", note, multiline=True) or "").strip() or None
+    if contract.status != "signed":
+        raise Conflict(_("contract: {number} is {state}; a promise to pay is for a signed "
+                         "contract").format(number=contract.number,
+                                            state=state_text(contract)))
+    open_ = list(session.exec(select(Payment).where(col(Payment.contract_id) == contract.id,
+                                                    col(Payment.paid_at).is_(None))))
+    if not open_:
+        raise Conflict(_("contract: {number} has no open installment; nothing to "
+                         "promise").format(number=contract.number))
+    assert contract.id is not None
+    contract.promise_until = day
+    contract.promise_note = text
+    session.add(contract)
+    session.add(PaymentPromise(contract_id=contract.id, until=day, note=text, by=env.actor,
+                               at=env.now))
+    late = sum(1 for p in open_ if p.due is not None and p.due < env.today)
+    audit.record(session, env, f"payment promise on {contract.number} until {day} "
+                               f"({late} late installment(s))")
+    session.flush()
+    return contract.number, day, late

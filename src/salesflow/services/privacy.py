@@ -36,6 +36,7 @@ from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from salesflow.models import (
+    Acceptance,
     Approval,
     Audit,
     Contract,
@@ -44,6 +45,8 @@ from salesflow.models import (
     KeyDate,
     Need,
     Payment,
+    PaymentPromise,
+    ProjectChange,
     Solution,
     SolutionReview,
     StageChange,
@@ -205,6 +208,12 @@ def forget(session: Session, env: Env, ref: str) -> Forgotten:
     contracts = erase(Contract, col(Contract.customer_id) == c.id, terms=None)
     its_contracts = sa_select(col(Contract.id)).where(col(Contract.customer_id) == c.id)
     approvals = erase(Approval, col(Approval.contract_id).in_(its_contracts), note=None)
+    # SPEC §12: the customer's people named on an acceptance or a change, promise notes
+    erase(Acceptance, col(Acceptance.contract_id).in_(its_contracts), by=ERASED)
+    erase(ProjectChange, col(ProjectChange.contract_id).in_(its_contracts),
+          confirmed_by=ERASED)
+    erase(PaymentPromise, col(PaymentPromise.contract_id).in_(its_contracts), note=None)
+    erase(Contract, col(Contract.customer_id) == c.id, promise_note=None)
     erase(Solution, col(Solution.customer_id) == c.id, decline_reason=None)
     # key dates (a birthday is the person's) go: their greetings with them
     session.execute(delete(KeyDate).where(col(KeyDate.customer_id) == c.id)

@@ -74,7 +74,7 @@ def _utc(moment: datetime) -> datetime:
 
 def _due(env: Env, *, stage: str, tier: str, created_at: datetime,
          last_contact_at: datetime | None, promise: date | None,
-         stage_changed_at: datetime | None) -> Due | None:
+         stage_changed_at: datetime | None, delivering: bool = False) -> Due | None:
     """The due date by the rule (rules/cadence.next_due). `stage_changed_at` is the last
     stage move, a signing included (signing moves the stage, back-dated to the signature);
     equal to `created_at`, it is the creation, not a move."""
@@ -89,6 +89,7 @@ def _due(env: Env, *, stage: str, tier: str, created_at: datetime,
         cadences=env.settings.cadences,
         calendar=env.calendar,
         last_moved_on=env.local_date(moved) if moved else None,
+        delivery_days=env.settings.delivery_days if delivering else None,
     )
 
 
@@ -99,7 +100,8 @@ def refresh(session: Session, env: Env, customer: Customer) -> None:
     due = _due(env, stage=customer.stage, tier=customer.tier, created_at=customer.created_at,
                last_contact_at=customer.last_contact_at,
                promise=latest.next_action_due if latest else None,
-               stage_changed_at=customer.stage_changed_at)
+               stage_changed_at=customer.stage_changed_at,
+               delivering=bool(customer.delivering))
     customer.next_due_at = due.on if due else None
     customer.next_due_kind = due.kind if due else None
     customer.objection_at = (
@@ -138,7 +140,7 @@ def _recomputed(session: Session, env: Env) -> Iterator[list[tuple[int, str, Any
                   col(Customer.tier), col(Customer.created_at), col(Customer.last_contact_at),
                   latest_followup(col(FollowUp.next_action_due)),
                   col(Customer.stage_changed_at), col(Customer.next_due_at),
-                  col(Customer.next_due_kind))
+                  col(Customer.next_due_kind), col(Customer.delivering))
         .order_by(col(Customer.id))
     )
     last_id = 0
@@ -149,9 +151,9 @@ def _recomputed(session: Session, env: Env) -> Iterator[list[tuple[int, str, Any
         yield [(cid, code, stored_on, stored_kind,
                 _due(env, stage=stage, tier=tier, created_at=created_at,
                      last_contact_at=last_contact_at, promise=promise,
-                     stage_changed_at=moved_at))
+                     stage_changed_at=moved_at, delivering=bool(delivering)))
                for (cid, code, stage, tier, created_at, last_contact_at, promise, moved_at,
-                    stored_on, stored_kind) in batch]
+                    stored_on, stored_kind, delivering) in batch]
         last_id = batch[-1][0]
 
 
