@@ -95,6 +95,27 @@ class Customer(SQLModel, table=True):
     timeline: str | None = None
     competitors: str | None = None
     past_cooperation: str | None = Field(default=None, sa_column=Column(Text))
+    # the shared pool (公海, SPEC §15): the day this idle customer of a rep returns to the
+    # pool (kept by services/schedule.py like next_due_at; None: it does not), and when
+    # its owner took it from the pool (that counts as contact)
+    pool_on: date | None = Field(default=None, index=True)
+    claimed_at: datetime | None = None
+
+
+class PoolMove(SQLModel, table=True):
+    """One move in or out of the shared pool (公海): `return` (idle, swept), `release` (given
+    up by its owner) or `claim`; `owner` is the rep who lost or took it. The claim lockout
+    reads a rep's latest loss of a customer through (customer_id, owner, at)."""
+
+    __tablename__ = "pool_move"
+    __table_args__ = (Index("ix_pool_move_customer_owner_at", "customer_id", "owner", "at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    customer_id: int = Field(foreign_key="customer.id")
+    action: str  # return | release | claim
+    owner: str
+    by: str
+    at: datetime
 
 
 class FollowUp(SQLModel, table=True):
@@ -377,6 +398,6 @@ class SolutionReview(SQLModel, table=True):
 
 __all__ = [
     "Approval", "Audit", "CodeSequence", "Contact", "Contract", "Customer", "Extension",
-    "FollowUp", "ImportBatch", "KpiNote", "Need", "Payment", "RecoveryPlan", "Setting",
+    "FollowUp", "ImportBatch", "KpiNote", "Need", "Payment", "PoolMove", "RecoveryPlan", "Setting",
     "Solution", "SolutionReview", "StageChange", "Target", "User",
 ]

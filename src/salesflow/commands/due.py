@@ -30,7 +30,8 @@ def due(
                "or late; 7+ days late: escalation), approval (contracts waiting for your "
                "role), objection (negative feedback unanswered for 24h), proposal (in intent "
                "5 working days), need (not responded to in 48h), stalled (A tier, no stage "
-               "progress for 14 days) (repeatable)."))] = None,
+               "progress for 14 days), pool (returns to the shared pool soon unless followed up) "
+               "(repeatable)."))] = None,
     fmt: Annotated[str, typer.Option("--format", "-f",
                                      help=_("table, csv, json or ics (a calendar feed)."))]
     = "table",

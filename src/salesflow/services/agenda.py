@@ -20,6 +20,10 @@ progressed_at); its action asks to update the recovery plan while the latest one
 or older than a week, rules/recovery.py). Lost customers have none. One customer may show
 under several kinds.
 
+The shared pool (公海, rules/pool.py) adds `pool`: a rep's customer that returns to the
+pool on its stored `pool_on` day unless followed up, shown from pool.warn_days before
+(index on pool_on). Customers in the pool (no owner) are nobody's agenda.
+
 An approved extension (延期申请表, rules/extension.py) moves a `new-lead`, `objection`,
 `need` or `proposal` item to its new date, shown with the reason. Each of those reads
 LEFT JOINs the item's latest approved extension through the index (customer_id, kind,
@@ -53,6 +57,7 @@ from salesflow.models import (
 from salesflow.rules import contract as contract_rules
 from salesflow.rules import deadline
 from salesflow.rules import extension as extension_rules
+from salesflow.rules import pool as pool_rules
 from salesflow.rules.cadence import SCREENING_WORKING_DAYS, phase_for
 from salesflow.rules.choices import PRIORITY_NAMES, ROLE_NAMES
 from salesflow.rules.dates import start_of_day
@@ -65,7 +70,7 @@ from salesflow.services.schedule import latest_followup
 from salesflow.services.users import require_user, role_of
 
 KINDS = ("followup", "next-action", "new-lead", "payment", "approval", "objection", "proposal",
-         "need", "stalled")
+         "need", "stalled", "pool")
 SECTIONS = ("overdue", "today", "upcoming")
 
 
@@ -244,7 +249,8 @@ def _horizon(q: Query) -> date:
 
 def _scoped(query: Any, q: Query) -> Any:
     """The --owner and --tier filters, and never a lost customer."""
-    query = query.where(col(Customer.stage) != "lost")
+    query = query.where(col(Customer.stage) != "lost",
+                        col(Customer.owner) != pool_rules.POOL_OWNER)
     if q.owner:
         query = query.where(col(Customer.owner) == q.owner)
     if q.tiers:
@@ -351,8 +357,28 @@ def _stalled_items(session: Session, env: Env, q: Query) -> list[dict[str, Any]]
     return out
 
 
+def _pool_items(session: Session, env: Env, q: Query) -> list[dict[str, Any]]:
+    """Customers returning to the shared pool (公海) soon: from pool.warn_days before the
+    day (index on pool_on, a range up to the cutoff); due on that day."""
+    if env.settings.pool_idle_days is None:
+        return []
+    cutoff = pool_rules.warning_cutoff(q.plan, _horizon(q), env.settings.pool_warn_days)
+    query = _scoped(
+        sa_select(col(Customer.pool_on), *_customer_columns())
+        .where(col(Customer.pool_on).is_not(None), col(Customer.pool_on) <= cutoff),
+        q)
+    out = []
+    for on, code, name, tier, stage, owner, last in session.execute(query):
+        action = Msg("follow up, or it returns to the shared pool (公海) on {day} (idle "
+                     "{days}d)", day=on.isoformat(), days=env.settings.pool_idle_days)
+        out.append(_item(env, q, on, "pool", code, name, tier, stage, owner, action, last,
+                         ref=""))
+    return out
+
+
 _DEADLINE_ITEMS = {"objection": _objection_items, "need": _need_items,
-                   "proposal": _proposal_items, "stalled": _stalled_items}
+                   "proposal": _proposal_items, "stalled": _stalled_items,
+                   "pool": _pool_items}
 
 
 def _item(env: Env, q: Query, due: date, kind: str, code: str, name: str, tier: str,

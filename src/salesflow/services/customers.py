@@ -521,5 +521,11 @@ def reassign(session: Session, env: Env, from_owner: str, to_owner: str, *,
     if not dry_run:
         audit.record_many(session, env, (f"customer {r['code']} reassigned from {source} "
                                          f"to {target}" for r in moved))
+        if env.settings.pool_idle_days is not None and moved:
+            # the new owner's role decides whether the customer can return to the pool
+            for c in session.exec(select(Customer).where(
+                    col(Customer.code).in_([r["code"] for r in moved]))):
+                schedule.refresh_pool(session, env, c)
+                session.add(c)
         session.flush()
     return Reassigned(moved, source, target, dry_run)
