@@ -127,7 +127,7 @@ def test_demo_fills_an_empty_database_with_an_agenda_and_refuses_a_second_time(c
     assert {"overdue", "today", "upcoming"} <= sections
     assert {i["kind"] for i in items} >= {"followup", "next-action", "new-lead", "payment",
                                           "approval", "need", "proposal", "objection",
-                                          "stalled"}
+                                          "stalled", "pool"}
     assert any(c["tier"] == "A" for c in customers) and any(c["tier"] == "C" for c in customers)
     # a quarter to report on: two signed contracts, targets, follow-ups
     report = {m["metric"]: m for m in cli.json("report", "quarter")["metrics"]}
@@ -139,6 +139,10 @@ def test_demo_fills_an_empty_database_with_an_agenda_and_refuses_a_second_time(c
     assert pending["kind"] == "new-lead" and pending["requested_by"] != "li.na"
     assert any(r["plan"] for r in cli.json("report", "stalled"))
     assert report["lead_conversion_rate"]["factors"] == "需求挖掘深度不足"
+    # SPEC §15: the shared pool holds a rep's idle customer
+    users = {u["name"]: u["role"] for u in cli.json("user", "list")}
+    pooled = cli.json("pool", "list")
+    assert pooled and all(users[c["last_owner"]] == "rep" for c in pooled)
     check = unchanged()
     assert "already holds customers" in cli.fails("demo")
     check()

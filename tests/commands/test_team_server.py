@@ -266,3 +266,43 @@ def test_the_pool_under_row_level_security(team):
     with team.psql(a) as con:
         assert con.execute("SELECT code, owner FROM customer").fetchall() == [(code_b, "")]
     assert team.cli.query(f"SELECT owner FROM customer WHERE code = '{code_a}'") == [(b,)]
+
+
+def test_the_readme_recipe_sets_up_a_team(team, tmp_path):
+    """README's recipe, run as written by a shell, on the suite's server: the host, port,
+    database and people's names swapped for this test's."""
+    import os
+    import re
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    readme = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")
+    recipe = re.search(r"<!-- team-server-recipe -->\n```sh\n(.*?)```", readme, re.S)
+    assert recipe, "README.md keeps its team-server recipe"
+    server = make_url(team.cli.location)
+    database = f"{server.database}_recipe"
+    wang, li = team.name("wang"), team.name("li")
+    team.logins += [wang, li]
+    script = (recipe.group(1).replace("db.example.com", server.host or "127.0.0.1")
+              .replace("5432", str(server.port)).replace("salesflow_team", database)
+              .replace("wang.lei", wang).replace("li.na", li))
+    env = {**os.environ, "HOME": str(tmp_path), "WANG_PASSWORD": "wang-秘密",
+           "LI_PASSWORD": "li-pw 42", "PGPASSFILE": str(tmp_path / ".pgpass"),
+           "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}",
+           "SALESFLOW_LANG": "en"}
+    for name in ("SALESFLOW_DB", "SALESFLOW_USER", "SALESFLOW_TODAY"):
+        env.pop(name, None)
+    try:
+        done = subprocess.run(["bash", "-euo", "pipefail", "-c", script], env=env,
+                              capture_output=True, text=True, timeout=300)
+        assert done.returncode == 0, done.stderr
+        assert "MFG-EC-001" in done.stdout and "new-lead" in done.stdout  # the agenda
+        admin = server.set(drivername="postgresql", database=database)
+        with psycopg.connect(admin.render_as_string(hide_password=False)) as con:
+            assert con.execute("SELECT owner FROM customer").fetchall() == [(li,)]
+            assert con.execute("SELECT value FROM setting WHERE key = 'pool.idle_days'"
+                               ).fetchall() == [("30",)]
+    finally:
+        with psycopg.connect(PG_ADMIN_URL.replace("+psycopg", ""), autocommit=True) as con:
+            con.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
