@@ -135,6 +135,10 @@ def test_a_rep_sees_and_changes_only_their_own_customers(team):
     assert team.cli.query(f"SELECT name, owner FROM customer WHERE code = '{code_b}'") == [
         ("南方物流股份有限公司", b)]
 
+    # the duplicate check still sees past the policy, and names only the code
+    err = team.fails(a, "customer", "add", "南方物流股份有限公司")
+    assert code_b in err
+
     # the manager (a login too) sees the whole team
     boss = team.admin
     assert {c["code"] for c in team.json(boss, "customer", "list")} == {code_a, code_b}

@@ -146,7 +146,17 @@ def find_duplicate(session: Session, key: str, *, exclude: int | None = None) ->
     query = select(Customer).where(Customer.name_key == key)
     if exclude is not None:
         query = query.where(Customer.id != exclude)
-    return session.exec(query.limit(1)).first()
+    found = session.exec(query.limit(1)).first()
+    if found is None and session.get_bind().dialect.name == "postgresql":
+        # row-level security hides other reps' customers from this query; the server's
+        # definer function sees them all (migration 0008) and names only the code
+        from sqlalchemy import text
+
+        row = session.execute(text("SELECT code, name FROM salesflow_duplicate(:k, :x)"),
+                              {"k": key, "x": exclude}).first()
+        if row is not None:
+            found = Customer(code=row[0], name=row[1])  # for the refusal; never added
+    return found
 
 
 def _next_code(session: Session, env: Env, industry: str | None, region: str | None) -> str:

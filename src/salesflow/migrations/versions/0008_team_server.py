@@ -108,6 +108,16 @@ LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $$
     SELECT EXISTS (SELECT 1 FROM contract WHERE customer_id = cid)
 $$;
 
+CREATE OR REPLACE FUNCTION salesflow_duplicate(key text, other integer)
+RETURNS TABLE (code text, name text)
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $$
+    -- the duplicate check sees every customer, not only the ones the login may read: a
+    -- rep adding a company another rep owns is told its code (and nothing else)
+    SELECT c.code::text, c.name::text FROM customer c
+    WHERE c.name_key = key AND (other IS NULL OR c.id <> other) ORDER BY c.id LIMIT 1
+$$;
+REVOKE ALL ON FUNCTION salesflow_duplicate(text, integer) FROM PUBLIC;
+
 CREATE OR REPLACE FUNCTION salesflow_is_admin() RETURNS boolean
 LANGUAGE sql STABLE AS $$
     SELECT coalesce((SELECT rolsuper FROM pg_roles WHERE rolname = current_user), false)
@@ -227,6 +237,7 @@ def install_server_rules(bind) -> None:  # type: ignore[no-untyped-def]
     tables = _tables(bind)
     tree = customer_tree(bind)
     run(f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {groups}")
+    run(f"GRANT EXECUTE ON FUNCTION salesflow_duplicate(text, integer) TO {groups}")
     for table in tables:
         t = _q(table)
         if table == "alembic_version":
@@ -316,6 +327,7 @@ def remove_server_rules(bind) -> None:  # type: ignore[no-untyped-def]
         run(f"REVOKE ALL ON {_q(table)} FROM {', '.join(GROUPS)}")
     run(f"REVOKE ALL ON ALL SEQUENCES IN SCHEMA public FROM {', '.join(GROUPS)}")
     for function in ("salesflow_check_contract()", "salesflow_is_admin()",
+                     "salesflow_duplicate(text, integer)",
                      "salesflow_has_contract(integer)", "salesflow_sees_all()",
                      "salesflow_role()"):
         run(f"DROP FUNCTION IF EXISTS {function}")
