@@ -10,7 +10,6 @@ the installed `salesflow` exactly as run.py does (median of --runs after one war
   on        `salesflow due` with the policies on (the rep sees their own book)
   off       `salesflow due --owner REP` with row-level security disabled on every table:
             the same rows, chosen by the query instead of the policy (the reference)
-  off-all   `salesflow due` with it disabled: the whole team's agenda (for scale)
 
 and prints the plan of the main agenda query under the policy (EXPLAIN ANALYZE as the rep).
 
@@ -71,6 +70,13 @@ def load(sqlite_db: Path, admin_url: str) -> None:
                 "SELECT column_name, data_type FROM information_schema.columns "
                 "WHERE table_name = %s", (table,)).fetchall())
             keep = [c for c in columns if c in types]
+            for c in keep:
+                # some money columns are `integer` on PostgreSQL (a schema bug this bench
+                # found: fen beyond ¥21,474,836.47); widen them for the load
+                if types[c] == "integer" and (src.execute(
+                        f'SELECT max(abs("{c}")) FROM "{table}"').fetchone()[0] or 0) > 2**31 - 1:
+                    pg.execute(f'ALTER TABLE "{table}" ALTER COLUMN "{c}" TYPE bigint')
+                    print(f"  widened {table}.{c} to bigint", file=sys.stderr)
             names = ", ".join(f'"{c}"' for c in keep)
             bools = [i for i, c in enumerate(keep) if types[c] == "boolean"]
             started = time.perf_counter()
@@ -83,7 +89,7 @@ def load(sqlite_db: Path, admin_url: str) -> None:
                             row[i] = None if row[i] is None else bool(row[i])
                     copy.write_row(row)
                     count += 1
-            if "id" in keep:
+            if types.get("id") in ("integer", "bigint"):
                 pg.execute(f"SELECT setval(pg_get_serial_sequence('\"{table}\"', 'id'), "
                            f"coalesce((SELECT max(id) FROM \"{table}\"), 0) + 1, false)")
             print(f"  {table}: {count:,} rows in {time.perf_counter() - started:.1f} s",
@@ -124,6 +130,8 @@ def main() -> None:
     rep = src.execute("SELECT owner FROM customer GROUP BY owner ORDER BY count(*) DESC "
                       "LIMIT 1").fetchone()[0]
     book = src.execute("SELECT count(*) FROM customer WHERE owner = ?", (rep,)).fetchone()[0]
+    manager = src.execute("SELECT name FROM user WHERE role IN ('manager', 'gm') "
+                          "ORDER BY name LIMIT 1").fetchone()[0]
     src.close()
     base = {k: v for k, v in os.environ.items() if not k.startswith("SALESFLOW_")}
     base.update(SALESFLOW_TODAY=today, SALESFLOW_LANG="en")
@@ -143,7 +151,7 @@ def main() -> None:
         # the rep's login (the user row came with the data): created as the administrator
         with psycopg.connect(admin_pg, autocommit=True) as pg:
             pg.execute('DELETE FROM "user" WHERE name = %s', (rep,))
-        salesflow(["--as", rep, "user", "add", rep, "--role", "rep", "--password-stdin"],
+        salesflow(["--as", manager, "user", "add", rep, "--role", "rep", "--password-stdin"],
                   {**base, "SALESFLOW_DB": admin_sa}, stdin="bench-password\n")
     login = admin.set(username=rep, password="bench-password").render_as_string(
         hide_password=False)
@@ -153,10 +161,8 @@ def main() -> None:
         salesflow(argv, as_rep)  # warm-up
         walls = []
         for _ in range(args.runs):
-            before = os.times()
             wall, _cpu, _err = salesflow(argv, as_rep)
             walls.append(wall)
-            del before
         median = statistics.median(walls)
         print(f"{label:8} {' '.join(argv):32} median {median:.3f} s  "
               f"(runs: {', '.join(f'{w:.3f}' for w in walls)})")
@@ -169,10 +175,9 @@ def main() -> None:
     set_rls(admin_pg, False)
     try:
         off = timed("off", ["due", "--owner", rep])
-        off_all = timed("off-all", ["due"])
     finally:
         set_rls(admin_pg, True)
-    print(f"ratio on/off = {on / off:.2f}  (off-all, the whole team: {off_all:.3f} s)")
+    print(f"ratio on/off = {on / off:.2f}")
 
     # the plan of the main agenda read under the policy, as the rep
     with psycopg.connect(make_url(login).set(drivername="postgresql").render_as_string(
@@ -184,7 +189,8 @@ def main() -> None:
             "customer.last_contact_at, (SELECT followup.next_action FROM followup WHERE "
             "followup.customer_id = customer.id ORDER BY followup.at DESC, followup.id DESC "
             "LIMIT 1) FROM customer WHERE customer.next_due_at IS NOT NULL AND "
-            "customer.next_due_at <= %s::date + 3", (today,)).fetchall()
+            "customer.next_due_at <= %s::date + 3 AND customer.owner IN (%s, '')",
+            (today, rep)).fetchall()
     print("\nplan of the agenda's main read as the rep (row-level security on):")
     for (line,) in plan:
         print("   ", line)

@@ -310,3 +310,34 @@ def test_the_readme_recipe_sets_up_a_team(team, tmp_path):
     finally:
         with psycopg.connect(PG_ADMIN_URL.replace("+psycopg", ""), autocommit=True) as con:
             con.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+
+
+def test_a_rep_s_whole_day_works_under_row_level_security(team, tmp_path):
+    """Every write path of a rep reaches what it needs (sequences, code_sequence, settings,
+    users, the agenda's reads) under the policies; what a rep may not do is one line."""
+    a = team.add("li")
+    code = team.run(a, "customer", "add", "华东精密科技有限公司", "--industry", "制造业",
+                    "--region", "华东", "--need", "产线改造").stdout.strip()
+    for args in (
+            ("followup", "log", code, "-s", "电话沟通", "--channel", "phone",
+             "--next-action", "发送报价", "--next-due", "+3d"),
+            ("contact", "add", code, "赵工", "--title", "技术总监"),
+            ("need", "add", code, "接口说明", "--kind", "must", "--priority", "high"),
+            ("customer", "stage", code, "intent"),
+            ("solution", "add", code, "智能分拣解决方案", "--quote", "100万"),
+            ("customer", "recovery", code, "--plan", "约见决策人"),
+            ("customer", "edit", code, "--notes", "关注交付周期"),
+            ("grade", code)):
+        team.run(a, *args)
+    (tmp_path / "in.csv").write_text("name,industry\n南方物流股份有限公司,物流\n",
+                                     encoding="utf-8")
+    team.run(a, "customer", "import", str(tmp_path / "in.csv"))
+    for args in (("report", "quarter"), ("brief", code), ("export", "followups"),
+                 ("due", "--days", "7"), ("need", "list"), ("solution", "list"),
+                 ("contact", "list", code), ("config", "show"), ("user", "list")):
+        team.run(a, *args)
+    assert len(team.json(a, "customer", "list")) == 2
+    # the team's settings are the managers'
+    err = team.fails(a, "config", "set", "pool.idle_days", "30")
+    assert "server refused" in err
+    team.run(team.admin, "config", "set", "pool.idle_days", "30")

@@ -41,14 +41,17 @@ def test_a_database_at_the_previous_revision_keeps_every_row(cli, isolated):
 
 
 POLICIES = {
-    ("customer", "salesflow_read"), ("customer", "salesflow_add"),
-    ("customer", "salesflow_change"), ("customer", "salesflow_remove"),
+    *(("customer", f"salesflow_{p}") for p in (
+        "read_own", "read_all", "read_contracted", "add_own", "add_any", "change_own",
+        "change_any", "remove_own", "remove_any")),
     ("audit", "salesflow_read"), ("audit", "salesflow_append"),
-    ("approval", "salesflow_read"), ("approval", "salesflow_decide"),
-    ("solution_review", "salesflow_decide"),
-    *((t, "salesflow_rows") for t in (
+    *((t, p) for t in ("approval", "solution_review")
+      for p in ("salesflow_read_own", "salesflow_read_all", "salesflow_read_legal",
+                "salesflow_decide")),
+    *((t, p) for t in (
         "followup", "contact", "need", "contract", "payment", "solution", "extension",
-        "recovery_plan", "stage_change", "pool_move")),
+        "recovery_plan", "stage_change", "pool_move")
+      for p in ("salesflow_rows_own", "salesflow_rows_all", "salesflow_rows_legal")),
     *((t, p) for t in ("user", "setting", "target")
       for p in ("salesflow_read", "salesflow_add", "salesflow_change", "salesflow_remove")),
 }

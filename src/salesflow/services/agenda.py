@@ -35,7 +35,7 @@ the moved date is checked against the horizon once joined.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import Any
 
@@ -67,6 +67,7 @@ from salesflow.rules.tier import tier_rank
 from salesflow.services.env import Env
 from salesflow.services.recovery import latest_plan
 from salesflow.services.schedule import latest_followup
+from salesflow.services.server import visible_owners
 from salesflow.services.users import require_user, role_of
 
 KINDS = ("followup", "next-action", "new-lead", "payment", "approval", "objection", "proposal",
@@ -81,6 +82,9 @@ class Query:
     owner: str | None = None
     tiers: Sequence[str] = ()
     kinds: Sequence[str] = ()
+    # on a server, the owners row-level security lets the acting rep see (services/server
+    # .visible_owners): said in the query too, so that it reads the (owner, …) indexes
+    owners: Sequence[str] = ()
 
 
 def section_of(due: date, plan: date) -> str:
@@ -104,6 +108,8 @@ def _action(kind: str, tier: str, stage: str, promise: str | None, env: Env) -> 
 def items(session: Session, env: Env, q: Query) -> list[dict[str, Any]]:
     if q.owner:
         require_user(session, "owner", q.owner)
+    elif not q.owners:
+        q = replace(q, owners=visible_owners(session, env.actor))
     horizon = q.plan + timedelta(days=q.days)
     promise = latest_followup(col(FollowUp.next_action))
     query = (
@@ -114,8 +120,7 @@ def items(session: Session, env: Env, q: Query) -> list[dict[str, Any]]:
         .where(col(Customer.next_due_at).is_not(None), col(Customer.next_due_at) <= horizon)
     )
     query = _with_extension(query, "new-lead")
-    if q.owner:
-        query = query.where(col(Customer.owner) == q.owner)
+    query = _owned(query, q)
     if q.tiers:
         query = query.where(col(Customer.tier).in_(list(q.tiers)))
     if q.kinds:
@@ -138,6 +143,15 @@ def items(session: Session, env: Env, q: Query) -> list[dict[str, Any]]:
         if not q.kinds or kind in q.kinds:
             out.extend(build(session, env, q))
     return sort_items(out)
+
+
+def _owned(query: Any, q: Query) -> Any:
+    """The --owner filter, or the owners a server lets the acting rep see."""
+    if q.owner:
+        return query.where(col(Customer.owner) == q.owner)
+    if q.owners:
+        return query.where(col(Customer.owner).in_(list(q.owners)))
+    return query
 
 
 def _customer_columns() -> tuple[Any, ...]:
@@ -164,6 +178,8 @@ def _payment_items(session: Session, env: Env, q: Query) -> list[dict[str, Any]]
         if role_of(session, q.owner) == "manager":
             theirs = or_(theirs, col(Payment.due) <= cutoff)
         query = query.where(theirs)
+    elif q.owners:
+        query = query.where(col(Customer.owner).in_(list(q.owners)))
     if q.tiers:
         query = query.where(col(Customer.tier).in_(list(q.tiers)))
     out = []
@@ -202,8 +218,7 @@ def _approval_items(session: Session, env: Env, q: Query) -> list[dict[str, Any]
                col(Contract.created_by) != env.actor)
         .order_by(col(Contract.pending_since), col(Contract.number))
     )
-    if q.owner:
-        query = query.where(col(Customer.owner) == q.owner)
+    query = _owned(query, q)
     if q.tiers:
         query = query.where(col(Customer.tier).in_(list(q.tiers)))
     out = []
@@ -249,10 +264,8 @@ def _horizon(q: Query) -> date:
 
 def _scoped(query: Any, q: Query) -> Any:
     """The --owner and --tier filters, and never a lost customer."""
-    query = query.where(col(Customer.stage) != "lost",
-                        col(Customer.owner) != pool_rules.POOL_OWNER)
-    if q.owner:
-        query = query.where(col(Customer.owner) == q.owner)
+    query = _owned(query.where(col(Customer.stage) != "lost",
+                               col(Customer.owner) != pool_rules.POOL_OWNER), q)
     if q.tiers:
         query = query.where(col(Customer.tier).in_(list(q.tiers)))
     return query

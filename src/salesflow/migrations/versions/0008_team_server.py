@@ -102,7 +102,7 @@ LANGUAGE sql STABLE AS $$
 $$;
 
 CREATE OR REPLACE FUNCTION salesflow_has_contract(cid integer) RETURNS boolean
-LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $$
+LANGUAGE sql STABLE SECURITY DEFINER COST 1 SET search_path = public, pg_temp AS $$
     -- legal reads the customers its contracts name; a definer function, so that the
     -- customer policy does not recurse through the contract policy
     SELECT EXISTS (SELECT 1 FROM contract WHERE customer_id = cid)
@@ -249,58 +249,70 @@ def install_server_rules(bind) -> None:  # type: ignore[no-untyped-def]
         else:
             run(f"GRANT SELECT, INSERT, UPDATE, DELETE ON {t} TO {groups}")
 
+    # Each policy is for the groups it concerns (TO …): PostgreSQL plans only the
+    # policies of the groups the login belongs to, so a rep's queries carry the plain,
+    # indexable `owner IN (me, '')` and nothing else. What a policy allows is still
+    # decided from this database's user table (salesflow_role()), so a login that is a
+    # manager in another database of the server gains nothing here from that group.
     member = "(SELECT salesflow_role()) IS NOT NULL"
     all_ = "(SELECT salesflow_sees_all())"
     legal = "(SELECT salesflow_role()) = 'legal'"
-    mine = "(owner = current_user::text OR owner = '')"
-    policies = {
+    mine = f"{member} AND owner IN (current_user::text, '')"
+    reps = ", ".join(f"salesflow_{r}" for r in ROLES if r not in ("manager", "gm", "legal"))
+    managers = "salesflow_manager, salesflow_gm"
+    lawyers = "salesflow_legal"
+    policies: dict[str, list[tuple[str, str, str | None, str | None, str | None]]] = {
         "customer": [
-            ("read", "SELECT", f"{member} AND ({mine} OR {all_} OR ({legal} AND "
-                               "salesflow_has_contract(id)))", None),
-            ("add", "INSERT", None, f"{member} AND ({mine} OR {all_})"),
-            ("change", "UPDATE", f"{member} AND ({mine} OR {all_})",
-             f"{member} AND ({mine} OR {all_})"),
-            ("remove", "DELETE", f"{member} AND (owner = current_user::text OR {all_})",
-             None),
+            ("read_own", "SELECT", reps, mine, None),
+            ("read_all", "SELECT", managers, all_, None),
+            ("read_contracted", "SELECT", lawyers,
+             f"{legal} AND salesflow_has_contract(id)", None),
+            ("add_own", "INSERT", reps, None, mine),
+            ("add_any", "INSERT", managers, None, all_),
+            ("change_own", "UPDATE", reps, mine, mine),
+            ("change_any", "UPDATE", managers, all_, all_),
+            ("remove_own", "DELETE", reps, f"{member} AND owner = current_user::text", None),
+            ("remove_any", "DELETE", managers, all_, None),
         ],
         "audit": [
-            ("read", "SELECT", f"{all_} OR \"user\" = current_user::text", None),
-            ("append", "INSERT", None, f"{member} AND \"user\" = current_user::text"),
+            ("read", "SELECT", None, f"{all_} OR \"user\" = current_user::text", None),
+            ("append", "INSERT", None, None, f"{member} AND \"user\" = current_user::text"),
         ],
     }
     for table in SHARED:
-        policies[table] = [("read", "SELECT", "true", None),
-                           ("add", "INSERT", None, all_),
-                           ("change", "UPDATE", all_, all_),
-                           ("remove", "DELETE", all_, None)]
+        policies[table] = [("read", "SELECT", None, "true", None),
+                           ("add", "INSERT", None, None, all_),
+                           ("change", "UPDATE", None, all_, all_),
+                           ("remove", "DELETE", None, all_, None)]
     for table, (column, parent) in tree.items():
-        visible = (f"EXISTS (SELECT 1 FROM {_q(parent)} p "
+        # the parent row visible to this login (under the parent's own policies)
+        visible = (f"{member} AND EXISTS (SELECT 1 FROM {_q(parent)} p "
                    f"WHERE p.id = {_q(table)}.{_q(column)})")
-        seen = f"{all_} OR {visible}"
-        if table in LEGAL_READS:
-            seen = f"{all_} OR {legal} OR {visible}"
+        readers = [("rows_own", reps, visible), ("rows_all", managers, all_),
+                   ("rows_legal", lawyers, f"{legal}" if table in LEGAL_READS else visible)]
         if table in DECISIONS and {"step", "by"} <= _columns(bind, table):
             # only the role the step names decides it, as itself, and never on a contract
             # (or solution) it created itself: separation of duties, in psql too
             own = (f"NOT EXISTS (SELECT 1 FROM {_q(parent)} p WHERE p.id = "
                    f"{_q(table)}.{_q(column)} AND p.{_q(_creator(parent))} = "
                    "current_user::text)")
-            policies[table] = [
-                ("read", "SELECT", f"{member} AND ({seen})", None),
-                ("decide", "INSERT", None,
+            policies[table] = [(f"read_{name[5:]}", "SELECT", to, using, None)
+                               for name, to, using in readers]
+            policies[table].append(
+                ("decide", "INSERT", None, None,
                  f"{member} AND step = (SELECT salesflow_role()) AND "
-                 f"\"by\" = current_user::text AND ({visible}) AND {own}"),
-            ]
+                 f"\"by\" = current_user::text AND ({visible}) AND {own}"))
         else:
-            policies[table] = [("rows", "ALL", f"{member} AND ({seen})",
-                                f"{member} AND ({seen})")]
+            policies[table] = [(name, "ALL", to, using, using) for name, to, using in readers]
     for table, rules in policies.items():
         if table not in tables:
             continue
         t = _q(table)
         run(f"ALTER TABLE {t} ENABLE ROW LEVEL SECURITY")
-        for name, command, using, check in rules:
+        for name, command, to, using, check in rules:
             sql = f"CREATE POLICY salesflow_{name} ON {t} FOR {command}"
+            if to:
+                sql += f" TO {to}"
             if using:
                 sql += f" USING ({using})"
             if check:
