@@ -33,6 +33,16 @@ rm -rf "$BASE"
 mkdir -p "$BASE"
 [ "$(id -u)" = 0 ] && chown postgres "$BASE"
 as_pg "$BIN/initdb" -D "$BASE/data" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >&2
+# The admin (postgres) is trusted; every other login (the team's, SPEC §15: created by
+# `salesflow user add --password-stdin`) authenticates by password, as on a real server.
+as_pg sh -c "cat > '$BASE/data/pg_hba.conf'" <<'HBA'
+local   all   postgres                 trust
+host    all   postgres   127.0.0.1/32  trust
+host    all   postgres   ::1/128       trust
+local   all   all                      scram-sha-256
+host    all   all        127.0.0.1/32  scram-sha-256
+host    all   all        ::1/128       scram-sha-256
+HBA
 as_pg "$BIN/pg_ctl" -D "$BASE/data" -l "$BASE/log" -w \
     -o "-p $PORT -k $BASE -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200" \
     start >&2

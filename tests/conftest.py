@@ -53,12 +53,17 @@ BACKENDS = ["sqlite", "postgresql"] if PG_ADMIN_URL else ["sqlite"]
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "sqlite_only: a test about SQLite itself")
+    config.addinivalue_line("markers", "server_only: a test of PostgreSQL's logins and "
+                                       "policies (SPEC §15); skipped without a server")
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     if "backend" in metafunc.fixturenames:
         only_sqlite = metafunc.definition.get_closest_marker("sqlite_only") is not None
-        metafunc.parametrize("backend", ["sqlite"] if only_sqlite else BACKENDS)
+        only_server = metafunc.definition.get_closest_marker("server_only") is not None
+        backends = (["sqlite"] if only_sqlite else
+                    [b for b in BACKENDS if b == "postgresql"] if only_server else BACKENDS)
+        metafunc.parametrize("backend", backends)
 
 
 def _pg_admin(statement: str) -> None:
@@ -97,9 +102,10 @@ class Cli:
     def today(self, day: str) -> None:
         self.monkeypatch.setenv("SALESFLOW_TODAY", day)
 
-    def __call__(self, *args: str, user: str | None = None, code: int = 0):  # type: ignore[no-untyped-def]
+    def __call__(self, *args: str, user: str | None = None, code: int = 0,  # type: ignore[no-untyped-def]
+                 input: str | None = None):
         argv = [*(["--as", user] if user else []), *args]
-        result = self.runner.invoke(app, argv)
+        result = self.runner.invoke(app, argv, input=input)
         if result.exception and not isinstance(result.exception, SystemExit):
             raise result.exception
         assert result.exit_code == code, (
@@ -116,9 +122,10 @@ class Cli:
     def json(self, *args: str, user: str | None = None):  # type: ignore[no-untyped-def]
         return json.loads(self(*args, "--format", "json", user=user).stdout)
 
-    def fails(self, *args: str, user: str | None = None, code: int = 1) -> str:
+    def fails(self, *args: str, user: str | None = None, code: int = 1,
+              input: str | None = None) -> str:
         """Run a command that must be refused; return its one-line stderr."""
-        result = self(*args, user=user, code=code)
+        result = self(*args, user=user, code=code, input=input)
         err = result.stderr.strip()
         assert err.startswith("Error: "), err
         assert "\n" not in err, f"expected one line, got: {err!r}"

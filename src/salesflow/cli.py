@@ -30,6 +30,7 @@ from salesflow.commands import (
     grade,
     need,
     payment,
+    pool,
     project,
     report,
     solution,
@@ -304,6 +305,7 @@ app.add_typer(target.app, name="target")
 app.add_typer(extend.app, name="extend")
 app.add_typer(contact.app, name="contact")
 app.add_typer(solution.app, name="solution")
+app.add_typer(pool.app, name="pool")
 app.command("grade")(grade.grade)
 app.command("due")(due.due)
 app.command("demo")(demo.demo)

@@ -47,6 +47,8 @@ LABELS: dict[str, str] = {
     "qoq": N_("qoq"), "quarter": N_("quarter"), "from": N_("from"), "to": N_("to"),
     "entered": N_("entered"), "conversion": N_("conversion"), "set_by": N_("set by"),
     "set_at": N_("set at"),
+    # the shared pool (公海)
+    "pooled_at": N_("in pool since"), "last_owner": N_("last owner"),
     # keys of `customer show` beyond the columns
     "founded": N_("founded"), "website": N_("website"), "notes": N_("notes"),
     "tier_override": N_("tier override"), "tier_reason": N_("tier reason"),
@@ -154,6 +156,10 @@ DUE = cols(
     "due_date,days_overdue,kind,customer_code,customer,tier,stage,owner,action,"
     "last_contact,section",
     due_date="date", days_overdue="int", last_contact="date",
+)
+POOL = cols(
+    "code,name,industry,region,tier,stage,potential,last_contact_at,pooled_at,last_owner",
+    potential="money", last_contact_at="datetime", pooled_at="datetime",
 )
 STAGE_CHANGE = cols("customer_code,from_stage,to_stage,at,by,reason", at="datetime")
 GRADE = cols("code,name,old_tier,new_tier,override,rule")

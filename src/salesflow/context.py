@@ -125,6 +125,7 @@ def _terminate_as_interrupt() -> Iterator[None]:
 class Unit:
     session: Session
     env: Env
+    swept: list[str]  # codes the shared pool took back as this writing command began
 
 
 @dataclass
@@ -149,6 +150,11 @@ class AppState:
                              .format(value=self.user))
         return name
 
+    @property
+    def named(self) -> str | None:
+        """The user --as / SALESFLOW_USER names (None: not given)."""
+        return None if self.user is None else self.actor
+
     @contextmanager
     def unit(self, command: str, *, write: bool, erase: bool = False) -> Iterator[Unit]:
         """One transaction for one command, with the clock read once. erase=True: the
@@ -156,21 +162,30 @@ class AppState:
         commit (db.unit_of_work)."""
         from salesflow.db import unit_of_work
         from salesflow.rules.workdays import calendar_for
+        from salesflow.services import server, users
         from salesflow.services import settings as settings_service
-        from salesflow.services import users
         from salesflow.services.env import Env
 
         actor = self.actor  # a blank --as is refused before the database opens
         notices: list[str] = []
         with _terminate_as_interrupt(), unit_of_work(
                 self.location, write=write, erase=erase, notes=notices) as session:
+            if server.is_server(session):
+                # the server, not the command line, says who one is (SPEC §15)
+                actor = server.acting_user(session, self.named)
             settings = settings_service.load(session)
             users.require_user(session, "--as", actor)
             tz = unit_zone(settings.timezone, notices)
             env = Env(actor=actor, command=command, now=read_clock(tz), tz=tz,
                       settings=settings, calendar=calendar_for(settings.calendar),
                       zone_for=team_zone, notices=notices)
-            yield Unit(session=session, env=env)
+            swept: list[str] = []
+            if write:
+                from salesflow.services import pool
+
+                # idle customers return to the pool on the next write (SPEC §15)
+                swept = pool.sweep(session, env)
+            yield Unit(session=session, env=env, swept=swept)
             years = sorted(getattr(env.calendar, "uncovered_years", ()))
             if years:
                 env.notices.append(

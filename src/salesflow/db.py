@@ -334,6 +334,16 @@ def translate(exc: DBAPIError, location: str | None = None) -> Exception:
     return DatabaseError(_("database error: {reason}").format(reason=_first_line(message)))
 
 
+def refused(exc: DBAPIError) -> Exception:
+    """The server's row-level security or grants refused a change (SPEC §15)."""
+    from salesflow.errors import Forbidden
+
+    message = str(exc.orig) if exc.orig is not None else str(exc)
+    return Forbidden(_(
+        "the server refused it: {reason}; your database login's role may not do this here"
+    ).format(reason=_first_line(message)))
+
+
 def connect_error(exc: DBAPIError, location: str) -> Exception:
     """The server refused, is down, or the database named in the URL does not exist."""
     message = str(exc.orig) if exc.orig is not None else str(exc)
@@ -428,6 +438,8 @@ def unit_of_work(location: str, *, write: bool, erase: bool = False,
             session.rollback()
             if isinstance(exc, OperationalError) or _is_damage(exc):
                 raise translate(exc, location) from None
+            if getattr(exc.orig, "sqlstate", None) == "42501":
+                raise refused(exc) from None
             raise
         except BaseException:
             session.rollback()

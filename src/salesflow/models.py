@@ -105,6 +105,27 @@ class Customer(SQLModel, table=True):
     # SPEC §12: a signed contract of this customer has unfinished delivery phases, so its
     # cadence is `cadence.delivery` (kept by services/aftercare.py on every phase write)
     delivering: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
+    # the shared pool (公海, SPEC §15): the day this idle customer of a rep returns to the
+    # pool (kept by services/schedule.py like next_due_at; None: it does not), and when
+    # its owner took it from the pool (that counts as contact)
+    pool_on: date | None = Field(default=None, index=True)
+    claimed_at: datetime | None = None
+
+
+class PoolMove(SQLModel, table=True):
+    """One move in or out of the shared pool (公海): `return` (idle, swept), `release` (given
+    up by its owner) or `claim`; `owner` is the rep who lost or took it. The claim lockout
+    reads a rep's latest loss of a customer through (customer_id, owner, at)."""
+
+    __tablename__ = "pool_move"
+    __table_args__ = (Index("ix_pool_move_customer_owner_at", "customer_id", "owner", "at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    customer_id: int = Field(foreign_key="customer.id")
+    action: str  # return | release | claim
+    owner: str
+    by: str
+    at: datetime
 
 
 class FollowUp(SQLModel, table=True):
@@ -490,6 +511,6 @@ class PaymentPromise(SQLModel, table=True):
 __all__ = [
     "Acceptance", "Approval", "Audit", "CodeSequence", "Contact", "Contract", "Customer",
     "Extension", "FollowUp", "ImportBatch", "KeyDate", "KpiNote", "Need", "Payment",
-    "PaymentPromise", "Phase", "ProjectChange", "RecoveryPlan", "Setting", "Solution",
+    "PaymentPromise", "Phase", "PoolMove", "ProjectChange", "RecoveryPlan", "Setting", "Solution",
     "SolutionReview", "StageChange", "Target", "User",
 ]

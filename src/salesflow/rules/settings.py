@@ -50,6 +50,11 @@ class Settings:
     aftersales_days: int = project.AFTERSALES_DAYS
     renewal_days: int = project.RENEWAL_DAYS
     legal_days: int = project.LEGAL_DAYS
+    # the shared pool (公海, SPEC §15, rules/pool.py); None: off / no limit
+    pool_idle_days: int | None = None
+    pool_warn_days: int = 7
+    pool_max_per_rep: int | None = None
+    pool_lockout_days: int = 30
     industry_codes: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
     region_codes: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
     # relationship care (SPEC §13)
@@ -70,6 +75,29 @@ def _days(high: int) -> Callable[[str], int]:
         return parse_int(text, 1, high, what=N_("a whole number of days"))
 
     return parse
+
+
+def _off_or(high: int, what: str) -> Callable[[str], str]:
+    """A whole number from 1 to `high`, or `off` (also 0 or empty): the pool's options."""
+
+    def parse(text: str) -> str:
+        if text.strip().lower() in ("off", "0", "", "none"):
+            return "off"
+        return str(parse_int(text, 1, high, what=what))
+
+    return parse
+
+
+def _days_from_zero(high: int) -> Callable[[str], int]:
+    def parse(text: str) -> int:
+        return parse_int(text, 0, high, what=N_("a whole number of days"))
+
+    return parse
+
+
+def _optional_int(stored: Mapping[str, str], key: str) -> int | None:
+    value = stored.get(key, "off")
+    return None if value == "off" else int(value)
 
 
 def _timezone(text: str) -> str:
@@ -134,6 +162,17 @@ SCALAR_KEYS: dict[str, tuple[Callable[[str], object], str]] = {
                                            "date")),
     "cadence.survey": (_days(MAX_CADENCE_DAYS), Msg(
         "won/repeat customers: days between satisfaction surveys")),
+    "pool.idle_days": (_off_or(MAX_DECISION_DAYS, N_("a whole number of days")),
+                       Msg("a rep's customer with no follow-up for this many days returns "
+                           "to the shared pool (公海); off by default")),
+    "pool.warn_days": (_days_from_zero(MAX_CADENCE_DAYS),
+                       Msg("days before the return to the pool that its owner is warned")),
+    "pool.max_per_rep": (_off_or(1_000_000, N_("a whole number of customers")),
+                         Msg("the most customers a rep may hold when claiming from the "
+                             "pool (off: no limit)")),
+    "pool.lockout_days": (_days_from_zero(MAX_DECISION_DAYS),
+                          Msg("days before a rep may reclaim a customer they lost to the "
+                              "pool")),
 }
 for _tier in ("A", "B", "C"):
     SCALAR_KEYS[f"cadence.{_tier}.prospecting"] = (
@@ -221,6 +260,10 @@ def settings_from(stored: Mapping[str, str]) -> Settings:
         discount_limit=parse_limit(stored["discount.limit"])
         if "discount.limit" in stored else d.discount_limit,
         **{name: int(stored[key]) for key, name in AFTER_DEAL_KEYS.items() if key in stored},
+        pool_idle_days=_optional_int(stored, "pool.idle_days"),
+        pool_warn_days=int(stored.get("pool.warn_days", d.pool_warn_days)),
+        pool_max_per_rep=_optional_int(stored, "pool.max_per_rep"),
+        pool_lockout_days=int(stored.get("pool.lockout_days", d.pool_lockout_days)),
         industry_codes=MappingProxyType(industry),
         region_codes=MappingProxyType(region),
         greeting_holidays=parse_holidays(stored["greeting.holidays"])
@@ -245,6 +288,10 @@ def effective_values(s: Settings) -> dict[str, str]:
         "greeting.holidays": ",".join(s.greeting_holidays) or "none",
         "greeting.lead_days": str(s.greeting_lead_days),
         "cadence.survey": str(s.survey_days),
+        "pool.idle_days": "off" if s.pool_idle_days is None else str(s.pool_idle_days),
+        "pool.warn_days": str(s.pool_warn_days),
+        "pool.max_per_rep": "off" if s.pool_max_per_rep is None else str(s.pool_max_per_rep),
+        "pool.lockout_days": str(s.pool_lockout_days),
     }
     for tier in ("A", "B", "C"):
         values[f"cadence.{tier}.prospecting"] = str(s.cadences.days(tier, "lead"))
@@ -259,6 +306,6 @@ def effective_values(s: Settings) -> dict[str, str]:
 
 
 # Settings whose change moves customers' due dates: a write to one recomputes next_due_at.
-AFFECTS_DUE = ("timezone", "calendar", "cadence.")
+AFFECTS_DUE = ("timezone", "calendar", "cadence.", "pool.idle_days")
 # Settings whose change moves contracts' stored after-sales and renewal dates.
 AFFECTS_CONTRACTS = ("timezone", "cadence.aftersales", "renewal.days")

@@ -20,6 +20,10 @@ progressed_at); its action asks to update the recovery plan while the latest one
 or older than a week, rules/recovery.py). Lost customers have none. One customer may show
 under several kinds.
 
+The shared pool (公海, rules/pool.py) adds `pool`: a rep's customer that returns to the
+pool on its stored `pool_on` day unless followed up, shown from pool.warn_days before
+(index on pool_on). Customers in the pool (no owner) are nobody's agenda.
+
 An approved extension (延期申请表, rules/extension.py) moves a `new-lead`, `objection`,
 `need` or `proposal` item to its new date, shown with the reason. Each of those reads
 LEFT JOINs the item's latest approved extension through the index (customer_id, kind,
@@ -41,7 +45,7 @@ its ref).
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import Any
 
@@ -65,6 +69,7 @@ from salesflow.models import (
 from salesflow.rules import contract as contract_rules
 from salesflow.rules import deadline
 from salesflow.rules import extension as extension_rules
+from salesflow.rules import pool as pool_rules
 from salesflow.rules import project as project_rules
 from salesflow.rules import relationship as care
 from salesflow.rules.cadence import SCREENING_WORKING_DAYS, phase_for
@@ -77,11 +82,12 @@ from salesflow.rules.workdays import holiday_start
 from salesflow.services.env import Env
 from salesflow.services.recovery import latest_plan
 from salesflow.services.schedule import latest_followup
+from salesflow.services.server import visible_owners
 from salesflow.services.users import require_user, role_of
 
 KINDS = ("followup", "next-action", "new-lead", "payment", "approval", "objection", "proposal",
          "need", "stalled", "delivery", "aftersales", "renewal", "greeting", "survey",
-         "minutes")
+         "minutes", "pool")
 SECTIONS = ("overdue", "today", "upcoming")
 
 
@@ -92,6 +98,9 @@ class Query:
     owner: str | None = None
     tiers: Sequence[str] = ()
     kinds: Sequence[str] = ()
+    # on a server, the owners row-level security lets the acting rep see (services/server
+    # .visible_owners): said in the query too, so that it reads the (owner, …) indexes
+    owners: Sequence[str] = ()
 
 
 def section_of(due: date, plan: date) -> str:
@@ -119,6 +128,8 @@ def _action(kind: str, tier: str, stage: str, promise: str | None, env: Env,
 def items(session: Session, env: Env, q: Query) -> list[dict[str, Any]]:
     if q.owner:
         require_user(session, "owner", q.owner)
+    elif not q.owners:
+        q = replace(q, owners=visible_owners(session, env.actor))
     horizon = q.plan + timedelta(days=q.days)
     promise = latest_followup(col(FollowUp.next_action))
     query = (
@@ -129,8 +140,7 @@ def items(session: Session, env: Env, q: Query) -> list[dict[str, Any]]:
         .where(col(Customer.next_due_at).is_not(None), col(Customer.next_due_at) <= horizon)
     )
     query = _with_extension(query, "new-lead")
-    if q.owner:
-        query = query.where(col(Customer.owner) == q.owner)
+    query = _owned(query, q)
     if q.tiers:
         query = query.where(col(Customer.tier).in_(list(q.tiers)))
     if q.kinds:
@@ -153,6 +163,15 @@ def items(session: Session, env: Env, q: Query) -> list[dict[str, Any]]:
         if not q.kinds or kind in q.kinds:
             out.extend(build(session, env, q))
     return sort_items(out)
+
+
+def _owned(query: Any, q: Query) -> Any:
+    """The --owner filter, or the owners a server lets the acting rep see."""
+    if q.owner:
+        return query.where(col(Customer.owner) == q.owner)
+    if q.owners:
+        return query.where(col(Customer.owner).in_(list(q.owners)))
+    return query
 
 
 def _customer_columns() -> tuple[Any, ...]:
@@ -192,6 +211,8 @@ def _payment_items(session: Session, env: Env, q: Query) -> list[dict[str, Any]]
         elif role == "legal":
             theirs = or_(theirs, col(Payment.due) <= legal)
         query = query.where(theirs)
+    elif q.owners:
+        query = query.where(col(Customer.owner).in_(list(q.owners)))
     if q.tiers:
         query = query.where(col(Customer.tier).in_(list(q.tiers)))
     out = []
@@ -234,8 +255,7 @@ def _approval_items(session: Session, env: Env, q: Query) -> list[dict[str, Any]
                col(Contract.created_by) != env.actor)
         .order_by(col(Contract.pending_since), col(Contract.number))
     )
-    if q.owner:
-        query = query.where(col(Customer.owner) == q.owner)
+    query = _owned(query, q)
     if q.tiers:
         query = query.where(col(Customer.tier).in_(list(q.tiers)))
     out = []
@@ -281,9 +301,8 @@ def _horizon(q: Query) -> date:
 
 def _scoped(query: Any, q: Query) -> Any:
     """The --owner and --tier filters, and never a lost customer."""
-    query = query.where(col(Customer.stage) != "lost")
-    if q.owner:
-        query = query.where(col(Customer.owner) == q.owner)
+    query = _owned(query.where(col(Customer.stage) != "lost",
+                               col(Customer.owner) != pool_rules.POOL_OWNER), q)
     if q.tiers:
         query = query.where(col(Customer.tier).in_(list(q.tiers)))
     return query
@@ -583,11 +602,30 @@ def _minutes_items(session: Session, env: Env, q: Query) -> list[dict[str, Any]]
     return out
 
 
+def _pool_items(session: Session, env: Env, q: Query) -> list[dict[str, Any]]:
+    """Customers returning to the shared pool (公海) soon: from pool.warn_days before the
+    day (index on pool_on, a range up to the cutoff); due on that day."""
+    if env.settings.pool_idle_days is None:
+        return []
+    cutoff = pool_rules.warning_cutoff(q.plan, _horizon(q), env.settings.pool_warn_days)
+    query = _scoped(
+        sa_select(col(Customer.pool_on), *_customer_columns())
+        .where(col(Customer.pool_on).is_not(None), col(Customer.pool_on) <= cutoff),
+        q)
+    out = []
+    for on, code, name, tier, stage, owner, last in session.execute(query):
+        action = Msg("follow up, or it returns to the shared pool (公海) on {day} (idle "
+                     "{days}d)", day=on.isoformat(), days=env.settings.pool_idle_days)
+        out.append(_item(env, q, on, "pool", code, name, tier, stage, owner, action, last,
+                         ref=""))
+    return out
+
+
 _DEADLINE_ITEMS = {"objection": _objection_items, "need": _need_items,
                    "proposal": _proposal_items, "stalled": _stalled_items,
                    "delivery": _delivery_items, "aftersales": _aftersales_items,
                    "renewal": _renewal_items, "greeting": _greeting_items,
-                   "survey": _survey_items, "minutes": _minutes_items}
+                   "survey": _survey_items, "minutes": _minutes_items, "pool": _pool_items}
 
 
 def _item(env: Env, q: Query, due: date, kind: str, code: str, name: str, tier: str,

@@ -155,7 +155,17 @@ def find_duplicate(session: Session, key: str, *, exclude: int | None = None) ->
     query = select(Customer).where(Customer.name_key == key)
     if exclude is not None:
         query = query.where(Customer.id != exclude)
-    return session.exec(query.limit(1)).first()
+    found = session.exec(query.limit(1)).first()
+    if found is None and session.get_bind().dialect.name == "postgresql":
+        # row-level security hides other reps' customers from this query; the server's
+        # definer function sees them all (migration 0008) and names only the code
+        from sqlalchemy import text
+
+        row = session.execute(text("SELECT code, name FROM salesflow_duplicate(:k, :x)"),
+                              {"k": key, "x": exclude}).first()
+        if row is not None:
+            found = Customer(code=row[0], name=row[1])  # for the refusal; never added
+    return found
 
 
 def _next_code(session: Session, env: Env, industry: str | None, region: str | None) -> str:
@@ -530,6 +540,12 @@ def reassign(session: Session, env: Env, from_owner: str, to_owner: str, *,
     if not dry_run:
         audit.record_many(session, env, (f"customer {r['code']} reassigned from {source} "
                                          f"to {target}" for r in moved))
+        if env.settings.pool_idle_days is not None and moved:
+            # the new owner's role decides whether the customer can return to the pool
+            for c in session.exec(select(Customer).where(
+                    col(Customer.code).in_([r["code"] for r in moved]))):
+                schedule.refresh_pool(session, env, c)
+                session.add(c)
         session.flush()
     return Reassigned(moved, source, target, dry_run)
 

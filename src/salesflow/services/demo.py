@@ -16,6 +16,7 @@ from salesflow.rules.dates import quarter_of
 from salesflow.rules.money import parse_money
 from salesflow.rules.pipeline import OPEN_STAGES
 from salesflow.services import (
+    config,
     contacts,
     contracts,
     customers,
@@ -24,9 +25,11 @@ from salesflow.services import (
     needs,
     notes,
     payments,
+    pool,
     projects,
     recovery,
     relationship,
+    settings,
     solutions,
     targets,
     users,
@@ -198,8 +201,27 @@ def seed(session: Session, env: Env, *, colleagues: tuple[str, ...] = ("li.na", 
     env.now, env.actor = real_now, me
     _relationship_care(session, env, colleagues, negotiating)
     env.now, env.actor = real_now, me
+    _shared_pool(session, env, colleagues)
+    env.now, env.actor = real_now, me
     return (session.exec(select(func.count()).select_from(Customer)).one(),
             session.exec(select(func.count()).select_from(FollowUp)).one())
+
+
+def _shared_pool(session: Session, env: Env, colleagues: tuple[str, ...]) -> None:
+    """SPEC §15 in the demo: the pool on (30 idle days, warned 7 days before), so that a
+    rep's customer about to return shows as a `pool` item; the rep's longest-idle
+    customer is already back in the pool (公海), for anyone to claim."""
+    config.set_value(session, env, "pool.idle_days", "30")
+    env.settings = settings.load(session)
+    if not pool.sweep(session, env):
+        idle = session.exec(
+            select(Customer.code, Customer.owner)
+            .where(col(Customer.owner).in_(list(colleagues)), col(Customer.stage) == "lead")
+            .order_by(col(Customer.last_contact_at), col(Customer.id))).first()
+        if idle is not None:
+            env.actor = idle[1]
+            pool.release(session, env, idle[0])
+    session.flush()
 
 
 def _team_contracts_needs_targets(session: Session, env: Env, colleagues: tuple[str, ...],

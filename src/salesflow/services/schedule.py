@@ -27,7 +27,8 @@ from sqlalchemy import ScalarSelect, func, update
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col
 
-from salesflow.models import Contract, Customer, FollowUp
+from salesflow.models import Contract, Customer, FollowUp, User
+from salesflow.rules import pool as pool_rules
 from salesflow.rules.cadence import Due, next_due
 from salesflow.rules.deadline import objection_since
 from salesflow.rules.relationship import SURVEY_STAGES, survey_since
@@ -93,9 +94,57 @@ def _due(env: Env, *, stage: str, tier: str, created_at: datetime,
     )
 
 
+def _last_signed() -> Any:
+    """The customer's latest signature, as a correlated scalar subquery."""
+    return (sa_select(func.max(col(Contract.signed_at)))
+            .where(col(Contract.customer_id) == col(Customer.id),
+                   col(Contract.status) == "signed")
+            .correlate(Customer).scalar_subquery())
+
+
+def _roles(session: Session) -> dict[str, str]:
+    return {name: role for name, role in session.execute(
+        sa_select(col(User.name), col(User.role)))}
+
+
+def _pool_on(env: Env, *, owner: str, role: str, stage: str, created_at: datetime,
+             last_contact_at: datetime | None, claimed_at: datetime | None,
+             last_signed: datetime | None) -> date | None:
+    return pool_rules.returns_on(
+        owner=owner, owner_role=role, stage=stage, idle_days=env.settings.pool_idle_days,
+        created=env.local_date(_utc(created_at)),
+        last_contact=env.local_date(_utc(last_contact_at)) if last_contact_at else None,
+        claimed=env.local_date(_utc(claimed_at)) if claimed_at else None,
+        last_signed=env.local_date(_utc(last_signed)) if last_signed else None)
+
+
+def refresh_pool(session: Session, env: Env, customer: Customer) -> None:
+    """Recompute the day the customer returns to the shared pool (pool_on)."""
+    if env.settings.pool_idle_days is None or customer.owner == pool_rules.POOL_OWNER:
+        customer.pool_on = None
+        return
+    role = session.execute(sa_select(col(User.role)).where(
+        col(User.name) == customer.owner)).scalar() or "rep"
+    signed = None
+    if customer.id is not None:
+        signed = session.execute(sa_select(func.max(col(Contract.signed_at))).where(
+            col(Contract.customer_id) == customer.id,
+            col(Contract.status) == "signed")).scalar()
+    customer.pool_on = _pool_on(env, owner=customer.owner, role=role, stage=customer.stage,
+                                created_at=customer.created_at,
+                                last_contact_at=customer.last_contact_at,
+                                claimed_at=customer.claimed_at, last_signed=signed)
+
+
 def refresh(session: Session, env: Env, customer: Customer) -> None:
     """Recompute the customer's stored deadlines from its latest follow-up: next_due_at
-    (with its kind) and objection_at."""
+    (with its kind), objection_at and pool_on. A customer in the pool is nobody's to
+    follow up: it has none until it is claimed."""
+    refresh_pool(session, env, customer)
+    if customer.owner == pool_rules.POOL_OWNER:
+        customer.next_due_at = customer.next_due_kind = customer.objection_at = None
+        session.add(customer)
+        return
     latest = _latest(session, customer.id) if customer.id is not None else None
     due = _due(env, stage=customer.stage, tier=customer.tier, created_at=customer.created_at,
                last_contact_at=customer.last_contact_at,
@@ -167,7 +216,36 @@ def refresh_all(session: Session, env: Env) -> int:
              "next_due_kind": due.kind if due else None}
             for cid, _code, _on, _kind, due in batch])
         count += len(batch)
+    refresh_all_pool(session, env)
     return count
+
+
+def refresh_all_pool(session: Session, env: Env) -> None:
+    """Recompute every customer's pool_on (after pool.idle_days changed), in batches."""
+    if env.settings.pool_idle_days is None:
+        session.execute(update(Customer).where(col(Customer.pool_on).is_not(None))
+                        .values(pool_on=None))
+        return
+    roles = _roles(session)
+    query = (sa_select(col(Customer.id), col(Customer.owner), col(Customer.stage),
+                       col(Customer.created_at), col(Customer.last_contact_at),
+                       col(Customer.claimed_at), _last_signed(), col(Customer.pool_on))
+             .order_by(col(Customer.id)))
+    last_id = 0
+    while True:
+        batch = session.execute(query.where(col(Customer.id) > last_id).limit(BATCH)).all()
+        if not batch:
+            return
+        changed = []
+        for cid, owner, stage, created, contact, claimed, signed, stored in batch:
+            on = _pool_on(env, owner=owner, role=roles.get(owner, "rep"), stage=stage,
+                          created_at=created, last_contact_at=contact, claimed_at=claimed,
+                          last_signed=signed)
+            if on != stored:
+                changed.append({"id": cid, "pool_on": on})
+        if changed:
+            session.execute(update(Customer), changed)
+        last_id = batch[-1][0]
 
 
 def drifted(session: Session, env: Env) -> list[tuple[str, Any, Any, Any, Any]]:

@@ -64,7 +64,12 @@ def require_owners(session: Session, owners: set[str]) -> dict[str, str]:
     return {o: unknown_user("owner", o, known) for o in owners if o not in known}
 
 
-def add(session: Session, env: Env, name: str, role: str) -> User:
+def add(session: Session, env: Env, name: str, role: str,
+        password: str | None = None) -> User:
+    """Add a user; on a server database also its login role (services/server.py), with
+    `password` (read from stdin by the command, never from the command line)."""
+    from salesflow.services import server
+
     name = field_text("name", name).strip()
     if not name:
         raise InputError(_("name: a user needs a name"))
@@ -75,10 +80,48 @@ def add(session: Session, env: Env, name: str, role: str) -> User:
     require_admin(session, env, "user", _("add users"))
     if session.exec(select(User).where(User.name == name)).first():
         raise Conflict(_("name: user '{name}' already exists").format(name=name))
+    on_server = server.is_server(session)
+    if on_server:
+        server.require_administrator(session)
+    if password is not None and not on_server:
+        raise InputError(_("--password-stdin: only a server database (PostgreSQL) has "
+                           "logins; a SQLite file's users need no password"))
     user = User(name=name, role=role, created_at=env.now)
     session.add(user)
     audit.record(session, env, f"user {name} added as {role}")
     session.flush()
+    if on_server:
+        env.notices.extend(server.grant_login(session, name, role, password))
+    return user
+
+
+def remove(session: Session, env: Env, name: str) -> User:
+    """Remove a user who owns no customer; on a server database also revoke its login's
+    access to this database (the role itself stays: roles are shared by the server)."""
+    from salesflow.models import Customer
+    from salesflow.services import server
+
+    name = field_text("name", name).strip()
+    require_admin(session, env, "user", _("remove users"))
+    if server.is_server(session):
+        server.require_administrator(session)
+    user = session.exec(select(User).where(User.name == name)).first()
+    if user is None:
+        raise NotFound(unknown_user("name", name, names(session)))
+    if name == env.actor:
+        raise Conflict(_("name: you cannot remove yourself ({name}); another manager or "
+                         "gm may").format(name=name))
+    owned = session.exec(select(func.count()).select_from(Customer)
+                         .where(Customer.owner == name)).one()
+    if owned:
+        raise Conflict(_("name: {name} still owns {count} customer(s); reassign them first: "
+                         "salesflow customer reassign --from {name} --to OTHER").format(
+                             name=name, count=owned))
+    session.delete(user)
+    audit.record(session, env, f"user {name} removed (was {user.role})")
+    session.flush()
+    if server.is_server(session):
+        server.revoke_login(session, name)
     return user
 
 
