@@ -203,7 +203,10 @@ class Contract(SQLModel, table=True):
     for, and since when) so that `due` finds a role's approvals in one indexed lookup."""
 
     __tablename__ = "contract"
-    __table_args__ = (Index("ix_contract_status_step", "status", "pending_step"),)
+    __table_args__ = (Index("ix_contract_status_step", "status", "pending_step"),
+                      # SPEC §12: the signed contracts in the order of each stored date
+                      Index("ix_contract_status_aftersales", "status", "aftersales_due"),
+                      Index("ix_contract_status_renewal", "status", "renewal_on"))
 
     id: int | None = Field(default=None, primary_key=True)
     number: str = Field(unique=True)
@@ -228,8 +231,8 @@ class Contract(SQLModel, table=True):
     # until `promise_until`.
     warranty: str | None = None
     accepted_on: date | None = None
-    aftersales_due: date | None = Field(default=None, index=True)
-    renewal_on: date | None = Field(default=None, index=True)
+    aftersales_due: date | None = None
+    renewal_on: date | None = None
     promise_until: date | None = None
     promise_note: str | None = Field(default=None, sa_column=Column(Text))
 

@@ -13,7 +13,9 @@ from hypothesis import strategies as st
 
 NAME = "华东精密科技有限公司"
 CONTRACT_KEYS = ["number", "customer_code", "amount", "start", "end", "status", "created_by",
-                 "signed_at"]
+                 "signed_at",
+                 # SPEC §12, appended
+                 "accepted_on", "warranty", "amendments"]
 
 
 def team(cli) -> None:  # type: ignore[no-untyped-def]
@@ -94,7 +96,7 @@ def test_the_seed_contract_from_draft_to_signed_reminded_escalated_and_paid(cli)
     cli("contract", "sign", number)
 
     data = show(cli, number)
-    assert {k: data[k] for k in CONTRACT_KEYS[:-1]} == {
+    assert {k: data[k] for k in CONTRACT_KEYS[:7]} == {
         "number": "HT20231001", "customer_code": code, "amount": 2580000,
         "start": "2023-11-01", "end": "2024-11-01", "status": "signed",
         "created_by": "li.na"}
@@ -106,7 +108,7 @@ def test_the_seed_contract_from_draft_to_signed_reminded_escalated_and_paid(cli)
         ["2023-10-09", "2023-10-09", "2023-10-10"], ["2023-10-08", "2023-10-08", "2023-10-09"])
     assert data["payments"] == [{"contract_number": number, "due": "2023-12-01",
                                  "amount": 2580000, "paid_at": None, "paid_amount": 0,
-                                 "status": "open"}]
+                                 "status": "open", "due_rule": None}]
     assert "一次性付款，30天质保" in cli("contract", "show", number).stdout
     person = cli.json("customer", "show", code)
     assert person["stage"] == "won"
@@ -448,10 +450,10 @@ def test_show_json_is_the_export_keys_plus_approvals_and_payments(cli):
     code = customer(cli)
     number = signed(cli, code, "--payment", "2023-12-01:258万", "--terms", "一次性付款")
     data = show(cli, number)
-    assert list(data) == [*CONTRACT_KEYS, "approvals", "payments"]
+    assert list(data) == [*CONTRACT_KEYS, "approvals", "payments", "changes"]
     assert [list(a) for a in data["approvals"]] == [["step", "decision", "by", "at", "note"]] * 3
     assert list(data["payments"][0]) == ["contract_number", "due", "amount", "paid_at",
-                                         "paid_amount", "status"]
+                                         "paid_amount", "status", "due_rule"]
     table = cli("contract", "show", number).stdout
     assert "一次性付款" in table and "chen.gang" in table
     [row] = list(csv.DictReader(io.StringIO(

@@ -23,8 +23,10 @@ FOLLOWUP_HEADER = ("customer_code,at,logged_at,by,channel,summary,feedback,reaso
                    "purpose,result,"  # SPEC §12 appends purpose and result
                    "id,minutes_due_at,minutes_sent_at")  # §13: the id and the minutes
 STAGE_CHANGE_HEADER = "customer_code,from_stage,to_stage,at,by,reason"
-CONTRACT_HEADER = "number,customer_code,amount,start,end,status,created_by,signed_at"
-PAYMENT_HEADER = "contract_number,due,amount,paid_at,paid_amount,status,customer_code"
+CONTRACT_HEADER = ("number,customer_code,amount,start,end,status,created_by,signed_at,"
+                   "accepted_on,warranty,amendments")  # SPEC §12 appended the last three
+PAYMENT_HEADER = ("contract_number,due,amount,paid_at,paid_amount,status,customer_code,"
+                  "due_rule,promised_until,promise_note")  # SPEC §12 appended the last three
 HEADERS = {"customers": CUSTOMER_HEADER, "followups": FOLLOWUP_HEADER,
            "stage-changes": STAGE_CHANGE_HEADER, "contracts": CONTRACT_HEADER,
            "payments": PAYMENT_HEADER}

@@ -99,8 +99,11 @@ def upgrade() -> None:
     op.add_column("contract", sa.Column("renewal_on", sa.Date(), nullable=True))
     op.add_column("contract", sa.Column("promise_until", sa.Date(), nullable=True))
     op.add_column("contract", sa.Column("promise_note", sa.Text(), nullable=True))
-    op.create_index("ix_contract_aftersales_due", "contract", ["aftersales_due"], unique=False)
-    op.create_index("ix_contract_renewal_on", "contract", ["renewal_on"], unique=False)
+    # (status, date): `due` reads the signed contracts in date order, a range per kind
+    op.create_index("ix_contract_status_aftersales", "contract", ["status", "aftersales_due"],
+                    unique=False)
+    op.create_index("ix_contract_status_renewal", "contract", ["status", "renewal_on"],
+                    unique=False)
     # an installment relative to acceptance has no date until the acceptance
     with op.batch_alter_table("payment") as batch:
         batch.alter_column("due", existing_type=sa.Date(), nullable=True)
@@ -133,8 +136,8 @@ def _renewals() -> None:
 def downgrade() -> None:
     with op.batch_alter_table("payment") as batch:
         batch.drop_column("after_acceptance")
-    op.drop_index("ix_contract_renewal_on", table_name="contract")
-    op.drop_index("ix_contract_aftersales_due", table_name="contract")
+    op.drop_index("ix_contract_status_renewal", table_name="contract")
+    op.drop_index("ix_contract_status_aftersales", table_name="contract")
     with op.batch_alter_table("contract") as batch:
         for name in ("promise_note", "promise_until", "renewal_on", "aftersales_due",
                      "accepted_on", "warranty"):
