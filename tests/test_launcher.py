@@ -268,6 +268,10 @@ def test_the_fast_path_prints_what_the_cold_path_prints(launch, demo_db, tmp_pat
             cold.returncode, cold.stdout, cold.stderr), (args, env)
     assert count(cold_db, "followup") == count(fast_db, "followup")
     assert count(cold_db, "customer") == count(fast_db, "customer")
+    # Typer finds the shell from its own parent process: only the launcher's is the shell
+    shown = one("--show-completion", "bash")
+    assert shown.returncode == 0 and "_salesflow_completion" in shown.stdout
+    assert one.ways() == ["in-process"]
 
 
 def test_today_zone_language_and_database_are_read_afresh_each_call(launch, demo_db, tmp_path):

@@ -36,7 +36,8 @@ import sys
 
 IDLE_DEFAULT = 15 * 60.0
 # Read by Typer and Rich when they are imported (the server imports them once): their
-# values are part of the server's key, and the server is started with them.
+# values are part of the server's key, and the server is started with them (and so are
+# the PYTHON* variables, which the interpreter reads as it starts).
 IMPORT_TIME_ENV = ("TYPER_USE_RICH", "TERMINAL_WIDTH", "_TYPER_FORCE_DISABLE_TERMINAL",
                    "GITHUB_ACTIONS", "FORCE_COLOR", "PY_COLORS", "TYPER_STANDARD_TRACEBACK",
                    "_TYPER_STANDARD_TRACEBACK")
@@ -82,7 +83,8 @@ def server_key(language: str) -> str:
 
     parts = [os.path.realpath(sys.executable), sys.prefix, sys.version, __version__,
              package_dir(), language]
-    parts += [f"{name}={os.environ[name]}" for name in IMPORT_TIME_ENV if name in os.environ]
+    parts += [f"{name}={value}" for name, value in sorted(os.environ.items())
+              if name in IMPORT_TIME_ENV or name.startswith("PYTHON")]
     for entry in sys.path:
         if entry.endswith(("site-packages", "dist-packages")):
             with contextlib.suppress(OSError):
@@ -327,8 +329,13 @@ def in_process() -> None:
     cli_main()
 
 
+# Typer finds the user's shell by walking up from its own process (shellingham): only
+# the launcher's parent is that shell, so these run in-process.
+_LOCAL_OPTIONS = ("--install-completion", "--show-completion")
+
+
 def main() -> None:
-    if disabled():
+    if disabled() or any(arg.startswith(_LOCAL_OPTIONS) for arg in sys.argv[1:]):
         _report("in-process")
         in_process()
         return
