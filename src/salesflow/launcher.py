@@ -51,7 +51,20 @@ _FORWARDED = ("SIGINT", "SIGTERM", "SIGHUP")
 def disabled() -> bool:
     return (os.environ.get("SALESFLOW_NO_SERVER", "") not in ("", "0")
             or sys.platform == "win32" or not hasattr(os, "fork")
-            or not hasattr(socket, "AF_UNIX") or not hasattr(socket, "SO_PEERCRED"))
+            or not hasattr(socket, "AF_UNIX") or not hasattr(socket, "SO_PEERCRED")
+            or limited())
+
+
+def limited() -> bool:
+    """A caller that set resource limits (ulimit -f, -v, -t …) runs in-process: a child
+    forked by the server would not inherit them, and they must hold for the command."""
+    import resource
+
+    for name in ("RLIMIT_FSIZE", "RLIMIT_AS", "RLIMIT_DATA", "RLIMIT_CPU"):
+        which = getattr(resource, name, None)
+        if which is not None and resource.getrlimit(which)[0] != resource.RLIM_INFINITY:
+            return True
+    return False
 
 
 def package_dir() -> str:
