@@ -361,7 +361,9 @@ def test_an_interrupted_command_rolls_back_in_one_line(tmp_path, sig, code):
     try:
         # The command waits for the lock inside its unit of work (it has the file open);
         # the signal arrives then, and takes effect once the lock is free.
-        proc = start("customer", "add", "乙公司", db=db)
+        # in-process, so that this very process is seen holding the file (through the warm
+        # server a forked child holds it: tests/test_launcher.py signals that path)
+        proc = start("customer", "add", "乙公司", db=db, SALESFLOW_NO_SERVER="1")
         while not has_open(proc.pid, db):
             assert proc.poll() is None, proc.communicate()
             time.sleep(0.05)
