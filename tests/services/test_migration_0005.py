@@ -3,12 +3,11 @@ loses nothing: every row of every table it held is still there, column for colum
 
 from __future__ import annotations
 
-import sqlite3
-
 import pytest
-from tests.services.test_migrations import create_at, tables, version
-
-import salesflow.migrations
+from tests.services.test_migrations import (
+    tables,
+    upgrade_keeps_every_row,
+)
 
 PREVIOUS = "0004"  # the revision 0005 follows
 
@@ -61,32 +60,8 @@ ROWS = {
 }
 
 
-def _all(db, table: str) -> list[dict]:  # type: ignore[no-untyped-def]
-    con = sqlite3.connect(db)
-    con.row_factory = sqlite3.Row
-    try:
-        return [dict(r) for r in con.execute(f'SELECT * FROM "{table}" ORDER BY 1')]
-    finally:
-        con.close()
-
-
 @pytest.mark.sqlite_only
 def test_a_database_at_the_previous_revision_keeps_every_row(cli, isolated):
-    create_at(isolated, PREVIOUS)
-    held = tables(isolated) - {"alembic_version"}
-    assert held == set(ROWS), "insert a row in every table of the previous revision"
-    con = sqlite3.connect(isolated)
-    for statement in ROWS.values():
-        con.execute(statement)
-    con.commit()
-    con.close()
-    before = {t: _all(isolated, t) for t in held}
-
     # upgrades (as the one user the old database holds: --as must name a user)
-    assert [r["code"] for r in cli.json("customer", "list", user="wang.qiang")] == [
-        "MFG-EC-001"]
-    assert version(isolated) == salesflow.migrations.HEAD
+    upgrade_keeps_every_row(cli, isolated, PREVIOUS, ROWS)
     assert {"extension"} <= tables(isolated)
-    for table, rows in before.items():
-        after = _all(isolated, table)
-        assert [{k: r[k] for k in rows[0]} for r in after] == rows, table

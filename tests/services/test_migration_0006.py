@@ -4,14 +4,12 @@ there, column for column, and every old follow-up reads as a sales contact."""
 
 from __future__ import annotations
 
-import sqlite3
-
 import pytest
 from tests.services.test_migration_0005 import ROWS as ROWS_0004
-from tests.services.test_migration_0005 import _all
-from tests.services.test_migrations import create_at, tables, version
-
-import salesflow.migrations
+from tests.services.test_migrations import (
+    rows_of,
+    upgrade_keeps_every_row,
+)
 
 PREVIOUS = "0005"  # the revision 0006 follows
 
@@ -35,23 +33,9 @@ ROWS = {
 
 @pytest.mark.sqlite_only
 def test_a_database_at_the_previous_revision_keeps_every_row(cli, isolated):
-    create_at(isolated, PREVIOUS)
-    held = tables(isolated) - {"alembic_version"}
-    assert held == set(ROWS), "insert a row in every table of the previous revision"
-    con = sqlite3.connect(isolated)
-    for statement in ROWS.values():
-        con.execute(statement)
-    con.commit()
-    con.close()
-    before = {t: _all(isolated, t) for t in held}
 
-    assert [r["code"] for r in cli.json("customer", "list", user="wang.qiang")] == [
-        "MFG-EC-001"]
-    assert version(isolated) == salesflow.migrations.HEAD
-    for table, rows in before.items():
-        after = _all(isolated, table)
-        assert [{k: r[k] for k in rows[0]} for r in after] == rows, table
-    followup = _all(isolated, "followup")[0]
+    upgrade_keeps_every_row(cli, isolated, PREVIOUS, ROWS)
+    followup = rows_of(isolated, "followup")[0]
     assert (followup["purpose"], followup["result"]) == ("sales", None)
     # and the upgraded follow-up reads back through the real command
     listed = cli.json("followup", "list", user="wang.qiang")

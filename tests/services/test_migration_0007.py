@@ -6,14 +6,13 @@ database shows the `survey` item a new one would; old visits expect no minutes."
 
 from __future__ import annotations
 
-import sqlite3
-
 import pytest
-from tests.services.test_migration_0005 import _all
 from tests.services.test_migration_0006 import ROWS as ROWS_0006
-from tests.services.test_migrations import create_at, tables, version
-
-import salesflow.migrations
+from tests.services.test_migrations import (
+    rows_of,
+    tables,
+    upgrade_keeps_every_row,
+)
 
 PREVIOUS = "0006"  # the revision 0007 follows
 
@@ -49,28 +48,15 @@ MORE = [
 
 @pytest.mark.sqlite_only
 def test_a_database_at_the_previous_revision_keeps_every_row(cli, isolated):
-    create_at(isolated, PREVIOUS)
-    held = tables(isolated) - {"alembic_version"}
-    assert held == set(ROWS), "insert a row in every table of the previous revision"
-    con = sqlite3.connect(isolated)
-    for statement in [*ROWS.values(), *MORE]:
-        con.execute(statement)
-    con.commit()
-    con.close()
-    before = {t: _all(isolated, t) for t in held}
 
-    assert [r["code"] for r in cli.json("customer", "list", user="wang.qiang")] == [
-        "MFG-EC-001", "MFG-EC-002", "MFG-EC-003"]
-    assert version(isolated) == salesflow.migrations.HEAD
-    for table, rows in before.items():
-        after = _all(isolated, table)
-        assert [{k: r[k] for k in rows[0]} for r in after] == rows, table
+    upgrade_keeps_every_row(cli, isolated, PREVIOUS, ROWS, more=tuple(MORE),
+                            codes=("MFG-EC-001", "MFG-EC-002", "MFG-EC-003",))
     assert {*ROWS, "key_date"} <= tables(isolated)  # later revisions add more
-    survey = {r["code"]: r["survey_from"] for r in _all(isolated, "customer")}
+    survey = {r["code"]: r["survey_from"] for r in rows_of(isolated, "customer")}
     assert survey["MFG-EC-001"] is None  # in intent: no survey
     assert survey["MFG-EC-002"].startswith("2024-01-10 02:00:00")  # answered after signing
     assert survey["MFG-EC-003"].startswith("2023-12-01 02:00:00")  # its first signing
-    assert [(f["minutes_due_at"], f["minutes_sent_at"]) for f in _all(isolated, "followup")
+    assert [(f["minutes_due_at"], f["minutes_sent_at"]) for f in rows_of(isolated, "followup")
             ] == [(None, None), (None, None)]
 
     # and the upgraded database answers through the real commands

@@ -5,14 +5,13 @@ the new columns is set."""
 
 from __future__ import annotations
 
-import sqlite3
-
 import pytest
-from tests.services.test_migration_0005 import _all
 from tests.services.test_migration_0007 import ROWS as ROWS_0007
-from tests.services.test_migrations import create_at, tables, version
-
-import salesflow.migrations
+from tests.services.test_migrations import (
+    rows_of,
+    tables,
+    upgrade_keeps_every_row,
+)
 
 PREVIOUS = "0007"  # the revision 0008 follows
 
@@ -36,29 +35,15 @@ ROWS = {
 
 @pytest.mark.sqlite_only
 def test_a_database_at_the_previous_revision_keeps_every_row(cli, isolated):
-    create_at(isolated, PREVIOUS)
-    held = tables(isolated) - {"alembic_version"}
-    assert held == set(ROWS), "insert a row in every table of the previous revision"
-    con = sqlite3.connect(isolated)
-    for statement in ROWS.values():
-        con.execute(statement)
-    con.commit()
-    con.close()
-    before = {t: _all(isolated, t) for t in held}
 
-    assert [r["code"] for r in cli.json("customer", "list", user="wang.qiang")] == [
-        "MFG-EC-001"]
-    assert version(isolated) == salesflow.migrations.HEAD
-    for table, rows in before.items():
-        after = _all(isolated, table)
-        assert [{k: r[k] for k in rows[0]} for r in after] == rows, table
-    contract = _all(isolated, "contract")[0]
+    upgrade_keeps_every_row(cli, isolated, PREVIOUS, ROWS)
+    contract = rows_of(isolated, "contract")[0]
     assert (contract["renewal_on"], contract["aftersales_due"], contract["accepted_on"],
             contract["warranty"], contract["promise_until"]) == (
         "2024-09-02", None, None, None, None)
-    assert _all(isolated, "payment")[0]["after_acceptance"] is None
-    assert _all(isolated, "customer")[0]["delivering"] == 0
-    assert tables(isolated) - held >= {"alembic_version", "project_phase", "project_change",
+    assert rows_of(isolated, "payment")[0]["after_acceptance"] is None
+    assert rows_of(isolated, "customer")[0]["delivering"] == 0
+    assert tables(isolated) - set(ROWS) >= {"alembic_version", "project_phase", "project_change",
                                        "acceptance", "payment_promise"}
     # and the upgraded contract reads back through the real commands
     assert cli.json("contract", "show", "HT20231001", user="wang.qiang")["accepted_on"] is None

@@ -4,12 +4,14 @@ roles, the grants and the row-level security policies."""
 
 from __future__ import annotations
 
-import sqlite3
-
 import pytest
-from tests.services.test_migration_0005 import _all
 from tests.services.test_migration_0008 import ROWS as ROWS_0008
-from tests.services.test_migrations import MIGRATIONS, create_at, tables, version
+from tests.services.test_migrations import (
+    MIGRATIONS,
+    rows_of,
+    tables,
+    upgrade_keeps_every_row,
+)
 
 import salesflow.migrations
 
@@ -35,23 +37,9 @@ ROWS = {
 
 @pytest.mark.sqlite_only
 def test_a_database_at_the_previous_revision_keeps_every_row(cli, isolated):
-    create_at(isolated, PREVIOUS)
-    held = tables(isolated) - {"alembic_version"}
-    assert held == set(ROWS), "insert a row in every table of the previous revision"
-    con = sqlite3.connect(isolated)
-    for statement in ROWS.values():
-        con.execute(statement)
-    con.commit()
-    con.close()
-    before = {t: _all(isolated, t) for t in held}
 
-    assert [r["code"] for r in cli.json("customer", "list", user="wang.qiang")] == [
-        "MFG-EC-001"]
-    assert version(isolated) == salesflow.migrations.HEAD
-    for table, rows in before.items():
-        after = _all(isolated, table)
-        assert [{k: r[k] for k in rows[0]} for r in after] == rows, table
-    customer = _all(isolated, "customer")[0]
+    upgrade_keeps_every_row(cli, isolated, PREVIOUS, ROWS)
+    customer = rows_of(isolated, "customer")[0]
     assert (customer["pool_on"], customer["claimed_at"]) == (None, None)
     assert "pool_move" in tables(isolated)
     assert cli.json("pool", "list", user="wang.qiang") == []

@@ -38,6 +38,38 @@ def tables(db: Path) -> set[str]:
         con.close()
 
 
+def rows_of(db: Path, table: str) -> list[dict]:  # type: ignore[type-arg]
+    con = sqlite3.connect(db)
+    con.row_factory = sqlite3.Row
+    try:
+        return [dict(r) for r in con.execute(f'SELECT * FROM "{table}" ORDER BY 1')]
+    finally:
+        con.close()
+
+
+def upgrade_keeps_every_row(cli, db: Path, previous: str, rows: dict[str, str],  # type: ignore[no-untyped-def]
+                            *, more: tuple[str, ...] = (),
+                            codes: tuple[str, ...] = ("MFG-EC-001",)) -> None:
+    """A database at `previous` holding `rows` (one INSERT per table: every table must have
+    one) and `more`, upgraded by a real command run as the one user it holds: HEAD, and
+    every row is still there, column for column."""
+    create_at(db, previous)
+    held = tables(db) - {"alembic_version"}
+    assert held == set(rows), "insert a row in every table of the previous revision"
+    con = sqlite3.connect(db)
+    for statement in [*rows.values(), *more]:
+        con.execute(statement)
+    con.commit()
+    con.close()
+    before = {t: rows_of(db, t) for t in held}
+
+    assert [r["code"] for r in cli.json("customer", "list", user="wang.qiang")] == list(codes)
+    assert version(db) == salesflow.migrations.HEAD
+    for table, kept in before.items():
+        after = rows_of(db, table)
+        assert [{k: r[k] for k in kept[0]} for r in after] == kept, table
+
+
 def version(db: Path) -> str:
     con = sqlite3.connect(db)
     try:
