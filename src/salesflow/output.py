@@ -193,15 +193,16 @@ def _csv_fn(kind: str, raw: bool) -> Callable[[Any], Any]:
         return format_plain
     if kind == "bool":
         return lambda v: "true" if v else "false"
-    if kind == "date":
-        return lambda v: date_text(v) if v.__class__ is str else guard(csv_cell(v, kind))
+    if kind == "date":  # a date's isoformat() starts with a digit: never guarded
+        return lambda v: (v.isoformat() if v.__class__ is date else date_text(v)
+                          if v.__class__ is str else guard(csv_cell(v, kind)))
     if kind == "int":  # str(int) is digits and '-': never guarded
         return lambda v: v if v.__class__ is int else guard(csv_cell(v, kind))
     if raw:
         return lambda v: v if v.__class__ is str else csv_cell(v, kind)
 
     def guarded(v: Any) -> Any:
-        if v.__class__ is str:
+        if v.__class__ is str or v.__class__ is Msg:  # the csv module writes a Msg's text
             return v if not v or _SAFE_FIRST.get(v[0]) else formula_safe(v)
         return formula_safe(csv_cell(v, kind))
 
@@ -284,11 +285,12 @@ def write_csv(rows: Iterable[Mapping[str, Any]], columns: Sequence[Col], opts: O
             writer.writerows(map(convert, batch))
             count += len(batch)
         return count
+    names = [c.name for c in columns]
+    convert = csv_converter(columns, names, opts.raw)  # csv_cell + formula_safe, per column
     for row in rows:
         if gone(out):
             break
-        cells = [csv_cell(row.get(c.name), c.kind) for c in columns]
-        writer.writerow(cells if opts.raw else [formula_safe(cell) for cell in cells])
+        writer.writerow(convert(list(map(row.get, names))))
         count += 1
     return count
 
@@ -311,11 +313,14 @@ def write_json(rows: Iterable[Mapping[str, Any]], columns: Sequence[Col],
                 count += 1
         out.write("\n]\n" if count else "]\n")
         return count
+    names = [c.name for c in columns]
+    convert = json_converter(columns, names)  # json_row, per column
+    dumps = json.JSONEncoder(ensure_ascii=False).encode
     for row in rows:
         if gone(out):
             break
         out.write(",\n  " if count else "\n  ")
-        out.write(json.dumps(json_row(row, columns), ensure_ascii=False))
+        out.write(dumps(convert(list(map(row.get, names)))))
         count += 1
     out.write("\n]\n" if count else "]\n")
     return count
@@ -334,10 +339,13 @@ def write_jsonl(rows: Iterable[Mapping[str, Any]], columns: Sequence[Col],
             out.write("".join([dumps(convert(row)) + "\n" for row in batch]))
             count += len(batch)
         return count
+    names = [c.name for c in columns]
+    convert = json_converter(columns, names)  # json_row, per column
+    dumps = json.JSONEncoder(ensure_ascii=False).encode
     for row in rows:
         if gone(out):
             break
-        out.write(json.dumps(json_row(row, columns), ensure_ascii=False) + "\n")
+        out.write(dumps(convert(list(map(row.get, names)))) + "\n")
         count += 1
     return count
 
