@@ -185,3 +185,13 @@ def test_row_converters_equal_the_general_path():
         assert result == json_row(as_read, COLUMNS)
         assert [type(v) for v in result.values()] == [
             type(v) for v in json_row(as_read, COLUMNS).values()]
+
+
+def test_the_refused_character_class_is_the_rule():
+    """rules/text.py checks a whole value with one regex before its per-character rule:
+    both refuse exactly the same characters."""
+    from salesflow.rules.text import _ANY_REFUSED, _refused
+
+    for point in range(0x110000):
+        char = chr(point)
+        assert bool(_ANY_REFUSED.search(char)) == _refused(char), hex(point)

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
+from types import SimpleNamespace
 from typing import Any
 
 from sqlalchemy import ScalarSelect, update
@@ -90,16 +91,29 @@ def refresh(session: Session, env: Env, customer: Customer) -> None:
     """Recompute the customer's stored deadlines from its latest follow-up: next_due_at
     (with its kind) and objection_at."""
     latest = _latest(session, customer.id) if customer.id is not None else None
+    (customer.next_due_at, customer.next_due_kind,
+     customer.objection_at) = _deadlines(env, customer, latest)
+    session.add(customer)
+
+
+def fill_new(env: Env, row: dict[str, Any]) -> None:
+    """refresh() for a customer not written yet, given as its columns (a bulk import):
+    it has no follow-up, so nothing is read."""
+    row["next_due_at"], row["next_due_kind"], row["objection_at"] = _deadlines(
+        env, SimpleNamespace(**row), None)
+
+
+def _deadlines(env: Env, customer: Any, latest: Any) -> tuple[Any, Any, Any]:
+    """(next_due_at, next_due_kind, objection_at) of a customer (its columns as
+    attributes) whose latest follow-up is `latest` (None: it has none)."""
     due = _due(env, stage=customer.stage, tier=customer.tier, created_at=customer.created_at,
                last_contact_at=customer.last_contact_at,
                promise=latest.next_action_due if latest else None,
                stage_changed_at=customer.stage_changed_at)
-    customer.next_due_at = due.on if due else None
-    customer.next_due_kind = due.kind if due else None
-    customer.objection_at = (
+    objection_at = (
         objection_since(customer.stage, latest.at, latest.feedback, latest.objection)
         if latest else None)
-    session.add(customer)
+    return (due.on if due else None, due.kind if due else None, objection_at)
 
 
 def _recomputed(session: Session, env: Env) -> Iterator[list[tuple[int, str, Any, Any,
