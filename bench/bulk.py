@@ -120,7 +120,7 @@ def main() -> None:
         load_before = os.getloadavg()
         results: dict[str, list[tuple[float, float, float]]] = {}
         for key in chosen:
-            for label, argv, prepare, run_env in pairs[key]:  # warm-up (page cache)
+            for _label, argv, prepare, run_env in pairs[key]:  # warm-up (page cache)
                 if prepare:
                     prepare()
                 run_once(argv, run_env)
