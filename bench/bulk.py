@@ -51,14 +51,14 @@ def run_once(argv: list[str], env: dict[str, str]) -> tuple[float, float, float]
     return elapsed, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
 
 
-def export_sql(db: Path, today: str) -> str:
+def export_sql(db: Path, today: str, user: str) -> str:
     """The SELECT `export followups` sends, with its parameters inlined (for sqlite3)."""
     os.environ["SALESFLOW_TODAY"] = today
     from salesflow import columns
     from salesflow.context import AppState
     from salesflow.services import export
 
-    with AppState(db=str(db), user=None).unit("bench", write=False) as unit:
+    with AppState(db=str(db), user=user).unit("bench", write=False) as unit:
         query = export._of_customer(unit.env, export.FollowUp, columns.FOLLOWUP, None)
         dialect = unit.session.get_bind().dialect
         return str(query.compile(dialect=dialect, compile_kwargs={"literal_binds": True}))
@@ -87,7 +87,7 @@ def main() -> None:
         env = {**os.environ, "SALESFLOW_DB": str(base), "SALESFLOW_TODAY": today,
                "SALESFLOW_USER": meta["busiest_rep"]}
         env.pop("SALESFLOW_DEBUG", None)
-        sql = export_sql(base, today)
+        sql = export_sql(base, today, meta["busiest_rep"])
         target = work / "target.db"
 
         def fresh_copy() -> list[str]:  # before each import: the database as generated
