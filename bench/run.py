@@ -119,12 +119,12 @@ def query_plans(db: Path, today: str, owner: str) -> list[tuple[str, str, list[s
                 unit.session, unit.env, agenda.Query(plan=unit.env.today))),
             (f"due --owner {owner}", "next_due_at <=", lambda: agenda.items(
                 unit.session, unit.env, agenda.Query(plan=unit.env.today, owner=owner))),
-            ("export customers", "FROM customer", lambda: next(
-                export.customers(unit.session, unit.env), None)),
-            ("export followups", "FROM followup", lambda: next(
-                export.followups(unit.session, unit.env), None)),
-            ("export followups --since 2025-06-01", "FROM followup", lambda: next(
-                export.followups(unit.session, unit.env, since="2025-06-01"), None)),
+            ("export customers", "FROM customer", lambda: next(iter(
+                export.customers(unit.session, unit.env)), None)),
+            ("export followups", "FROM followup", lambda: next(iter(
+                export.followups(unit.session, unit.env)), None)),
+            ("export followups --since 2025-06-01", "FROM followup", lambda: next(iter(
+                export.followups(unit.session, unit.env, since="2025-06-01")), None)),
             ("report stalled", "recovery_plan", lambda: next(
                 recovery.stalled(unit.session, unit.env, unit.env.today), None)),
             # SPEC §13: each kind of relationship care is one indexed read

@@ -12,11 +12,11 @@ import json
 import re
 import sys
 import unicodedata
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, tzinfo
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import TYPE_CHECKING, Any, Protocol, TextIO, TypeGuard
 
 from salesflow.columns import Col, label
 from salesflow.i18n import Msg, _
@@ -35,6 +35,25 @@ _NO_WRAP_KINDS = ("date", "datetime", *_NUMBER_KINDS)
 _NO_WRAP_NAMES = ("code", "customer_code", "tier", "kind", "stage")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _HARMLESS = re.compile(r"[0-9 +\-.,()]*")
+# First characters after which no text can start a formula, even once folded (NFKC), so
+# that formula_safe decides most cells from their first character alone (an export checks
+# millions). NFKC is NFKD, canonical reordering, then composition. If the first character's
+# NFKD starts with a starter, that starter stays first and at most composes with what
+# follows into a precomposed character, which is never ASCII; if it starts with a
+# combining mark, the fold starts with a combining mark. Every formula start is an ASCII
+# starter, so the fold starts with one only if the first character's NFKD does.
+_SAFE_FIRST: dict[str, bool] = {}
+
+
+def _safe_first(first: str) -> bool:
+    safe = (first not in _FORMULA_START
+            and unicodedata.normalize("NFKD", first)[:1] not in _FORMULA_START)
+    _SAFE_FIRST[first] = safe
+    return safe
+
+
+_fromisoformat = datetime.fromisoformat
+_date_fromisoformat = date.fromisoformat
 
 
 @dataclass(frozen=True)
@@ -48,6 +67,11 @@ def formula_safe(text: str) -> str:
     """Prefix ' to a cell a spreadsheet would run; leave phones and negative numbers."""
     if not text:
         return text
+    safe = _SAFE_FIRST.get(text[0])
+    if safe is None:
+        safe = _safe_first(text[0])
+    if safe:
+        return text
     folded = unicodedata.normalize("NFKC", text)
     # Check the raw first character too: NFKC can fold "=" + a combining mark into "≠",
     # while a spreadsheet still sees the "=".
@@ -59,6 +83,32 @@ def formula_safe(text: str) -> str:
 
 def iso_utc(value: datetime) -> str:
     return value.astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+def iso_utc_text(stored: str) -> str:
+    """iso_utc() of a timestamp as SQLite stores it ('2024-05-03 23:30:00.000000', UTC
+    without an offset), by slicing the text instead of building a datetime and formatting
+    it again. The text is parsed all the same (fromisoformat, as SQLAlchemy reads it), so
+    an impossible value fails as it would there; a shape other than SQLAlchemy's own
+    (an offset, a 'T') goes the general way, as SQLAlchemy and sqlmodel's UTCDateTime
+    read it."""
+    moment = _fromisoformat(stored)
+    if (moment.tzinfo is None and len(stored) in (19, 26) and stored[10] == " "
+            and stored[4] == "-" and stored[7] == "-" and stored[13] == ":"
+            and stored[16] == ":" and (len(stored) == 19 or stored[19] == ".")):
+        return f"{stored[:10]}T{stored[11:19]}Z"
+    if moment.tzinfo is None:  # databases without zones store UTC without an offset
+        moment = moment.replace(tzinfo=UTC)
+    return iso_utc(moment)
+
+
+def date_text(stored: str) -> str:
+    """A date as SQLite stores it ('2024-05-10'), checked as SQLAlchemy reads it (the
+    same text when it is in that shape, which is date.isoformat())."""
+    day = _date_fromisoformat(stored)
+    if len(stored) == 10 and stored[4] == "-" and stored[7] == "-":
+        return stored
+    return day.isoformat()
 
 
 def csv_cell(value: Any, kind: str) -> str:
@@ -117,6 +167,104 @@ def json_row(row: Mapping[str, Any], columns: Sequence[Col]) -> dict[str, Any]:
     return {c.name: json_value(row.get(c.name), c.kind) for c in columns}
 
 
+# ------------------------------------------------------------------ rows in bulk
+#
+# A source with `keys` and `batches()` (services.export.Rows) hands over plain tuples,
+# in batches, with SQLite's timestamps and dates as the text it stores; the writers
+# below turn each into its cells with one function per column, built once for the
+# export, which give exactly what csv_cell/formula_safe and json_value give for the
+# same values (tests/test_output_fast.py compares them). A value left as it is (an int,
+# text that needs no guard) is written by the csv module as str(value), as csv_cell does.
+
+
+class Batches(Protocol):
+    keys: Sequence[str]
+
+    def batches(self) -> Iterator[Sequence[Sequence[Any]]]: ...
+
+
+def _csv_fn(kind: str, raw: bool) -> Callable[[Any], Any]:
+    """The cell for a value (never None) of a column of this kind."""
+    guard = (lambda text: text) if raw else formula_safe
+
+    if kind == "datetime":  # digits first: never guarded
+        return _datetime_cell
+    if kind == "money":  # digits, '-' and '.': never guarded
+        return format_plain
+    if kind == "bool":
+        return lambda v: "true" if v else "false"
+    if kind == "date":  # a date's isoformat() starts with a digit: never guarded
+        return lambda v: (v.isoformat() if v.__class__ is date else date_text(v)
+                          if v.__class__ is str else guard(csv_cell(v, kind)))
+    if kind == "int":  # str(int) is digits and '-': never guarded
+        return lambda v: v if v.__class__ is int else guard(csv_cell(v, kind))
+    if raw:
+        return lambda v: v if v.__class__ is str else csv_cell(v, kind)
+
+    def guarded(v: Any) -> Any:
+        if v.__class__ is str or v.__class__ is Msg:  # the csv module writes a Msg's text
+            return v if not v or _SAFE_FIRST.get(v[0]) else formula_safe(v)
+        return formula_safe(csv_cell(v, kind))
+
+    return guarded
+
+
+def _datetime_cell(v: Any) -> str:
+    return iso_utc_text(v) if v.__class__ is str else iso_utc(v)
+
+
+def _json_fn(kind: str) -> Callable[[Any], Any]:
+    if kind == "datetime":
+        return _datetime_cell
+    if kind == "date":
+        return lambda v: date_text(v) if v.__class__ is str else json_value(v, kind)
+    if kind == "bool":  # SQLite's stored 0/1 read as SQLAlchemy's Boolean reads it
+        return lambda v: v if v.__class__ is bool else bool(v)
+    if kind == "money":
+        def money(v: Any) -> Any:
+            if v.__class__ is int and -_EXACT_FLOAT < v < _EXACT_FLOAT:
+                return v // 100 if v % 100 == 0 else v / 100  # both correctly rounded
+            return json_value(v, kind)
+        return money
+    return lambda v: v if v.__class__ in _JSON_AS_IS else json_value(v, kind)
+
+
+_EXACT_FLOAT = 2**53
+_JSON_AS_IS = (str, int, bool)
+
+
+def _row_converter(columns: Sequence[Col], keys: Sequence[str],
+                   fn: Callable[[str], Callable[[Any], Any]]) -> Callable[[Any], list[Any]]:
+    where = {k: i for i, k in enumerate(keys)}
+    picks = [where.get(c.name) for c in columns]
+    steps = [(j, fn(c.kind)) for j, c in enumerate(columns) if picks[j] is not None]
+    same = picks == list(range(len(keys)))
+
+    def convert(row: Sequence[Any]) -> list[Any]:
+        cells = list(row) if same else [None if i is None else row[i] for i in picks]
+        for j, f in steps:
+            value = cells[j]
+            if value is not None:
+                cells[j] = f(value)
+        return cells
+
+    return convert
+
+
+def csv_converter(columns: Sequence[Col], keys: Sequence[str],
+                  raw: bool = False) -> Callable[[Any], list[Any]]:
+    """A row (values in `keys` order) → its CSV cells (None is written empty)."""
+    return _row_converter(columns, keys, lambda kind: _csv_fn(kind, raw))
+
+
+def json_converter(columns: Sequence[Col],
+                   keys: Sequence[str]) -> Callable[[Any], dict[str, Any]]:
+    """A row (values in `keys` order) → json_row() of it."""
+    convert = _row_converter(columns, keys, _json_fn)
+    names = [c.name for c in columns]
+    return lambda row: dict(zip(names, convert(row), strict=True))
+
+
 def _stdout() -> TextIO:
     return sys.stdout
 
@@ -129,11 +277,20 @@ def write_csv(rows: Iterable[Mapping[str, Any]], columns: Sequence[Col], opts: O
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow([c.name for c in columns])
     count = 0
+    if _has_batches(rows):
+        convert = csv_converter(columns, rows.keys, opts.raw)
+        for batch in rows.batches():
+            if gone(out):
+                break
+            writer.writerows(map(convert, batch))
+            count += len(batch)
+        return count
+    names = [c.name for c in columns]
+    convert = csv_converter(columns, names, opts.raw)  # csv_cell + formula_safe, per column
     for row in rows:
         if gone(out):
             break
-        cells = [csv_cell(row.get(c.name), c.kind) for c in columns]
-        writer.writerow(cells if opts.raw else [formula_safe(cell) for cell in cells])
+        writer.writerow(convert(list(map(row.get, names))))
         count += 1
     return count
 
@@ -144,11 +301,26 @@ def write_json(rows: Iterable[Mapping[str, Any]], columns: Sequence[Col],
     out = out or _stdout()
     count = 0
     out.write("[")
+    if _has_batches(rows):
+        convert = json_converter(columns, rows.keys)
+        dumps = json.JSONEncoder(ensure_ascii=False).encode
+        for batch in rows.batches():
+            if gone(out):
+                break
+            for row in batch:
+                out.write(",\n  " if count else "\n  ")
+                out.write(dumps(convert(row)))
+                count += 1
+        out.write("\n]\n" if count else "]\n")
+        return count
+    names = [c.name for c in columns]
+    convert = json_converter(columns, names)  # json_row, per column
+    dumps = json.JSONEncoder(ensure_ascii=False).encode
     for row in rows:
         if gone(out):
             break
         out.write(",\n  " if count else "\n  ")
-        out.write(json.dumps(json_row(row, columns), ensure_ascii=False))
+        out.write(dumps(convert(list(map(row.get, names)))))
         count += 1
     out.write("\n]\n" if count else "]\n")
     return count
@@ -158,12 +330,28 @@ def write_jsonl(rows: Iterable[Mapping[str, Any]], columns: Sequence[Col],
                 out: TextIO | None = None) -> int:
     out = out or _stdout()
     count = 0
+    if _has_batches(rows):
+        convert = json_converter(columns, rows.keys)
+        dumps = json.JSONEncoder(ensure_ascii=False).encode
+        for batch in rows.batches():
+            if gone(out):
+                break
+            out.write("".join([dumps(convert(row)) + "\n" for row in batch]))
+            count += len(batch)
+        return count
+    names = [c.name for c in columns]
+    convert = json_converter(columns, names)  # json_row, per column
+    dumps = json.JSONEncoder(ensure_ascii=False).encode
     for row in rows:
         if gone(out):
             break
-        out.write(json.dumps(json_row(row, columns), ensure_ascii=False) + "\n")
+        out.write(dumps(convert(list(map(row.get, names)))) + "\n")
         count += 1
     return count
+
+
+def _has_batches(rows: Any) -> TypeGuard[Batches]:
+    return callable(getattr(rows, "batches", None))
 
 
 _MIN_WIDTH = {"customer": 8, "name": 8, "action": 14, "summary": 14, "rule": 20}

@@ -290,8 +290,9 @@ def test_export_reads_the_database_without_writing(cli, deals, unchanged):
 @pytest.mark.parametrize("entity", ["customers", "followups", "stage_changes", "contracts",
                                     "payments"])
 def test_the_service_streams_lazily(cli, deals, entity):
-    """The service returns a generator that has not touched the database yet; rows are
-    fetched as it is consumed (in batches, through yield_per), never all at once."""
+    """The service returns a lazy source of rows that has not touched the database yet;
+    rows are fetched as they are consumed (in batches), never all at once, both as dicts
+    and in bulk (batches of tuples, as output.py writes CSV and JSON Lines)."""
     from sqlalchemy import event
 
     from salesflow.context import AppState
@@ -303,14 +304,20 @@ def test_the_service_streams_lazily(cli, deals, entity):
         listener = lambda *a: statements.append(a[2])  # noqa: E731
         event.listen(engine, "before_cursor_execute", listener)
         try:
-            rows = getattr(export, entity)(unit.session, unit.env, since="2024-01-01")
-            assert isinstance(rows, types.GeneratorType)
+            source = getattr(export, entity)(unit.session, unit.env, since="2024-01-01")
             assert statements == []
+            rows = iter(source)
+            assert isinstance(rows, types.GeneratorType)
             first = next(rows)
             assert len(statements) == 1 and "LIMIT" not in statements[0].upper()
-            assert isinstance(first, dict)
+            assert isinstance(first, dict) and tuple(first) == source.keys
             rest = list(rows)
             assert len(statements) == 1  # the same cursor, read on
             assert len(rest) >= 1
+            statements.clear()
+            batches = source.batches(size=1)
+            assert statements == []
+            assert len(next(batches)) == 1 and len(statements) == 1
+            assert sum(map(len, batches)) == len(rest) and len(statements) == 1
         finally:
             event.remove(engine, "before_cursor_execute", listener)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any, TextIO
@@ -55,7 +55,7 @@ OutputOpt = Annotated[
 
 
 def export_rows(ctx: typer.Context, entity: str, columns: Sequence[Any],
-                fetch: Callable[..., Iterator[dict[str, Any]]], *, fmt: str,
+                fetch: Callable[..., Iterable[dict[str, Any]]], *, fmt: str,
                 since: str | None, excel: bool, raw: bool, output: Path | None,
                 shape: Callable[..., tuple[Sequence[Any], Callable[..., Any]]] | None = None
                 ) -> None:

@@ -33,17 +33,18 @@ def normalize_phone(text: str, region: str = "CN") -> str:
             _("{region!r} is not a phone region; use a two-letter country code such as CN or "
               "US").format(region=region)
         )
-    refusal = (
-        _("{text!r} is not a valid phone number for region {region}; "
-          "use a full number such as {example}").format(
-            text=text, region=region, example=_example_number(region))
-    )
+    def refusal() -> ValueError:  # made only for a bad number (an import checks thousands)
+        return ValueError(
+            _("{text!r} is not a valid phone number for region {region}; "
+              "use a full number such as {example}").format(
+                text=text, region=region, example=_example_number(region)))
+
     try:
         number = phonenumbers.parse(text, region)
     except phonenumbers.NumberParseException:
-        raise ValueError(refusal) from None
+        raise refusal() from None
     if not phonenumbers.is_valid_number(number):
-        raise ValueError(refusal)
+        raise refusal()
     e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
     if number.extension:
         # E.164 has no extensions; dropping one silently would lose how to reach the person.

@@ -47,8 +47,16 @@ def fen_to_yuan(fen: int) -> Decimal:
 
 
 def format_plain(fen: int) -> str:
-    """Yuan for machines (CSV): '2580000.50'."""
+    """Yuan for machines (CSV): '2580000.50'. Whole fen are split with integer arithmetic
+    (an export writes millions of these); the text is exactly str(fen_to_yuan(fen))."""
+    if fen.__class__ is int and -_PLAIN_LIMIT < fen < _PLAIN_LIMIT:
+        yuan, cents = divmod(-fen if fen < 0 else fen, FEN_PER_YUAN)
+        return f"{'-' if fen < 0 else ''}{yuan}.{cents:02d}"
     return str(fen_to_yuan(fen))
+
+
+# Below this, Decimal's 28 digits hold fen / 100 exactly, so both ways give the same text.
+_PLAIN_LIMIT = 10**25
 
 
 def format_yuan(fen: int) -> str:

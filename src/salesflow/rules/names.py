@@ -33,6 +33,7 @@ Decisions:
 from __future__ import annotations
 
 import unicodedata
+from functools import lru_cache
 
 from salesflow.i18n import _
 
@@ -105,6 +106,7 @@ def _strip_one(key: str, boundaries: frozenset[int]) -> str | None:
     return None
 
 
+@lru_cache(maxsize=16384)  # a pure function: an import asks for each name's key thrice
 def name_key(name: str) -> str:
     """The duplicate-detection key: "ＡＢＣ Trading Co., Ltd." → "abctrading"."""
     key, boundaries = _fold_and_mark(name)

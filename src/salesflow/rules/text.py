@@ -21,11 +21,20 @@ for data stored before the check existed.
 
 from __future__ import annotations
 
+import re
+
 from salesflow.i18n import _
 
 _BIDI = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 _ZERO_WIDTH = frozenset("\u200b\u200c\u200d\u2060\ufeff")
 _MULTILINE_KEPT = frozenset("\n\t")
+
+
+# The same characters as _refused(), as one character class, so that the usual value
+# (nothing refused) is checked by the regex engine rather than a Python loop per character.
+_ANY_REFUSED = re.compile(
+    "[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
+    "\u200b-\u200d\u2060\ufeff\ud800-\udfff]")
 
 
 def _refused(char: str) -> bool:
@@ -42,7 +51,7 @@ def _escape(char: str) -> str:
 def escape_text(text: str, *, keep: str = "") -> str:
     """The text with every refused character written as an escape (ESC → \\x1b), except
     those in `keep` (e.g. "\\n" for a multi-line table cell)."""
-    if not any(_refused(c) for c in text):
+    if not _ANY_REFUSED.search(text):
         return text
     return "".join(_escape(c) if _refused(c) and c not in keep else c for c in text)
 
@@ -61,6 +70,8 @@ def _describe(char: str) -> str:
 def check_text(text: str, *, multiline: bool = False) -> str:
     """The text unchanged when it holds only printable characters (and, when multiline,
     newlines and tabs); otherwise ValueError naming the first refused character."""
+    if not _ANY_REFUSED.search(text):
+        return text
     for char in text:
         if _refused(char) and not (multiline and char in _MULTILINE_KEPT):
             accepted = (_("printable text, newlines and tabs") if multiline

@@ -57,6 +57,17 @@ def _cn_covered_years() -> range:
     return range(min(years), max(years) + 1)
 
 
+@cache
+def _cn_workday(d: date) -> bool | None:
+    """The package's answer for a day of a covered year (None: it has none), kept: it
+    scans its whole holiday table on every call, and `due` asks about the same few
+    hundred days for thousands of deadlines."""
+    try:
+        return bool(chinese_calendar.is_workday(d))
+    except NotImplementedError:
+        return None
+
+
 class ChineseCalendar:
     """The official Chinese calendar (statutory holidays and 调休), Monday–Friday beyond it.
 
@@ -76,10 +87,10 @@ class ChineseCalendar:
 
     def is_workday(self, d: date) -> bool:
         if d.year in _cn_covered_years():
-            try:
-                return bool(chinese_calendar.is_workday(d))
-            except NotImplementedError:
-                pass  # the package disagrees with its own table: treat the year as uncovered
+            known = _cn_workday(d)
+            if known is not None:
+                return known
+            # else the package disagrees with its own table: treat the year as uncovered
         self.uncovered_years.add(d.year)
         return d.weekday() < 5
 

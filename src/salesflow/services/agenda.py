@@ -649,5 +649,14 @@ def _item(env: Env, q: Query, due: date, kind: str, code: str, name: str, tier: 
 def sort_items(rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
     """Overdue first (most days overdue first), then today, then upcoming by date;
     tier A before B before C within each."""
-    return sorted(rows, key=lambda r: (SECTIONS.index(r["section"]), -r["days_overdue"],
-                                       tier_rank(r["tier"]), r["customer_code"], r["kind"]))
+    section_rank = {section: n for n, section in enumerate(SECTIONS)}
+    ranks: dict[str, int] = {}
+
+    def rank(tier: str) -> int:  # tier_rank, asked once per tier rather than per item
+        known = ranks.get(tier)
+        if known is None:
+            known = ranks[tier] = tier_rank(tier)
+        return known
+
+    return sorted(rows, key=lambda r: (section_rank[r["section"]], -r["days_overdue"],
+                                       rank(r["tier"]), r["customer_code"], r["kind"]))

@@ -239,19 +239,39 @@ def build(env: Env, values: dict[str, Any], *, code: str,
     unless `owner` is given, graded at once (a `tier_override` among the values is kept).
     Not added to the session. `customer add` and
     `customer import` both make customers here, so they obey the same rules."""
-    customer = Customer(
-        code=code,
-        name_key=name_key(values["name"]),
-        owner=values.pop("owner", None) or env.actor,
-        stage="lead",
-        stage_changed_at=env.now,
-        progressed_at=env.now,
-        created_at=env.now,
-        import_batch=import_batch,
-        **values,
-    )
-    customer.tier = customer.tier_override or decide_tier(customer, env).tier
+    customer = Customer(**new_row(env, values, code=code, import_batch=import_batch))
+    values.pop("owner", None)
     return customer
+
+
+def new_row(env: Env, values: Mapping[str, Any], *, code: str,
+            import_batch: str | None = None) -> dict[str, Any]:
+    """Every column of a new customer (the model's defaults, the parsed values, then what a
+    new customer always is), graded: what build() makes the model from, and what
+    `customer import` writes for thousands at once with one Core INSERT of the model's
+    table. `id` is left out (the database assigns it)."""
+    row = {**_defaults(), **values}
+    row.update(code=code, name_key=name_key(values["name"]),
+               owner=values.get("owner") or env.actor, stage="lead",
+               stage_changed_at=env.now, progressed_at=env.now, created_at=env.now,
+               import_batch=import_batch)
+    row["tier"] = row["tier_override"] or tier_for(row["potential"], row["decision_days"],
+                                                   env.settings.tiers).tier
+    return row
+
+
+_DEFAULTS: dict[str, Any] = {}
+
+
+def _defaults() -> dict[str, Any]:
+    """The model's default for each column of the customer table (not `id`)."""
+    if not _DEFAULTS:
+        fields = Customer.model_fields
+        for column in Customer.__table__.columns:  # type: ignore[attr-defined]
+            field = fields.get(column.key)
+            if column.key != "id" and field is not None and not field.is_required():
+                _DEFAULTS[column.key] = field.get_default(call_default_factory=True)
+    return _DEFAULTS
 
 
 def creation(env: Env, customer_id: int) -> dict[str, Any]:
@@ -400,13 +420,15 @@ def _contact_name(values: Mapping[str, Any]) -> str | None:
             or values["role"])
 
 
-def primary_contact_row(env: Env, customer: Customer) -> dict[str, Any] | None:
-    """A new customer's primary contact as Contact fields, for a bulk insert (import)."""
-    values = {field: getattr(customer, column) for field, column in MIRRORED.items()}
+def primary_contact_row(env: Env, customer_id: int,
+                        row: Mapping[str, Any]) -> dict[str, Any] | None:
+    """A new customer's primary contact as Contact fields, for a bulk insert (import),
+    from the customer's columns (new_row)."""
+    values = {field: row[column] for field, column in MIRRORED.items()}
     name = _contact_name(values)
     if name is None:
         return None
-    return {**values, "name": name, "customer_id": customer.id, "primary": True,
+    return {**values, "name": name, "customer_id": customer_id, "primary": True,
             "created_at": env.now}
 
 

@@ -25,7 +25,18 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, func, select
+from sqlalchemy import (
+    Boolean,
+    ColumnElement,
+    Date,
+    DateTime,
+    Integer,
+    Select,
+    String,
+    func,
+    select,
+    type_coerce,
+)
 from sqlmodel import Session
 
 from salesflow import columns
@@ -43,27 +54,116 @@ from salesflow.rules.contract import payment_status
 from salesflow.rules.project import due_rule, phase_status
 from salesflow.services.env import Env
 
-BATCH = 1000
+BATCH = 1000  # rows per fetch as dicts
+BULK_BATCH = 10_000  # rows per fetch as tuples (output.write_csv/jsonl): fewer round trips
 
 Row = dict[str, Any]
 
 
-def stream(session: Session, query: Select[Any]) -> Iterator[Row]:
-    """Run the query lazily and yield each row as a dict keyed by its column labels."""
-    result = session.execute(query.execution_options(yield_per=BATCH, stream_results=True))
-    try:
-        keys = tuple(result.keys())
-        for row in result:  # plain tuples: a RowMapping per row costs a quarter of the time
-            yield dict(zip(keys, row, strict=True))
-    finally:
-        result.close()  # an abandoned export (`| head`) releases its cursor at once
+class Rows:
+    """The rows of one export SELECT, run when first read: iterated, each row is a dict
+    keyed by the column labels (what every caller can use); `batches()` gives the same
+    rows as lists of plain tuples in `keys` order, which is how output.py writes CSV, JSON
+    and JSON Lines in bulk. There, on SQLite, timestamps and dates come as the text SQLite
+    stores (the very statement, its columns typed as text with type_coerce: SQLite sends
+    the same SQL), which output.iso_utc_text and date_text turn into the exported text by
+    slicing, instead of a datetime per value built and formatted again. PostgreSQL's
+    driver returns datetimes whatever the type, so there the values are as when iterated.
+
+    `derived` appends computed columns: (name, function, names of its arguments)."""
+
+    def __init__(self, session: Session, query: Select[Any],
+                 derived: Sequence[tuple[str, Any, tuple[str, ...]]] = ()) -> None:
+        self.session, self.query, self.derived = session, query, tuple(derived)
+        selected = list(query.selected_columns.keys())
+        self.keys = tuple(selected) + tuple(name for name, _f, _args in self.derived)
+        self._args = [tuple(selected.index(a) for a in args) for _n, _f, args in self.derived]
+        self._result: Any = None
+
+    def _execute(self, query: Select[Any], batch: int) -> Any:
+        self.close()
+        self._result = self.session.execute(
+            query.execution_options(yield_per=batch, stream_results=True))
+        return self._result
+
+    def __iter__(self) -> Iterator[Row]:
+        keys = self.keys
+        for part in self.batches(as_stored=False, size=BATCH):
+            for row in part:
+                yield dict(zip(keys, row, strict=True))
+
+    def batches(self, *, as_stored: bool = True, size: int = BULK_BATCH
+                ) -> Iterator[Sequence[Sequence[Any]]]:
+        if as_stored and self.session.get_bind().dialect.name == "sqlite":
+            parts = self._stored(size)
+        else:
+            parts = self._execute(self.query, size).partitions()
+        try:
+            for part in parts:
+                if self.derived:
+                    part = [(*row, *(f(*(row[i] for i in args))
+                                     for (_n, f, _a), args in zip(self.derived, self._args,
+                                                                  strict=True)))
+                            for row in part]
+                yield part
+        finally:
+            self.close()
+
+    def _stored(self, size: int) -> Iterator[Sequence[Sequence[Any]]]:
+        """SQLite: the statement (executed by SQLAlchemy: its binds, events and errors), its
+        rows read straight from the driver's cursor, fetchmany(size) at a time, instead of
+        a Row object per row. The columns left with a result conversion (none in the
+        exports today: timestamps, dates and booleans come as stored) get it here."""
+        query = self.query.with_only_columns(*map(_as_stored, self.query.selected_columns))
+        self.close()
+        result = self._result = self.session.execute(query)
+        cursor = getattr(result, "cursor", None)
+        processors = getattr(getattr(result, "_metadata", None), "_processors", None)
+        if cursor is None or processors is None:  # not the SQLAlchemy this was written for
+            yield from result.partitions(size)
+            return
+        fixes = [(i, p) for i, p in enumerate(processors) if p is not None]
+        fetch = cursor.fetchmany
+        while part := fetch(size):
+            if fixes:
+                part = [_processed(row, fixes) for row in part]
+            yield part
+
+    def close(self) -> None:
+        """An abandoned export (`| head`) releases its cursor at once."""
+        if self._result is not None:
+            self._result.close()
+            self._result = None
+
+
+def _as_stored(column: Any) -> Any:
+    """A timestamp or date column read as the text SQLite stores (same SQL, no result
+    conversion); any other column as it is."""
+    kind = getattr(column.type, "impl", column.type)
+    if isinstance(kind, (DateTime, Date)):
+        return type_coerce(column, String).label(column.key)
+    if isinstance(kind, Boolean):  # 0 or 1; output.py reads a bool column's 1 as true
+        return type_coerce(column, Integer).label(column.key)
+    return column
+
+
+def _processed(row: Sequence[Any], fixes: Sequence[tuple[int, Any]]) -> list[Any]:
+    cells = list(row)
+    for i, process in fixes:
+        cells[i] = process(cells[i])
+    return cells
+
+
+def stream(session: Session, query: Select[Any]) -> Rows:
+    """The query's rows, read lazily (see Rows)."""
+    return Rows(session, query)
 
 
 def _columns(table: Any, names: Sequence[str]) -> list[ColumnElement[Any]]:
     return [table.c[name] for name in names]
 
 
-def customers(session: Session, env: Env, *, since: str | None = None) -> Iterator[Row]:
+def customers(session: Session, env: Env, *, since: str | None = None) -> Rows:
     """Customers created on or after --since, oldest first (columns.CUSTOMER)."""
     start = env.since_start(since)
     table = Customer.__table__  # type: ignore[attr-defined]
@@ -89,17 +189,17 @@ def _of_customer(env: Env, model: Any, cols: Sequence[columns.Col],
     return query
 
 
-def followups(session: Session, env: Env, *, since: str | None = None) -> Iterator[Row]:
+def followups(session: Session, env: Env, *, since: str | None = None) -> Rows:
     """Follow-ups that happened on or after --since, oldest first (columns.FOLLOWUP)."""
     return stream(session, _of_customer(env, FollowUp, columns.FOLLOWUP, since))
 
 
-def stage_changes(session: Session, env: Env, *, since: str | None = None) -> Iterator[Row]:
+def stage_changes(session: Session, env: Env, *, since: str | None = None) -> Rows:
     """Stage moves made on or after --since, oldest first (columns.STAGE_CHANGE)."""
     return stream(session, _of_customer(env, StageChange, columns.STAGE_CHANGE, since))
 
 
-def contracts(session: Session, env: Env, *, since: str | None = None) -> Iterator[Row]:
+def contracts(session: Session, env: Env, *, since: str | None = None) -> Rows:
     """Contracts drafted on or after --since, oldest first (columns.CONTRACT)."""
     start = env.since_start(since)
     table = Contract.__table__  # type: ignore[attr-defined]
@@ -117,7 +217,7 @@ def contracts(session: Session, env: Env, *, since: str | None = None) -> Iterat
     return stream(session, query)
 
 
-def payments(session: Session, env: Env, *, since: str | None = None) -> Iterator[Row]:
+def payments(session: Session, env: Env, *, since: str | None = None) -> Rows:
     """Installments falling due on or after --since, in due order (columns.PAYMENT_EXPORT); the
     status (open, partial, paid) is derived from the amounts as in `contract show`."""
     start = env.since_start(since)
@@ -127,7 +227,7 @@ def payments(session: Session, env: Env, *, since: str | None = None) -> Iterato
     query = (select(contract.c.number.label("contract_number"), table.c.due, table.c.amount,
                     table.c.paid_at, table.c.paid_amount,
                     customer.c.code.label("customer_code"),
-                    table.c.after_acceptance.label("due_rule"),
+                    table.c.after_acceptance,  # derived: due_rule
                     contract.c.promise_until.label("promised_until"),
                     contract.c.promise_note)
              .join_from(table, contract, contract.c.id == table.c.contract_id)
@@ -136,14 +236,9 @@ def payments(session: Session, env: Env, *, since: str | None = None) -> Iterato
              .order_by(table.c.due.is_(None), table.c.due, table.c.id))
     if start is not None:
         query = query.where(table.c.due >= start.date())
-    return _with_status(stream(session, query))
-
-
-def _with_status(rows: Iterator[Row]) -> Iterator[Row]:
-    for row in rows:
-        row["status"] = payment_status(row["amount"], row["paid_amount"])
-        row["due_rule"] = due_rule(row["due_rule"])
-        yield row
+    return Rows(session, query, derived=[
+        ("status", payment_status, ("amount", "paid_amount")),
+        ("due_rule", due_rule, ("after_acceptance",))])
 
 
 def _of_contract(env: Env, model: Any, cols: Sequence[columns.Col], since: str | None,

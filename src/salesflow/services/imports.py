@@ -292,30 +292,32 @@ def _check_row(env: Env, header: HeaderMap, line: int, cells: Sequence[str],
     where: dict[str, Column] = {}
     tier = last_contact = code = None
     contact: tuple[Column, str] | None = None
+    def bad(column: Column) -> str:  # how a problem starts, made only when there is one
+        return _("line {line}: {where}").format(line=line, where=_where(column))
+
     for column, text in filled:
-        bad = _("line {line}: {where}").format(line=line, where=_where(column))
         if column.field == CODE:
             try:
                 code = parse_code(text)
             except ValueError as exc:
-                problems.append(f"{bad}: {exc}")
+                problems.append(f"{bad(column)}: {exc}")
         elif column.field == CONTACT:
             contact = (column, text)
         elif column.field == TIER:
             try:
                 tier = import_map.tier_of(text)
             except ValueError as exc:
-                problems.append(f"{bad}: {exc}")
+                problems.append(f"{bad(column)}: {exc}")
         elif column.field == LAST_CONTACT:
             try:
                 last_contact = import_map.contact_time(text, env.local_now)
             except ValueError as exc:
-                problems.append(f"{bad}: {exc}")
+                problems.append(f"{bad(column)}: {exc}")
         elif column.field == "source":
             try:
                 source, detail = import_map.source_of(text)
             except ValueError as exc:
-                problems.append(f"{bad}: {exc}")
+                problems.append(f"{bad(column)}: {exc}")
             else:
                 raw["source"] = source
                 where["source"] = column
@@ -506,24 +508,32 @@ def _add(session: Session, env: Env, plan: Plan, batch_id: str,
                        for v, row in zip(values, plan.adds, strict=True) if not row.code]))
     codes = [row.code or next(drawn) for row in plan.adds]
     made = []
-    with session.no_autoflush:
-        for fields, code in zip(values, codes, strict=True):
-            if progress:
-                progress("importing")
-            customer = customers.build(env, fields, code=code, import_batch=batch_id)
-            schedule.refresh(session, env, customer)  # a new customer: no query
-            made.append(customer)
-        session.add_all(made)
-    session.flush()
+    roles = schedule.roles(session)
+    for fields, code in zip(values, codes, strict=True):
+        if progress:
+            progress("importing")
+        row = customers.new_row(env, fields, code=code, import_batch=batch_id)
+        schedule.fill_new(env, row, roles)  # a new lead: no query
+        made.append(row)
+    session.flush()  # the batch and the code counters first
     if made:
-        session.execute(insert(StageChange),
-                        [customers.creation(env, c.id) for c in made if c.id is not None])
+        # One Core INSERT of the model's table, executemany over every customer (the
+        # driver's own loop: no ORM unit of work, no multi-row VALUES text to build and
+        # parse, no RETURNING), then their ids read back through the import_batch index.
+        table = Customer.__table__  # type: ignore[attr-defined]
+        session.execute(insert(table), made)
+        by_code = dict(session.execute(sa_select(table.c.code, table.c.id)
+                                       .where(table.c.import_batch == batch_id)).all())
+        ids = [by_code[row["code"]] for row in made]
+        session.execute(insert(StageChange.__table__),  # type: ignore[attr-defined]
+                        [customers.creation(env, i) for i in ids])
         # each customer's contact becomes its primary contact, as `customer add` does
-        people = [customers.primary_contact_row(env, c) for c in made]
+        people = [customers.primary_contact_row(env, i, row)
+                  for i, row in zip(ids, made, strict=True)]
         people = [p for p in people if p is not None]
         if people:
-            session.execute(insert(Contact), people)
-    audit.record_many(session, env, (f"customer {c.code} added" for c in made))
+            session.execute(insert(Contact.__table__), people)  # type: ignore[attr-defined]
+    audit.record_many(session, env, (f"customer {row['code']} added" for row in made))
 
 
 def _keep_codes(session: Session, kept: Sequence[str]) -> None:

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
+from types import SimpleNamespace
 from typing import Any
 
 from sqlalchemy import ScalarSelect, func, update
@@ -102,7 +103,8 @@ def _last_signed() -> Any:
             .correlate(Customer).scalar_subquery())
 
 
-def _roles(session: Session) -> dict[str, str]:
+def roles(session: Session) -> dict[str, str]:
+    """Every user's role, by name."""
     return {name: role for name, role in session.execute(
         sa_select(col(User.name), col(User.role)))}
 
@@ -146,18 +148,38 @@ def refresh(session: Session, env: Env, customer: Customer) -> None:
         session.add(customer)
         return
     latest = _latest(session, customer.id) if customer.id is not None else None
+    (customer.next_due_at, customer.next_due_kind,
+     customer.objection_at) = _deadlines(env, customer, latest)
+    customer.survey_from = _survey_from(session, customer)
+    session.add(customer)
+
+
+def fill_new(env: Env, row: dict[str, Any], role_of: dict[str, str]) -> None:
+    """refresh() for a new lead not written yet, given as its columns (a bulk import),
+    with every user's role (roles()): it has no follow-up, contract or survey, so nothing
+    is read."""
+    row["next_due_at"], row["next_due_kind"], row["objection_at"] = _deadlines(
+        env, SimpleNamespace(**row), None)
+    row["survey_from"] = None
+    pooled = env.settings.pool_idle_days is None or row["owner"] == pool_rules.POOL_OWNER
+    row["pool_on"] = None if pooled else _pool_on(
+        env, owner=row["owner"], role=role_of.get(row["owner"], "rep"), stage=row["stage"],
+        created_at=row["created_at"], last_contact_at=row.get("last_contact_at"),
+        claimed_at=row.get("claimed_at"), last_signed=None)
+
+
+def _deadlines(env: Env, customer: Any, latest: Any) -> tuple[Any, Any, Any]:
+    """(next_due_at, next_due_kind, objection_at) of a customer (its columns as
+    attributes) whose latest follow-up is `latest` (None: it has none)."""
     due = _due(env, stage=customer.stage, tier=customer.tier, created_at=customer.created_at,
                last_contact_at=customer.last_contact_at,
                promise=latest.next_action_due if latest else None,
                stage_changed_at=customer.stage_changed_at,
                delivering=bool(customer.delivering))
-    customer.next_due_at = due.on if due else None
-    customer.next_due_kind = due.kind if due else None
-    customer.objection_at = (
+    objection_at = (
         objection_since(customer.stage, latest.at, latest.feedback, latest.objection)
         if latest else None)
-    customer.survey_from = _survey_from(session, customer)
-    session.add(customer)
+    return (due.on if due else None, due.kind if due else None, objection_at)
 
 
 def _survey_from(session: Session, customer: Customer) -> datetime | None:
@@ -226,7 +248,7 @@ def refresh_all_pool(session: Session, env: Env) -> None:
         session.execute(update(Customer).where(col(Customer.pool_on).is_not(None))
                         .values(pool_on=None))
         return
-    roles = _roles(session)
+    by_name = roles(session)
     query = (sa_select(col(Customer.id), col(Customer.owner), col(Customer.stage),
                        col(Customer.created_at), col(Customer.last_contact_at),
                        col(Customer.claimed_at), _last_signed(), col(Customer.pool_on))
@@ -238,7 +260,7 @@ def refresh_all_pool(session: Session, env: Env) -> None:
             return
         changed = []
         for cid, owner, stage, created, contact, claimed, signed, stored in batch:
-            on = _pool_on(env, owner=owner, role=roles.get(owner, "rep"), stage=stage,
+            on = _pool_on(env, owner=owner, role=by_name.get(owner, "rep"), stage=stage,
                           created_at=created, last_contact_at=contact, claimed_at=claimed,
                           last_signed=signed)
             if on != stored:
