@@ -152,3 +152,17 @@ def test_refusals(cli, pooled):
     assert "pool.idle_days" in cli.fails("config", "set", "pool.idle_days", "soon",
                                          user="wang.lei")
     assert {r["key"]: r["value"] for r in cli.json("config", "show")}["pool.warn_days"] == "7"
+
+
+def test_imported_leads_get_the_pool_date_an_added_one_gets(cli, pooled, tmp_path):
+    """customer import writes its leads in bulk (schedule.fill_new): their pool_on is the
+    one `customer add` stores, the owner's role included (a manager's never returns)."""
+    sheet = tmp_path / "leads.csv"
+    sheet.write_text("客户名称,负责人\n南方物流股份有限公司,li.na\n北方重工集团有限公司,wang.lei\n",
+                     encoding="utf-8")
+    cli("customer", "import", str(sheet), user="wang.lei")
+    cli("customer", "add", "西部能源有限公司", user="li.na")
+    stored = dict(cli.query("SELECT name, pool_on FROM customer"))
+    assert str(stored["南方物流股份有限公司"])[:10] == "2024-02-01"
+    assert str(stored["西部能源有限公司"])[:10] == "2024-02-01"
+    assert stored["北方重工集团有限公司"] is None
