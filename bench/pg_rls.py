@@ -70,13 +70,6 @@ def load(sqlite_db: Path, admin_url: str) -> None:
                 "SELECT column_name, data_type FROM information_schema.columns "
                 "WHERE table_name = %s", (table,)).fetchall())
             keep = [c for c in columns if c in types]
-            for c in keep:
-                # some money columns are `integer` on PostgreSQL (a schema bug this bench
-                # found: fen beyond ¥21,474,836.47); widen them for the load
-                if types[c] == "integer" and (src.execute(
-                        f'SELECT max(abs("{c}")) FROM "{table}"').fetchone()[0] or 0) > 2**31 - 1:
-                    pg.execute(f'ALTER TABLE "{table}" ALTER COLUMN "{c}" TYPE bigint')
-                    print(f"  widened {table}.{c} to bigint", file=sys.stderr)
             names = ", ".join(f'"{c}"' for c in keep)
             bools = [i for i, c in enumerate(keep) if types[c] == "boolean"]
             started = time.perf_counter()

@@ -137,7 +137,10 @@ def test_migrations_build_exactly_the_models_schema(tmp_path):
     with engine.connect() as conn:
         diff = compare_metadata(MigrationContext.configure(conn), SQLModel.metadata)
     engine.dispose()
-    significant = [d for d in diff if not (isinstance(d, tuple) and d[0] == "modify_type")]
+    # a column's changes come as a list of tuples; SQLite declares INTEGER for BIGINT
+    # (both 64-bit there), so a type difference is not significant on this backend
+    flat = [c for d in diff for c in (d if isinstance(d, list) else [d])]
+    significant = [d for d in flat if d[0] != "modify_type"]
     assert significant == []
 
 

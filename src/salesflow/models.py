@@ -63,7 +63,7 @@ class Customer(SQLModel, table=True):
     source: str | None = None
     source_detail: str | None = None
     need: str | None = Field(default=None, sa_column=Column(Text))
-    potential: int | None = None  # fen
+    potential: int | None = Field(default=None, sa_type=BigInteger)  # fen
     decision_days: int | None = None
     tier: str = "C"
     tier_override: str | None = None
@@ -211,7 +211,7 @@ class Contract(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     number: str = Field(unique=True)
     customer_id: int = Field(foreign_key="customer.id", index=True)
-    amount: int  # fen
+    amount: int = Field(sa_type=BigInteger)  # fen
     start: date | None = None
     end: date | None = None
     terms: str | None = Field(default=None, sa_column=Column(Text))
@@ -262,8 +262,8 @@ class Payment(SQLModel, table=True):
     contract_id: int = Field(foreign_key="contract.id", index=True)
     # None while it waits for an acceptance it is relative to (`after_acceptance` days)
     due: date | None = None
-    amount: int  # fen
-    paid_amount: int = 0  # fen received so far
+    amount: int = Field(sa_type=BigInteger)  # fen
+    paid_amount: int = Field(default=0, sa_type=BigInteger)  # fen received so far
     paid_at: date | None = None
     after_acceptance: int | None = None  # due this many days after accepted_on
 
