@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from tests.services.test_migration_0008 import ROWS as ROWS_0008
 from tests.services.test_migrations import (
-    MIGRATIONS,
+    create_at,
     rows_of,
     tables,
     upgrade_keeps_every_row,
@@ -67,23 +67,10 @@ UNGUARDED = {"alembic_version", "code_sequence", "import_batch", "kpi_note"}
 def test_postgresql_gets_the_roles_grants_and_policies(cli, backend):
     if backend != "postgresql":
         pytest.skip("row-level security is PostgreSQL's")
-    from alembic import command
-    from alembic.config import Config
-    from sqlalchemy import create_engine, text
-
-    config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS))
-    engine = create_engine(cli.location)
-    try:
-        with engine.begin() as conn:
-            config.attributes["connection"] = conn
-            command.upgrade(config, PREVIOUS)
-            conn.execute(text(
-                "INSERT INTO customer (code, name, name_key, tier, stage, stage_changed_at, "
-                "owner, created_at) VALUES ('MFG-EC-001', '华东精密', '华东精密', 'A', "
-                "'lead', now(), 'li.na', now())"))
-    finally:
-        engine.dispose()
+    create_at(cli.location, PREVIOUS,
+              "INSERT INTO customer (code, name, name_key, tier, stage, stage_changed_at, "
+              "owner, created_at) VALUES ('MFG-EC-001', '华东精密', '华东精密', 'A', "
+              "'lead', now(), 'li.na', now())")
 
     assert [r["code"] for r in cli.json("customer", "list")] == ["MFG-EC-001"]
     assert cli.query("SELECT version_num FROM alembic_version") == [

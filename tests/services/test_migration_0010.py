@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from tests.commands.test_contract import draft, show, team, to_negotiation
 from tests.services.test_migration_0009 import ROWS as ROWS_0009
-from tests.services.test_migrations import MIGRATIONS, upgrade_keeps_every_row
+from tests.services.test_migrations import create_at, upgrade_keeps_every_row
 
 import salesflow.migrations
 
@@ -44,23 +44,10 @@ def test_amounts_above_32_bits_are_stored_and_read_back(cli):
 def test_postgresql_columns_are_widened_in_place(cli, backend):
     if backend != "postgresql":
         pytest.skip("SQLite integers are 64-bit whatever the declared type")
-    from alembic import command
-    from alembic.config import Config
-    from sqlalchemy import create_engine, text
-
-    config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS))
-    engine = create_engine(cli.location)
-    try:
-        with engine.begin() as conn:
-            config.attributes["connection"] = conn
-            command.upgrade(config, PREVIOUS)
-            conn.execute(text(
-                "INSERT INTO customer (code, name, name_key, tier, stage, stage_changed_at, "
-                "owner, created_at, potential) VALUES ('MFG-EC-001', '华东精密', '华东精密', "
-                "'A', 'lead', now(), 'li.na', now(), 2147483647)"))
-    finally:
-        engine.dispose()
+    create_at(cli.location, PREVIOUS,
+              "INSERT INTO customer (code, name, name_key, tier, stage, stage_changed_at, "
+              "owner, created_at, potential) VALUES ('MFG-EC-001', '华东精密', '华东精密', "
+              "'A', 'lead', now(), 'li.na', now(), 2147483647)")
 
     assert [(r["code"], r["potential"]) for r in cli.json("customer", "list")] == [
         ("MFG-EC-001", 21474836.47)]  # yuan: the largest 32-bit amount in fen

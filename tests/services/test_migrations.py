@@ -13,19 +13,23 @@ import salesflow.migrations
 MIGRATIONS = Path(salesflow.migrations.__file__).parent
 
 
-def create_at(db: Path, revision: str) -> None:
-    """A database file as an older salesflow left it."""
+def create_at(db: Path | str, revision: str, *statements: str) -> None:
+    """A database as an older salesflow left it: a SQLite file, or a PostgreSQL URL (a str
+    with '://'), holding what `statements` insert."""
     from alembic import command
     from alembic.config import Config
-    from sqlalchemy import create_engine
+    from sqlalchemy import create_engine, text
 
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
-    engine = create_engine(f"sqlite:///{db}")
+    url = db if isinstance(db, str) and "://" in db else f"sqlite:///{db}"
+    engine = create_engine(url)
     try:
         with engine.begin() as conn:
             config.attributes["connection"] = conn
             command.upgrade(config, revision)
+            for statement in statements:
+                conn.execute(text(statement))
     finally:
         engine.dispose()
 
