@@ -161,3 +161,21 @@ def test_audit_records_every_write(cli):
     rows = cli.query('SELECT "user", command, what FROM audit ORDER BY id')
     assert [r[1] for r in rows] == ["customer add", "followup log", "customer stage"]
     assert all(r[0] == "li.na" for r in rows)
+
+
+def test_a_brief_lists_exactly_its_customer_s_items_of_the_owner_s_agenda(cli):
+    """brief reads only its customer's rows (agenda.Query.customer_id, in every kind's SQL):
+    on the demo's agenda, every kind of item, that is exactly the owner's `due --days 0`
+    narrowed to the customer."""
+    cli.today("2024-06-12")
+    cli("demo")
+    agendas: dict[str, list[dict]] = {}
+    seen = set()
+    for customer in cli.json("customer", "list"):
+        owner = customer["owner"]
+        if owner not in agendas:
+            agendas[owner] = cli.json("due", "--owner", owner, "--days", "0")
+        expected = [i for i in agendas[owner] if i["customer_code"] == customer["code"]]
+        assert cli.json("brief", customer["code"])["due"] == expected, customer["code"]
+        seen.update(i["kind"] for i in expected)
+    assert len(seen) >= 8, seen  # the comparison covered most kinds, not only follow-ups

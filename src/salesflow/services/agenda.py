@@ -101,6 +101,8 @@ class Query:
     # on a server, the owners row-level security lets the acting rep see (services/server
     # .visible_owners): said in the query too, so that it reads the (owner, …) indexes
     owners: Sequence[str] = ()
+    # one customer's items only (brief): every kind's read is narrowed to it in SQL
+    customer_id: int | None = None
 
 
 def section_of(due: date, plan: date) -> str:
@@ -166,7 +168,10 @@ def items(session: Session, env: Env, q: Query) -> list[dict[str, Any]]:
 
 
 def _owned(query: Any, q: Query) -> Any:
-    """The --owner filter, or the owners a server lets the acting rep see."""
+    """The --owner filter, or the owners a server lets the acting rep see; one customer's
+    rows when the query names it."""
+    if q.customer_id is not None:
+        query = query.where(col(Customer.id) == q.customer_id)
     if q.owner:
         return query.where(col(Customer.owner) == q.owner)
     if q.owners:
@@ -213,6 +218,8 @@ def _payment_items(session: Session, env: Env, q: Query) -> list[dict[str, Any]]
         query = query.where(theirs)
     elif q.owners:
         query = query.where(col(Customer.owner).in_(list(q.owners)))
+    if q.customer_id is not None:
+        query = query.where(col(Customer.id) == q.customer_id)
     if q.tiers:
         query = query.where(col(Customer.tier).in_(list(q.tiers)))
     out = []

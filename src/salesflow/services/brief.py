@@ -39,8 +39,8 @@ def brief(session: Session, env: Env, ref: str) -> dict[str, Any]:
             continue
         unpaid = [p for p in k["payments"] if p["status"] != "paid"]
         contracts.append({**k, "unpaid": unpaid})
-    due = [item for item in agenda.items(session, env, agenda.Query(
-        plan=env.today, days=0, owner=customer.owner)) if item["customer_code"] == customer.code]
+    due = agenda.items(session, env, agenda.Query(
+        plan=env.today, days=0, owner=customer.owner, customer_id=customer.id))
     return {
         "row": held["row"],
         "extra": {
