@@ -1,0 +1,71 @@
+"""The terminal table (output.write_table): laid out as Rich lays out a Table without a
+box, written line by line. Its widths follow Rich's, no line is wider than the terminal,
+and wrapping never loses a character."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from rich.cells import cell_len
+
+from salesflow.output import table_lines, table_widths, wrap_cell
+
+WORD = st.text(alphabet=st.sampled_from("abcdefgxyz-()0123456789华东精密科技有限公司"),
+               min_size=1, max_size=18)
+CELL = st.lists(WORD, min_size=1, max_size=6).map(" ".join)
+
+
+def rich_widths(heads, rows, wraps, floors, width):  # type: ignore[no-untyped-def]
+    """What rich.table.Table itself decides for the same table (text widths)."""
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
+    console = Console(width=width)
+    table = Table(box=None)
+    for head, wrap, floor in zip(heads, wraps, floors, strict=True):
+        table.add_column(Text(head), no_wrap=not wrap, min_width=floor, overflow="fold")
+    for row in rows:
+        table.add_row(*map(Text, row))
+    return [w - 2 for w in table._calculate_column_widths(console, console.options)]
+
+
+@settings(max_examples=60, deadline=None)
+@given(data=st.data(), columns=st.integers(1, 7), width=st.integers(30, 130))
+def test_widths_are_rich_s_and_lines_fit_the_terminal(data, columns, width):  # type: ignore[no-untyped-def]
+    heads = data.draw(st.lists(WORD, min_size=columns, max_size=columns))
+    rows = data.draw(st.lists(st.lists(CELL, min_size=columns, max_size=columns),
+                              min_size=1, max_size=8))
+    wraps = data.draw(st.lists(st.booleans(), min_size=columns, max_size=columns))
+    floors = data.draw(st.lists(st.sampled_from([None, 8, 14]), min_size=columns,
+                                max_size=columns))
+    ours = table_widths(heads, rows, wraps, floors, width)
+    theirs = rich_widths(heads, rows, wraps, floors, width)
+    if sum(theirs) + 2 * columns <= width and min(theirs) >= 1:
+        assert ours == theirs
+    # (otherwise Rich crops its lines at the terminal's edge, or leaves a column no room:
+    # here the floors give way, and every column keeps a cell)
+    assert min(ours) >= 1
+    lines = table_lines([[wrap_cell(c, w) for c, w in zip(row, ours, strict=True)]
+                         for row in rows], ours, [False] * columns)
+    table_width = sum(ours) + 2 * columns
+    if min(ours) >= 2:  # a wide character needs two cells
+        assert max(cell_len(line) for line in lines) == table_width
+    if table_width <= width:
+        assert max(cell_len(line) for line in lines) <= width
+
+
+@settings(max_examples=200, deadline=None)
+@given(text=st.lists(CELL, min_size=1, max_size=3).map("\n".join), width=st.integers(2, 30))
+def test_wrapping_keeps_every_character_within_the_width(text, width):  # type: ignore[no-untyped-def]
+    lines = wrap_cell(text, width)
+    assert all(cell_len(line) <= width for line in lines)
+    assert "".join(lines).replace(" ", "") == text.replace(" ", "").replace("\n", "")
+
+
+def test_words_break_at_spaces_and_chinese_folds_by_two_cells():
+    assert wrap_cell("update the recovery plan (no progress in 14d)", 14) == [
+        "update the", "recovery plan", "(no progress", "in 14d)"]
+    assert wrap_cell("昆明新泽食品有限公司", 12) == ["昆明新泽食品", "有限公司"]
+    assert wrap_cell("昆明新泽食品有限公司", 11) == ["昆明新泽食", "品有限公司"]
+    assert wrap_cell("line one\nline two", 20) == ["line one", "line two"]
