@@ -431,9 +431,7 @@ def table_widths(heads: Sequence[str], cells: Sequence[Sequence[str]], wraps: Se
     its floor); if the table is wider than `width`, the widest wrappable columns narrowed
     together, then every column evenly; then each column's widest line within that width,
     at least its floor."""
-    from rich.cells import cell_len
-
-    natural = [max(cell_len(line) for text in (head, *(row[i] for row in cells))
+    natural = [max(_cells(line) for text in (head, *(row[i] for row in cells))
                    for line in text.split("\n")) + 2
                for i, head in enumerate(heads)]
     low = [None if floor is None else floor + 2 for floor in floors]
@@ -492,18 +490,25 @@ def table_lines(rows: Sequence[Sequence[Sequence[str]]], widths: Sequence[int],
                 right: Sequence[bool]) -> list[str]:
     """The text lines of table rows whose cells are wrapped (wrap_cell): each line padded
     to its column's width, one space at each side of every cell."""
-    from rich.cells import cell_len
-
     out = []
     for row in rows:
         for n in range(max(map(len, row))):
             parts = []
             for lines, w, to_right in zip(row, widths, right, strict=True):
                 line = lines[n] if n < len(lines) else ""
-                gap = " " * (w - cell_len(line))
+                gap = " " * (w - _cells(line))
                 parts.append(gap + line if to_right else line + gap)
             out.append(" " + "  ".join(parts) + " ")
     return out
+
+
+def _cells(text: str) -> int:
+    """Terminal cells of a text: its length when ASCII (most cells), else rich's count."""
+    if text.isascii():
+        return len(text)
+    from rich.cells import cell_len
+
+    return cell_len(text)
 
 
 _WORD = re.compile(r"\s*\S+\s*")
@@ -512,30 +517,28 @@ _WORD = re.compile(r"\s*\S+\s*")
 def wrap_cell(text: str, width: int) -> list[str]:
     """A cell's lines at `width` cells: its own line breaks kept, lines broken at spaces,
     a word wider than the column folded."""
-    from rich.cells import cell_len
-
     lines: list[str] = []
     for para in text.split("\n"):
-        if cell_len(para) <= width:
+        if _cells(para) <= width:
             lines.append(para)
             continue
         line, used = "", 0
         for word in _WORD.findall(para):
-            size = cell_len(word.rstrip())
+            size = _cells(word.rstrip())
             if line and used + size > width:
                 lines.append(line.rstrip())
                 word = word.lstrip()
-                line, used, size = "", 0, cell_len(word.rstrip())
+                line, used, size = "", 0, _cells(word.rstrip())
             if size > width:
                 if line:
                     lines.append(line.rstrip())
                 *full, line = fold(word.rstrip(), width)
                 lines.extend(full)
                 line += word[len(word.rstrip()):]
-                used = cell_len(line)
+                used = _cells(line)
                 continue
             line += word
-            used += cell_len(word)
+            used += _cells(word)
         lines.append(line.rstrip())
     return lines
 
