@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from types import SimpleNamespace
 from typing import Any
 
 from sqlalchemy import func, literal, update
@@ -444,12 +445,13 @@ def _promote_next(session: Session, customer: Customer) -> Contact | None:
 
 
 
-def profile(c: Customer) -> dict[str, Any]:
+def profile(c: Customer | Any) -> dict[str, Any]:
     return {f: getattr(c, f) for f in PROFILE_FIELDS}
 
 
-def row(c: Customer) -> dict[str, Any]:
-    """The export/list/show keys (columns.CUSTOMER)."""
+def row(c: Customer | Any) -> dict[str, Any]:
+    """The export/list/show keys (columns.CUSTOMER), of a Customer or of a result row
+    holding the _LISTED columns."""
     return {
         "code": c.code, "name": c.name, "industry": c.industry, "region": c.region,
         "size": c.size, "contact_name": c.contact_name, "contact_title": c.contact_title,
@@ -462,6 +464,11 @@ def row(c: Customer) -> dict[str, Any]:
         "departments": c.departments, "collaboration": c.collaboration,
         "lead_person": c.lead_person,
     }
+
+
+_LISTED = tuple(dict.fromkeys((
+    "code", *PROFILE_FIELDS, "tier", "stage", "created_at", "last_contact_at", "next_due_at",
+    *DISCOVERY_FIELDS)))
 
 
 def parse_source(text: str) -> str:
@@ -480,7 +487,10 @@ def rows(session: Session, *, owner: str | None = None, tier: str | None = None,
          stage: str | None = None, search: str | None = None,
          incomplete: bool = False, industry: str | None = None, region: str | None = None,
          tag: str | None = None, source: str | None = None) -> Iterator[dict[str, Any]]:
-    query = select(Customer).order_by(Customer.code)
+    # the columns row() and profile() read, not whole Customer objects: a rep's book is
+    # thousands of rows, and an ORM instance each cost half of `customer list`
+    table = Customer.__table__  # type: ignore[attr-defined]
+    query = sa_select(*[table.c[name] for name in _LISTED]).order_by(table.c.code)
     if source and source.strip():  # checked by the caller (parse_source)
         query = query.where(col(Customer.source) == source)
     for column, value in ((Customer.industry, industry), (Customer.region, region)):
@@ -501,7 +511,8 @@ def rows(session: Session, *, owner: str | None = None, tier: str | None = None,
         query = query.where(Customer.stage == stage)
     if search:
         query = query.where(col(Customer.name).contains(search.strip()))
-    for c in session.exec(query.execution_options(yield_per=500)):
+    for values in session.execute(query.execution_options(yield_per=500)):
+        c = SimpleNamespace(**dict(zip(_LISTED, values, strict=True)))  # plain attributes
         missing = missing_fields(profile(c))
         if incomplete and not missing:
             continue
