@@ -17,9 +17,13 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.functions import FunctionElement
+from sqlalchemy.sql.sqltypes import NullType
 from sqlmodel import Session
 
 from salesflow.errors import DatabaseBusy, DatabaseError
@@ -452,3 +456,24 @@ def unit_of_work(location: str, *, write: bool, erase: bool = False,
                 notes.extend(scrubbed)
     finally:
         engine.dispose()
+
+
+class rare(FunctionElement[Any]):  # noqa: N801 (used as a SQL function)
+    """A condition few rows meet, said to SQLite's query planner: `likelihood(cond,
+    0.001)` on SQLite, the condition itself elsewhere. Without it SQLite reads, say, a
+    rep's follow-ups through the customer's (owner) index, customer by customer, rather
+    than the few unsent minutes in the minutes_due_at index (76 ms instead of 0.1 ms at
+    2,853 customers); PostgreSQL's planner has the column statistics to know."""
+
+    type = NullType()  # not Boolean: SQLite would get `likelihood(…) = 1`, which hides it
+    inherit_cache = True
+
+
+@compiles(rare)
+def _rare_default(element: rare, compiler: Any, **kw: Any) -> str:
+    return str(compiler.process(element.clauses, **kw))
+
+
+@compiles(rare, "sqlite")
+def _rare_sqlite(element: rare, compiler: Any, **kw: Any) -> str:
+    return f"likelihood({compiler.process(element.clauses, **kw)}, 0.001)"

@@ -128,3 +128,35 @@ def test_a_bad_plan_date_is_refused_naming_the_field(cli, bad):
     cli.create()
     err = cli.fails("due", "--date", bad)
     assert err.startswith("Error: date:") and "YYYY-MM-DD" in err
+
+
+@pytest.mark.sqlite_only
+def test_a_rep_s_unsent_minutes_are_read_from_their_index_not_through_the_book(cli):
+    """With --owner, SQLite's planner would read every follow-up of the rep's customers
+    (their owner index) rather than the few unsent minutes: db.rare() tells it the
+    minutes_due_at range is small (likelihood), and the plan shows it is read first."""
+    import sqlite3
+
+    from sqlalchemy import event
+    from sqlalchemy.engine import Engine
+
+    cli.today("2024-06-12")
+    cli("demo")
+    sent: list[tuple[str, tuple]] = []
+
+    def keep(conn, cursor, statement, params, context, executemany):  # type: ignore[no-untyped-def]
+        sent.append((statement, params))
+
+    event.listen(Engine, "before_cursor_execute", keep)
+    try:
+        cli("due", "--owner", "li.na", "--kind", "minutes", "--format", "json")
+    finally:
+        event.remove(Engine, "before_cursor_execute", keep)
+    [(sql, params)] = [(s, p) for s, p in sent if "followup.minutes_due_at <" in s]
+    assert "likelihood(followup.minutes_due_at < ?, 0.001)" in sql
+    con = sqlite3.connect(cli.db)
+    try:
+        first = next(con.execute("EXPLAIN QUERY PLAN " + sql, params))[-1]
+    finally:
+        con.close()
+    assert first.startswith("SEARCH followup USING INDEX ix_followup_minutes_due_at"), first

@@ -54,6 +54,7 @@ from sqlalchemy import select as sa_select
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col
 
+from salesflow.db import rare
 from salesflow.i18n import Msg
 from salesflow.models import (
     Contract,
@@ -589,8 +590,8 @@ def _minutes_items(session: Session, env: Env, q: Query) -> list[dict[str, Any]]
         sa_select(col(FollowUp.id), col(FollowUp.minutes_due_at), col(FollowUp.channel),
                   col(FollowUp.at), *_customer_columns(), *_EXTENDED)
         .join_from(FollowUp, Customer, col(Customer.id) == col(FollowUp.customer_id))
-        .where(col(FollowUp.minutes_due_at).is_not(None),
-               col(FollowUp.minutes_due_at) < cutoff)
+        .where(rare(col(FollowUp.minutes_due_at).is_not(None)),
+               rare(col(FollowUp.minutes_due_at) < cutoff))
         .order_by(col(FollowUp.minutes_due_at), col(FollowUp.id)),
         q)
     query = _with_extension(query, "minutes", ref=cast(col(FollowUp.id), String))
