@@ -490,13 +490,20 @@ def table_lines(rows: Sequence[Sequence[Sequence[str]]], widths: Sequence[int],
                 right: Sequence[bool]) -> list[str]:
     """The text lines of table rows whose cells are wrapped (wrap_cell): each line padded
     to its column's width, one space at each side of every cell."""
+    from rich.cells import cell_len
+
     out = []
+    columns = list(zip(widths, right, strict=True))
     for row in rows:
-        for n in range(max(map(len, row))):
+        height = max(map(len, row))
+        for n in range(height):
             parts = []
-            for lines, w, to_right in zip(row, widths, right, strict=True):
+            for lines, (w, to_right) in zip(row, columns, strict=True):
                 line = lines[n] if n < len(lines) else ""
-                gap = " " * (w - _cells(line))
+                if line.isascii():  # most cells: padded in C
+                    parts.append(line.rjust(w) if to_right else line.ljust(w))
+                    continue
+                gap = " " * (w - cell_len(line))
                 parts.append(gap + line if to_right else line + gap)
             out.append(" " + "  ".join(parts) + " ")
     return out
@@ -517,6 +524,8 @@ _WORD = re.compile(r"\s*\S+\s*")
 def wrap_cell(text: str, width: int) -> list[str]:
     """A cell's lines at `width` cells: its own line breaks kept, lines broken at spaces,
     a word wider than the column folded."""
+    if "\n" not in text and (len(text) if text.isascii() else _cells(text)) <= width:
+        return [text]  # most cells
     lines: list[str] = []
     for para in text.split("\n"):
         if _cells(para) <= width:
