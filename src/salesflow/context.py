@@ -180,10 +180,11 @@ class AppState:
                       settings=settings, calendar=calendar_for(settings.calendar),
                       zone_for=team_zone, notices=notices)
             swept: list[str] = []
-            if write:
+            if write and command != "doctor":
                 from salesflow.services import pool
 
-                # idle customers return to the pool on the next write (SPEC §15)
+                # idle customers return to the pool on the next write (SPEC §15); not
+                # before `doctor --fix` has mended the stored days the sweep reads
                 swept = pool.sweep(session, env)
             yield Unit(session=session, env=env, swept=swept)
             years = sorted(getattr(env.calendar, "uncovered_years", ()))

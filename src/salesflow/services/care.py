@@ -262,20 +262,26 @@ def calendar_check(this_year: int) -> Finding | None:
 
 
 def due_findings(session, env, *, fix: bool) -> list[Finding]:  # type: ignore[no-untyped-def]
-    """Stored due dates against a recomputation; `fix` recomputes every customer's (the
-    same refresh as `config set`)."""
+    """Stored due dates and pool dates against a recomputation; `fix` recomputes every
+    customer's (the same refresh as `config set`)."""
     from salesflow.services import schedule
 
     wrong = schedule.drifted(session, env)
-    if wrong and fix:
-        schedule.refresh_all(session, env)
+    pooled = schedule.drifted_pool(session, env)
+    if (wrong or pooled) and fix:
+        schedule.refresh_all(session, env)  # pool dates included
         session.flush()
     return [Finding("due-date", "problem", Msg(
         "{code}: stored due date {stored} ({stored_kind}) but the rules give {computed} "
         "({computed_kind}); doctor --fix recomputes it",
         code=code, stored=stored_on or "-", stored_kind=stored_kind or "-",
         computed=on or "-", computed_kind=kind or "-"), fixed=fix)
-        for code, stored_on, stored_kind, on, kind in wrong]
+        for code, stored_on, stored_kind, on, kind in wrong] + [
+        Finding("pool-date", "problem", Msg(
+            "{code}: stored day it returns to the pool {stored} but the rules give "
+            "{computed}; doctor --fix recomputes it",
+            code=code, stored=stored or "-", computed=on or "-"), fixed=fix)
+        for code, stored, on in pooled]
 
 
 def forgotten_count(session) -> int:  # type: ignore[no-untyped-def]

@@ -248,26 +248,40 @@ def refresh_all_pool(session: Session, env: Env) -> None:
         session.execute(update(Customer).where(col(Customer.pool_on).is_not(None))
                         .values(pool_on=None))
         return
+    for batch in _pool_recomputed(session, env):
+        changed = [{"id": cid, "pool_on": on} for cid, _code, stored, on in batch
+                   if on != stored]
+        if changed:
+            session.execute(update(Customer), changed)
+
+
+def _pool_recomputed(session: Session, env: Env) -> Iterator[list[tuple[int, str, Any, Any]]]:
+    """Every customer's pool_on recomputed, in keyset-paged batches: per customer (id,
+    code, stored, recomputed). One read for refresh_all_pool() and drifted_pool()."""
     by_name = roles(session)
-    query = (sa_select(col(Customer.id), col(Customer.owner), col(Customer.stage),
-                       col(Customer.created_at), col(Customer.last_contact_at),
-                       col(Customer.claimed_at), _last_signed(), col(Customer.pool_on))
+    query = (sa_select(col(Customer.id), col(Customer.code), col(Customer.owner),
+                       col(Customer.stage), col(Customer.created_at),
+                       col(Customer.last_contact_at), col(Customer.claimed_at),
+                       _last_signed(), col(Customer.pool_on))
              .order_by(col(Customer.id)))
+    off = env.settings.pool_idle_days is None
     last_id = 0
     while True:
         batch = session.execute(query.where(col(Customer.id) > last_id).limit(BATCH)).all()
         if not batch:
             return
-        changed = []
-        for cid, owner, stage, created, contact, claimed, signed, stored in batch:
-            on = _pool_on(env, owner=owner, role=by_name.get(owner, "rep"), stage=stage,
-                          created_at=created, last_contact_at=contact, claimed_at=claimed,
-                          last_signed=signed)
-            if on != stored:
-                changed.append({"id": cid, "pool_on": on})
-        if changed:
-            session.execute(update(Customer), changed)
+        yield [(cid, code, stored, None if off or owner == pool_rules.POOL_OWNER else _pool_on(
+            env, owner=owner, role=by_name.get(owner, "rep"), stage=stage, created_at=created,
+            last_contact_at=contact, claimed_at=claimed, last_signed=signed))
+            for cid, code, owner, stage, created, contact, claimed, signed, stored in batch]
         last_id = batch[-1][0]
+
+
+def drifted_pool(session: Session, env: Env) -> list[tuple[str, Any, Any]]:
+    """The customers whose stored pool date differs from a recomputation (for `doctor`):
+    (code, stored, computed), by code."""
+    return sorted((code, stored, on) for batch in _pool_recomputed(session, env)
+                  for _cid, code, stored, on in batch if on != stored)
 
 
 def drifted(session: Session, env: Env) -> list[tuple[str, Any, Any, Any, Any]]:
