@@ -84,8 +84,10 @@ def main() -> None:
     try:
         base = work / "bench.db"
         shutil.copyfile(db, base)
+        # in-process (no warm server), so that CPU time and peak RSS are the command's
+        # own, start-up included: through the server they would be the launcher's
         env = {**os.environ, "SALESFLOW_DB": str(base), "SALESFLOW_TODAY": today,
-               "SALESFLOW_USER": meta["busiest_rep"]}
+               "SALESFLOW_USER": meta["busiest_rep"], "SALESFLOW_NO_SERVER": "1"}
         env.pop("SALESFLOW_DEBUG", None)
         sql = export_sql(base, today, meta["busiest_rep"])
         target = work / "target.db"

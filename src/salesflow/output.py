@@ -493,13 +493,15 @@ def table_lines(rows: Sequence[Sequence[Sequence[str]]], widths: Sequence[int],
     from rich.cells import cell_len
 
     out = []
-    columns = list(zip(widths, right, strict=True))
+    columns = list(zip(widths, right, [" " * w for w in widths], strict=True))
     for row in rows:
-        height = max(map(len, row))
-        for n in range(height):
+        for n in range(max(map(len, row))):
             parts = []
-            for lines, (w, to_right) in zip(row, columns, strict=True):
-                line = lines[n] if n < len(lines) else ""
+            for lines, (w, to_right, blank) in zip(row, columns, strict=True):
+                if n >= len(lines):
+                    parts.append(blank)
+                    continue
+                line = lines[n]
                 if line.isascii():  # most cells: padded in C
                     parts.append(line.rjust(w) if to_right else line.ljust(w))
                     continue
@@ -556,6 +558,9 @@ def fold(word: str, width: int) -> list[str]:
     """A word cut into pieces of at most `width` cells (a wide character is never split)."""
     from rich.cells import get_character_cell_size
 
+    if width > 1 and _cells(word) == 2 * len(word):  # all wide (a Chinese name): by slices
+        step = width // 2
+        return [word[i:i + step] for i in range(0, len(word), step)]
     pieces, piece, used = [], "", 0
     for char in word:
         size = get_character_cell_size(char)
