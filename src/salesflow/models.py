@@ -41,8 +41,11 @@ class Customer(SQLModel, table=True):
         Index("ix_customer_owner_next_due", "owner", "next_due_at"),
         Index("ix_customer_stage_changed", "stage", "stage_changed_at"),
         Index("ix_customer_tier_progressed", "tier", "progressed_at"),
-        # SPEC §13: a rep's A and B customers (holiday greetings), and the survey clock
-        Index("ix_customer_owner_tier", "owner", "tier"),
+        # a rep's own stalled and proposal deadlines (migration 0011); its (owner, tier)
+        # prefix: a rep's A and B customers (SPEC §13, holiday greetings)
+        Index("ix_customer_owner_tier_progressed", "owner", "tier", "progressed_at"),
+        Index("ix_customer_owner_stage_changed", "owner", "stage", "stage_changed_at"),
+        # SPEC §13: the survey clock
         Index("ix_customer_owner_survey_from", "owner", "survey_from"),
     )
 

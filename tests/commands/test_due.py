@@ -130,18 +130,11 @@ def test_a_bad_plan_date_is_refused_naming_the_field(cli, bad):
     assert err.startswith("Error: date:") and "YYYY-MM-DD" in err
 
 
-@pytest.mark.sqlite_only
-def test_a_rep_s_unsent_minutes_are_read_from_their_index_not_through_the_book(cli):
-    """With --owner, SQLite's planner would read every follow-up of the rep's customers
-    (their owner index) rather than the few unsent minutes: db.rare() tells it the
-    minutes_due_at range is small (likelihood), and the plan shows it is read first."""
-    import sqlite3
-
+def statements_of(cli, *args: str) -> list[tuple[str, tuple]]:  # type: ignore[no-untyped-def]
+    """The SQL statements (with their parameters) a command sends."""
     from sqlalchemy import event
     from sqlalchemy.engine import Engine
 
-    cli.today("2024-06-12")
-    cli("demo")
     sent: list[tuple[str, tuple]] = []
 
     def keep(conn, cursor, statement, params, context, executemany):  # type: ignore[no-untyped-def]
@@ -149,14 +142,33 @@ def test_a_rep_s_unsent_minutes_are_read_from_their_index_not_through_the_book(c
 
     event.listen(Engine, "before_cursor_execute", keep)
     try:
-        cli("due", "--owner", "li.na", "--kind", "minutes", "--format", "json")
+        cli(*args)
     finally:
         event.remove(Engine, "before_cursor_execute", keep)
-    [(sql, params)] = [(s, p) for s, p in sent if "followup.minutes_due_at <" in s]
-    assert "likelihood(followup.minutes_due_at < ?, 0.001)" in sql
+    return sent
+
+
+@pytest.mark.sqlite_only
+@pytest.mark.parametrize(("kind", "marker", "index"), [
+    # db.rare(): the planner is told the unsent minutes are few (likelihood)
+    ("minutes", "followup.minutes_due_at <", "ix_followup_minutes_due_at"),
+    # migration 0011: a rep's own deadlines through indexes that lead with the owner
+    ("stalled", "customer.progressed_at <", "ix_customer_owner_tier_progressed"),
+    ("proposal", "customer.stage_changed_at <", "ix_customer_owner_stage_changed"),
+])
+def test_a_rep_s_deadlines_are_read_from_an_index_of_the_rep_s_rows(cli, kind, marker, index):
+    """With --owner, each kind reads a range of an index that holds few rows besides the
+    rep's: not every follow-up of the rep's book, nor every rep's A-tier customers."""
+    import sqlite3
+
+    cli.today("2024-06-12")
+    cli("demo")
+    sent = statements_of(cli, "due", "--owner", "li.na", "--kind", kind, "--format", "json")
+    [(sql, params)] = [(s, p) for s, p in sent if marker in s]
     con = sqlite3.connect(cli.db)
     try:
         first = next(con.execute("EXPLAIN QUERY PLAN " + sql, params))[-1]
     finally:
         con.close()
-    assert first.startswith("SEARCH followup USING INDEX ix_followup_minutes_due_at"), first
+    assert first.startswith(f"SEARCH customer USING INDEX {index}") or first.startswith(
+        f"SEARCH followup USING INDEX {index}"), first

@@ -5,4 +5,4 @@ up-to-date database costs one SELECT and never imports Alembic. A test checks th
 matches the newest file in versions/.
 """
 
-HEAD = "0010"
+HEAD = "0011"
