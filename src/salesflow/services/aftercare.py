@@ -16,7 +16,9 @@ moved, an acceptance, an after-sales follow-up; a change of `cadence.aftersales`
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date
+from typing import Any
 
 from sqlalchemy import select as sa_select
 from sqlalchemy import update
@@ -90,22 +92,42 @@ def refresh_customer(session: Session, env: Env, customer: Customer) -> None:
 
 
 def refresh_all(session: Session, env: Env) -> int:
-    """Recompute every signed contract's stored dates (after a settings change), reading
-    plain columns in keyset-paged batches of customers; returns the number of contracts
-    whose dates moved."""
+    """Recompute every signed contract's stored dates (after a settings change); returns
+    the number of contracts whose dates moved."""
+    moved = 0
+    for batch in _recomputed(session, env):
+        changes = [{"id": cid, "aftersales_due": computed[0], "renewal_on": computed[1]}
+                   for cid, _number, stored, computed in batch if computed != stored]
+        if changes:
+            session.execute(update(Contract), changes)
+            moved += len(changes)
+    return moved
+
+
+def drifted(session: Session, env: Env) -> list[tuple[str, Any, Any]]:
+    """The signed contracts whose stored (aftersales_due, renewal_on) differ from a
+    recomputation (for `doctor`): (number, stored pair, computed pair), by number."""
+    return sorted((number, stored, computed) for batch in _recomputed(session, env)
+                  for _cid, number, stored, computed in batch if computed != stored)
+
+
+def _recomputed(session: Session, env: Env) -> Iterator[list[tuple[int, str, Any, Any]]]:
+    """Every signed contract's dates recomputed, reading plain columns in keyset-paged
+    batches of customers: per contract (id, number, stored (aftersales_due, renewal_on),
+    recomputed pair). One read for refresh_all() and drifted(), so `doctor --fix` mends
+    exactly what `doctor` names."""
     has_phase = (sa_select(col(Phase.id)).where(col(Phase.contract_id) == col(Contract.id))
                  .limit(1).correlate(Contract).exists())
     visit = (sa_select(col(FollowUp.at))
              .where(col(FollowUp.customer_id) == col(Contract.customer_id),
                     col(FollowUp.purpose) == "aftersales")
              .order_by(col(FollowUp.at).desc()).limit(1).correlate(Contract).scalar_subquery())
-    query = (sa_select(col(Contract.id), col(Contract.customer_id), col(Contract.signed_at),
-                       col(Contract.accepted_on), col(Contract.warranty), col(Contract.end),
-                       col(Contract.aftersales_due), col(Contract.renewal_on), has_phase,
-                       visit)
+    query = (sa_select(col(Contract.id), col(Contract.number), col(Contract.customer_id),
+                       col(Contract.signed_at), col(Contract.accepted_on),
+                       col(Contract.warranty), col(Contract.end), col(Contract.aftersales_due),
+                       col(Contract.renewal_on), has_phase, visit)
              .where(col(Contract.status) == "signed")
              .order_by(col(Contract.customer_id), col(Contract.signed_at), col(Contract.id)))
-    moved = 0
     last_customer = 0
     while True:
         customer_ids = session.execute(
@@ -113,13 +135,13 @@ def refresh_all(session: Session, env: Env) -> int:
             .where(col(Contract.status) == "signed", col(Contract.customer_id) > last_customer)
             .order_by(col(Contract.customer_id)).limit(BATCH)).scalars().all()
         if not customer_ids:
-            return moved
+            return
         rows = session.execute(query.where(col(Contract.customer_id) >= customer_ids[0],
                                            col(Contract.customer_id) <= customer_ids[-1])).all()
-        changes = []
-        for index, (cid, customer_id, signed_at, accepted_on, warranty, end, stored_due,
-                    stored_renewal, plan, visited) in enumerate(rows):
-            last = index == len(rows) - 1 or rows[index + 1][1] != customer_id
+        batch = []
+        for index, (cid, number, customer_id, signed_at, accepted_on, warranty, end,
+                    stored_due, stored_renewal, plan, visited) in enumerate(rows):
+            last = index == len(rows) - 1 or rows[index + 1][2] != customer_id
             start = rules.aftersales_start(accepted_on=accepted_on,
                                            signed_on=env.local_date(signed_at),
                                            has_plan=bool(plan))
@@ -128,9 +150,6 @@ def refresh_all(session: Session, env: Env) -> int:
                 last_visit=env.local_date(visited) if visited is not None else None,
                 days=env.settings.aftersales_days)
             renewal = rules.renewal_on(end, env.settings.renewal_days, renewed=not last)
-            if (due, renewal) != (stored_due, stored_renewal):
-                changes.append({"id": cid, "aftersales_due": due, "renewal_on": renewal})
-        if changes:
-            session.execute(update(Contract), changes)
-            moved += len(changes)
+            batch.append((cid, number, (stored_due, stored_renewal), (due, renewal)))
+        yield batch
         last_customer = customer_ids[-1]

@@ -262,14 +262,18 @@ def calendar_check(this_year: int) -> Finding | None:
 
 
 def due_findings(session, env, *, fix: bool) -> list[Finding]:  # type: ignore[no-untyped-def]
-    """Stored due dates and pool dates against a recomputation; `fix` recomputes every
-    customer's (the same refresh as `config set`)."""
-    from salesflow.services import schedule
+    """Stored due dates, pool dates and contracts' after-sales and renewal dates against a
+    recomputation; `fix` recomputes them all (the same refreshes as `config set`)."""
+    from salesflow.services import aftercare, schedule
 
     wrong = schedule.drifted(session, env)
     pooled = schedule.drifted_pool(session, env)
+    contracts = aftercare.drifted(session, env)
     if (wrong or pooled) and fix:
         schedule.refresh_all(session, env)  # pool dates included
+    if contracts and fix:
+        aftercare.refresh_all(session, env)
+    if fix:
         session.flush()
     return [Finding("due-date", "problem", Msg(
         "{code}: stored due date {stored} ({stored_kind}) but the rules give {computed} "
@@ -281,7 +285,14 @@ def due_findings(session, env, *, fix: bool) -> list[Finding]:  # type: ignore[n
             "{code}: stored day it returns to the pool {stored} but the rules give "
             "{computed}; doctor --fix recomputes it",
             code=code, stored=stored or "-", computed=on or "-"), fixed=fix)
-        for code, stored, on in pooled]
+        for code, stored, on in pooled] + [
+        Finding("contract-date", "problem", Msg(
+            "{number}: stored next after-sales visit {stored_visit} and renewal "
+            "{stored_renewal} but the rules give {visit} and {renewal}; doctor --fix "
+            "recomputes them",
+            number=number, stored_visit=stored[0] or "-", stored_renewal=stored[1] or "-",
+            visit=computed[0] or "-", renewal=computed[1] or "-"), fixed=fix)
+        for number, stored, computed in contracts]
 
 
 def forgotten_count(session) -> int:  # type: ignore[no-untyped-def]
