@@ -209,7 +209,11 @@ class Contract(SQLModel, table=True):
     __table_args__ = (Index("ix_contract_status_step", "status", "pending_step"),
                       # SPEC §12: the signed contracts in the order of each stored date
                       Index("ix_contract_status_aftersales", "status", "aftersales_due"),
-                      Index("ix_contract_status_renewal", "status", "renewal_on"))
+                      Index("ix_contract_status_renewal", "status", "renewal_on"),
+                      # a customer's signed contracts (first and last signing: the survey
+                      # clock, the pool), migration 0011
+                      Index("ix_contract_customer_status_signed", "customer_id", "status",
+                            "signed_at"))
 
     id: int | None = Field(default=None, primary_key=True)
     number: str = Field(unique=True)

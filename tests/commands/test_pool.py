@@ -166,3 +166,26 @@ def test_imported_leads_get_the_pool_date_an_added_one_gets(cli, pooled, tmp_pat
     assert str(stored["南方物流股份有限公司"])[:10] == "2024-02-01"
     assert str(stored["西部能源有限公司"])[:10] == "2024-02-01"
     assert stored["北方重工集团有限公司"] is None
+
+
+@pytest.mark.sqlite_only
+def test_a_customer_s_signings_are_one_index_probe(cli, pooled):
+    """The last signing (the pool) and the first (the survey clock) of each customer are
+    read through (customer_id, status, signed_at), not every signed contract of the team
+    (migration 0011): the plans of what `doctor` sends for every customer."""
+    import sqlite3
+
+    from tests.commands.test_due import statements_of
+
+    sent = statements_of(cli, "doctor", "--format", "json")
+    reads = [(s, p) for s, p in sent if "contract.signed_at" in s and "FROM customer" in s]
+    assert len(reads) >= 2  # the pool's recomputation and the survey clock's
+    con = sqlite3.connect(cli.db)
+    try:
+        for sql, params in reads:
+            plan = [row[-1] for row in con.execute("EXPLAIN QUERY PLAN " + sql, params)]
+            contract = [step for step in plan if "contract" in step]
+            assert contract and all("ix_contract_customer_status_signed" in step
+                                    for step in contract), plan
+    finally:
+        con.close()
