@@ -12,7 +12,7 @@ import os
 import sqlite3
 import stat
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 from salesflow.errors import Conflict, DatabaseBusy, DatabaseError, InputError, NotFound
@@ -262,17 +262,21 @@ def calendar_check(this_year: int) -> Finding | None:
 
 
 def due_findings(session, env, *, fix: bool) -> list[Finding]:  # type: ignore[no-untyped-def]
-    """Stored due dates, pool dates and contracts' after-sales and renewal dates against a
-    recomputation; `fix` recomputes them all (the same refreshes as `config set`)."""
+    """Stored due dates, pool dates, survey clocks and contracts' after-sales and renewal
+    dates against a recomputation; `fix` recomputes them all (the same refreshes as
+    `config set`, and the survey clock's)."""
     from salesflow.services import aftercare, schedule
 
     wrong = schedule.drifted(session, env)
     pooled = schedule.drifted_pool(session, env)
     contracts = aftercare.drifted(session, env)
+    surveys = schedule.drifted_survey(session)
     if (wrong or pooled) and fix:
         schedule.refresh_all(session, env)  # pool dates included
     if contracts and fix:
         aftercare.refresh_all(session, env)
+    if surveys and fix:
+        schedule.refresh_all_survey(session)
     if fix:
         session.flush()
     return [Finding("due-date", "problem", Msg(
@@ -292,7 +296,21 @@ def due_findings(session, env, *, fix: bool) -> list[Finding]:  # type: ignore[n
             "recomputes them",
             number=number, stored_visit=stored[0] or "-", stored_renewal=stored[1] or "-",
             visit=computed[0] or "-", renewal=computed[1] or "-"), fixed=fix)
-        for number, stored, computed in contracts]
+        for number, stored, computed in contracts] + [
+        Finding("survey-date", "problem", Msg(
+            "{code}: stored start of the satisfaction-survey clock {stored} but the rules "
+            "give {computed}; doctor --fix recomputes it",
+            code=code, stored=iso_or_dash(stored), computed=iso_or_dash(on)), fixed=fix)
+        for code, stored, on in surveys]
+
+
+def iso_or_dash(moment) -> str:  # type: ignore[no-untyped-def]
+    """A stored UTC moment as doctor prints it (ISO, Z), or '-'."""
+    if moment is None:
+        return "-"
+    from salesflow.output import iso_utc
+
+    return iso_utc(moment if moment.tzinfo else moment.replace(tzinfo=UTC))
 
 
 def forgotten_count(session) -> int:  # type: ignore[no-untyped-def]

@@ -200,6 +200,18 @@ def _survey_from(session: Session, customer: Customer) -> datetime | None:
                         _utc(first) if first else None)
 
 
+def _paged(session: Session, query: Any) -> Iterator[Any]:
+    """The rows of a SELECT whose first column is customer.id (ordered by it), read in
+    keyset-paged batches of BATCH, so that memory stays flat over any number of customers."""
+    last_id = 0
+    while True:
+        batch = session.execute(query.where(col(Customer.id) > last_id).limit(BATCH)).all()
+        if not batch:
+            return
+        yield batch
+        last_id = batch[-1][0]
+
+
 def _recomputed(session: Session, env: Env) -> Iterator[list[tuple[int, str, Any, Any,
                                                                    Due | None]]]:
     """Every customer's due date recomputed, in keyset-paged batches of plain columns (so
@@ -214,18 +226,13 @@ def _recomputed(session: Session, env: Env) -> Iterator[list[tuple[int, str, Any
                   col(Customer.next_due_kind), col(Customer.delivering))
         .order_by(col(Customer.id))
     )
-    last_id = 0
-    while True:
-        batch = session.execute(query.where(col(Customer.id) > last_id).limit(BATCH)).all()
-        if not batch:
-            return
+    for batch in _paged(session, query):
         yield [(cid, code, stored_on, stored_kind,
                 _due(env, stage=stage, tier=tier, created_at=created_at,
                      last_contact_at=last_contact_at, promise=promise,
                      stage_changed_at=moved_at, delivering=bool(delivering)))
                for (cid, code, stage, tier, created_at, last_contact_at, promise, moved_at,
                     stored_on, stored_kind, delivering) in batch]
-        last_id = batch[-1][0]
 
 
 def refresh_all(session: Session, env: Env) -> int:
@@ -265,16 +272,56 @@ def _pool_recomputed(session: Session, env: Env) -> Iterator[list[tuple[int, str
                        _last_signed(), col(Customer.pool_on))
              .order_by(col(Customer.id)))
     off = env.settings.pool_idle_days is None
-    last_id = 0
-    while True:
-        batch = session.execute(query.where(col(Customer.id) > last_id).limit(BATCH)).all()
-        if not batch:
-            return
+    for batch in _paged(session, query):
         yield [(cid, code, stored, None if off or owner == pool_rules.POOL_OWNER else _pool_on(
             env, owner=owner, role=by_name.get(owner, "rep"), stage=stage, created_at=created,
             last_contact_at=contact, claimed_at=claimed, last_signed=signed))
             for cid, code, owner, stage, created, contact, claimed, signed, stored in batch]
-        last_id = batch[-1][0]
+
+
+def _survey_recomputed(session: Session) -> Iterator[list[tuple[int, str, Any, Any]]]:
+    """Every customer's survey_from recomputed (_survey_from as correlated subqueries), in
+    keyset-paged batches: per customer (id, code, stored, recomputed)."""
+    answered = (sa_select(func.max(col(FollowUp.at)))
+                .where(col(FollowUp.customer_id) == col(Customer.id),
+                       col(FollowUp.satisfaction).is_not(None))
+                .correlate(Customer).scalar_subquery())
+    signed = (sa_select(func.min(col(Contract.signed_at)))
+              .where(col(Contract.customer_id) == col(Customer.id),
+                     col(Contract.status) == "signed")
+              .correlate(Customer).scalar_subquery())
+    query = (sa_select(col(Customer.id), col(Customer.code), col(Customer.stage),
+                       col(Customer.stage_changed_at), answered, signed,
+                       col(Customer.survey_from))
+             .order_by(col(Customer.id)))
+    for batch in _paged(session, query):
+        yield [(cid, code, stored, survey_since(
+            stage, _utc(last) if last else None,
+            _utc(first) if (first := first_signed or changed) else None))
+            for cid, code, stage, changed, last, first_signed, stored in batch]
+
+
+def drifted_survey(session: Session) -> list[tuple[str, Any, Any]]:
+    """The customers whose stored survey_from differs from a recomputation (for `doctor`):
+    (code, stored, computed), by code."""
+    return sorted((code, stored, on) for batch in _survey_recomputed(session)
+                  for _cid, code, stored, on in batch if not _same_moment(on, stored))
+
+
+def refresh_all_survey(session: Session) -> None:
+    """Recompute every customer's survey_from (`doctor --fix`)."""
+    for batch in _survey_recomputed(session):
+        changed = [{"id": cid, "survey_from": on} for cid, _code, stored, on in batch
+                   if not _same_moment(on, stored)]
+        if changed:
+            session.execute(update(Customer), changed)
+
+
+def _same_moment(a: datetime | None, b: datetime | None) -> bool:
+    """Two stored moments compared as moments (a backend may hand one back naive UTC)."""
+    if a is None or b is None:
+        return a is b
+    return _utc(a) == _utc(b)
 
 
 def drifted_pool(session: Session, env: Env) -> list[tuple[str, Any, Any]]:
