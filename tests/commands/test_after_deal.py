@@ -380,20 +380,11 @@ def test_forget_erases_the_customers_people_named_after_the_deal(cli):
 
 def test_doctor_names_a_contract_whose_stored_visit_or_renewal_is_wrong_and_fix_mends_it(
         cli):
-    """The aftersales and renewal kinds read contract.aftersales_due and renewal_on: a
-    stored day the rules do not give is named by doctor, and --fix recomputes it."""
-    import json
-
-    from tests.commands.test_backup_restore_doctor import execute, findings
+    """The aftersales and renewal kinds read contract.aftersales_due and renewal_on."""
+    from tests.commands.test_backup_restore_doctor import doctor_names_and_mends
 
     _code, number = signed_contract(cli)
-    good = cli.query("SELECT number, aftersales_due, renewal_on FROM contract")
-    assert findings(cli, code=0) == []
-    execute(cli, f"UPDATE contract SET aftersales_due = '2001-01-01' WHERE number = '{number}'")
-    [problem] = findings(cli, code=1)
-    assert problem["check"] == "contract-date"
-    assert number in problem["message"] and "2001-01-01" in problem["message"]
-    fixed = json.loads(cli("doctor", "--fix", "--format", "json").stdout)
-    assert [f["fixed"] for f in fixed if f["check"] == "contract-date"] == [True]
-    assert cli.query("SELECT number, aftersales_due, renewal_on FROM contract") == good
-    assert findings(cli, code=0) == []
+    doctor_names_and_mends(
+        cli, f"UPDATE contract SET aftersales_due = '2001-01-01' WHERE number = '{number}'",
+        "contract-date", "SELECT number, aftersales_due, renewal_on FROM contract", number,
+        "2001-01-01")

@@ -413,24 +413,31 @@ def test_doctor_names_a_customer_whose_due_date_is_wrong_and_fix_mends_it(cli):
     assert findings(cli, code=0) == []
 
 
+def doctor_names_and_mends(cli, damage: str, check: str, stored: str,  # type: ignore[no-untyped-def]
+                           *named: str) -> None:
+    """A stored value that the rules do not give (`damage`, a raw UPDATE) is one `check`
+    problem naming `named`, and `doctor --fix` puts back exactly what `stored` (a SELECT)
+    read before; doctor is clean before and after."""
+    good = cli.query(stored)
+    assert findings(cli, code=0) == []
+    execute(cli, damage)
+    [problem] = findings(cli, code=1)
+    assert problem["check"] == check
+    assert all(text in problem["message"] for text in named), problem["message"]
+    fixed = json.loads(cli("doctor", "--fix", "--format", "json").stdout)
+    assert [f["fixed"] for f in fixed if f["check"] == check] == [True]
+    assert cli.query(stored) == good
+    assert findings(cli, code=0) == []
+
+
 def test_doctor_names_a_customer_whose_pool_date_is_wrong_and_fix_mends_it(cli):
-    """pool_on decides the day a rep loses a customer to the shared pool: a stored day
-    that the rules do not give is named, and --fix recomputes it."""
+    """pool_on decides the day a rep loses a customer to the shared pool."""
     codes = book(cli)
     cli("config", "set", "pool.idle_days", "30", user="wang.lei")
-    good = cli.query("SELECT code, pool_on FROM customer ORDER BY code")
-    assert any(on is not None for _code, on in good)
-    assert findings(cli, code=0) == []
-
-    execute(cli, f"UPDATE customer SET pool_on = '2001-01-01' WHERE code = '{codes[0]}'")
-    [problem] = findings(cli, code=1)
-    assert problem["check"] == "pool-date"
-    assert codes[0] in problem["message"] and "2001-01-01" in problem["message"]
-
-    fixed = json.loads(cli("doctor", "--fix", "--format", "json").stdout)
-    assert [f["fixed"] for f in fixed if f["check"] == "pool-date"] == [True]
-    assert cli.query("SELECT code, pool_on FROM customer ORDER BY code") == good
-    assert findings(cli, code=0) == []
+    assert any(on is not None for _code, on in cli.query("SELECT code, pool_on FROM customer"))
+    doctor_names_and_mends(
+        cli, f"UPDATE customer SET pool_on = '2001-01-01' WHERE code = '{codes[0]}'",
+        "pool-date", "SELECT code, pool_on FROM customer ORDER BY code", codes[0], "2001-01-01")
 
 
 @pytest.mark.sqlite_only

@@ -313,11 +313,9 @@ def test_customer_show_holds_key_dates_and_forget_deletes_them(cli):
 
 
 def test_doctor_names_a_customer_whose_survey_clock_is_wrong_and_fix_mends_it(cli):
-    """The survey kind reads customer.survey_from: a stored start the rules do not give
-    (the last answer, else the first signing) is named by doctor and --fix recomputes it."""
-    import json
-
-    from tests.commands.test_backup_restore_doctor import execute, findings
+    """The survey kind reads customer.survey_from: the last answer, else the first
+    signing."""
+    from tests.commands.test_backup_restore_doctor import doctor_names_and_mends
 
     cli.today("2024-01-05")
     team(cli)
@@ -326,14 +324,7 @@ def test_doctor_names_a_customer_whose_survey_clock_is_wrong_and_fix_mends_it(cl
     cli.today("2024-03-01")
     cli("followup", "log", code, "-s", "季度服务评价", "--purpose", "satisfaction",
         "--satisfaction", "4")
-    good = cli.query("SELECT code, survey_from FROM customer")
-    assert findings(cli, code=0) == []
-    execute(cli, f"UPDATE customer SET survey_from = '2001-01-01 00:00:00.000000' "
-                 f"WHERE code = '{code}'")
-    [problem] = findings(cli, code=1)
-    assert problem["check"] == "survey-date"
-    assert code in problem["message"] and "2001-01-01T00:00:00Z" in problem["message"]
-    fixed = json.loads(cli("doctor", "--fix", "--format", "json").stdout)
-    assert [f["fixed"] for f in fixed if f["check"] == "survey-date"] == [True]
-    assert cli.query("SELECT code, survey_from FROM customer") == good
-    assert findings(cli, code=0) == []
+    doctor_names_and_mends(
+        cli, f"UPDATE customer SET survey_from = '2001-01-01 00:00:00.000000' "
+             f"WHERE code = '{code}'",
+        "survey-date", "SELECT code, survey_from FROM customer", code, "2001-01-01T00:00:00Z")
