@@ -273,158 +273,62 @@ def _binary_destination(path: Path | None) -> Iterator[Any]:
         Path(temp).unlink(missing_ok=True)
 
 
-@app.command("followups")
-def followups(ctx: typer.Context, since: SinceOpt = None, fmt: ExportFormatOpt = "csv",
-              excel: ExcelOpt = False, raw: RawOpt = False, output: OutputOpt = None) -> None:
-    from salesflow import columns
-    from salesflow.services import export
+def _entity_command(name: str, columns_name: str, rows_name: str, doc: str) -> None:
+    """`export NAME`: the rows of services.export.<rows_name> in columns.<columns_name>,
+    with the options every entity takes (customers adds --headers, above)."""
+    def command(ctx: typer.Context, since: SinceOpt = None, fmt: ExportFormatOpt = "csv",
+                excel: ExcelOpt = False, raw: RawOpt = False,
+                output: OutputOpt = None) -> None:
+        from salesflow import columns
+        from salesflow.services import export
 
-    export_rows(ctx, "followups", columns.FOLLOWUP, export.followups, fmt=fmt, since=since,
-                excel=excel, raw=raw, output=output)
+        export_rows(ctx, name, getattr(columns, columns_name), getattr(export, rows_name),
+                    fmt=fmt, since=since, excel=excel, raw=raw, output=output)
+
+    command.__doc__ = doc
+    app.command(name)(command)
 
 
-followups.__doc__ = _(
-    "Follow-ups, oldest first; --since filters on when the contact happened.\n\n"
-    "Example: salesflow export followups --since -1d --format jsonl >> followups.jsonl"
+# (name, columns, rows, help): in the order `export --help` lists them
+_ENTITIES = (
+    ("followups", "FOLLOWUP", "followups", _(
+        "Follow-ups, oldest first; --since filters on when the contact happened.\n\n"
+        "Example: salesflow export followups --since -1d --format jsonl >> followups.jsonl")),
+    ("stage-changes", "STAGE_CHANGE", "stage_changes", _(
+        "Every stage move (from, to, who, why), oldest first; --since filters on its time.\n\n"
+        "Example: salesflow export stage-changes --since 2024-10-01 --format json")),
+    ("contracts", "CONTRACT", "contracts", _(
+        "Contracts (number, customer, amount, term, status, creator, signing), oldest first; "
+        "--since filters on the day a contract was drafted (signed_at says when it was "
+        "signed).\n\n"
+        "Example: salesflow export contracts --since 2024-10-01 --format json > contracts.json")),
+    ("payments", "PAYMENT_EXPORT", "payments", _(
+        "Installments of every contract (due, amount, what was paid and when, open / partial / "
+        "paid, and the customer's code), in due order; --since filters on the due date.\n\n"
+        "Example: salesflow export payments --since 2024-01-01 --excel -o payments.csv")),
+    ("solutions", "SOLUTION", "solutions", _(
+        "Solutions (number, customer, name, quote, list price, discount, status, author, "
+        "sent, accepted), oldest first; --since filters on the day a solution was drafted.\n\n"
+        "Example: salesflow export solutions --format json > solutions.json")),
+    ("phases", "PHASE_EXPORT", "phases", _(
+        "Delivery phases of every contract (项目实施计划表: contract, customer, phase, dates, "
+        "owner, status, done, risk, mitigation, tasks, deliverable), in start order; --since "
+        "filters on the start.\n\n"
+        "Example: salesflow export phases --format json > phases.json")),
+    ("changes", "CHANGE_EXPORT", "changes", _(
+        "Change requests the customers confirmed (需求变更确认单: contract, customer, when, "
+        "description, cost as an amendment, days moved, confirmed by, recorded by), oldest "
+        "first; --since filters on when it was recorded.\n\n"
+        "Example: salesflow export changes --since 2024-01-01")),
+    ("acceptances", "ACCEPTANCE_EXPORT", "acceptances", _(
+        "Acceptances (项目验收报告: contract, customer, day, by, pass or fail, issues, recorded "
+        "by and when), oldest first; --since filters on the day of the acceptance.\n\n"
+        "Example: salesflow export acceptances --format json")),
+    ("key-dates", "KEY_DATE", "key_dates", _(
+        "Customers' key dates (customer, name, MM-DD, the year of a one-off date, the next "
+        "occasion, who added it and when), oldest first; --since filters on when a key date "
+        "was added.\n\n"
+        "Example: salesflow export key-dates --format json > key-dates.json")),
 )
-
-
-@app.command("stage-changes")
-def stage_changes(ctx: typer.Context, since: SinceOpt = None, fmt: ExportFormatOpt = "csv",
-                  excel: ExcelOpt = False, raw: RawOpt = False,
-                  output: OutputOpt = None) -> None:
-    from salesflow import columns
-    from salesflow.services import export
-
-    export_rows(ctx, "stage-changes", columns.STAGE_CHANGE, export.stage_changes, fmt=fmt,
-                since=since, excel=excel, raw=raw, output=output)
-
-
-stage_changes.__doc__ = _(
-    "Every stage move (from, to, who, why), oldest first; --since filters on its time.\n\n"
-    "Example: salesflow export stage-changes --since 2024-10-01 --format json"
-)
-
-
-@app.command("contracts")
-def contracts(ctx: typer.Context, since: SinceOpt = None, fmt: ExportFormatOpt = "csv",
-              excel: ExcelOpt = False, raw: RawOpt = False, output: OutputOpt = None) -> None:
-    from salesflow import columns
-    from salesflow.services import export
-
-    export_rows(ctx, "contracts", columns.CONTRACT, export.contracts, fmt=fmt, since=since,
-                excel=excel, raw=raw, output=output)
-
-
-contracts.__doc__ = _(
-    "Contracts (number, customer, amount, term, status, creator, signing), oldest first; "
-    "--since filters on the day a contract was drafted (signed_at says when it was "
-    "signed).\n\n"
-    "Example: salesflow export contracts --since 2024-10-01 --format json > contracts.json"
-)
-
-
-@app.command("payments")
-def payments(ctx: typer.Context, since: SinceOpt = None, fmt: ExportFormatOpt = "csv",
-             excel: ExcelOpt = False, raw: RawOpt = False, output: OutputOpt = None) -> None:
-    from salesflow import columns
-    from salesflow.services import export
-
-    export_rows(ctx, "payments", columns.PAYMENT_EXPORT, export.payments, fmt=fmt,
-                since=since, excel=excel, raw=raw, output=output)
-
-
-payments.__doc__ = _(
-    "Installments of every contract (due, amount, what was paid and when, open / partial / "
-    "paid, and the customer's code), in due order; --since filters on the due date.\n\n"
-    "Example: salesflow export payments --since 2024-01-01 --excel -o payments.csv"
-)
-
-
-@app.command("solutions")
-def solutions(ctx: typer.Context, since: SinceOpt = None, fmt: ExportFormatOpt = "csv",
-              excel: ExcelOpt = False, raw: RawOpt = False, output: OutputOpt = None) -> None:
-    from salesflow import columns
-    from salesflow.services import export
-
-    export_rows(ctx, "solutions", columns.SOLUTION, export.solutions, fmt=fmt, since=since,
-                excel=excel, raw=raw, output=output)
-
-
-solutions.__doc__ = _(
-    "Solutions (number, customer, name, quote, list price, discount, status, author, "
-    "sent, accepted), oldest first; --since filters on the day a solution was drafted.\n\n"
-    "Example: salesflow export solutions --format json > solutions.json"
-)
-
-
-@app.command("phases")
-def phases(ctx: typer.Context, since: SinceOpt = None, fmt: ExportFormatOpt = "csv",
-           excel: ExcelOpt = False, raw: RawOpt = False, output: OutputOpt = None) -> None:
-    from salesflow import columns
-    from salesflow.services import export
-
-    export_rows(ctx, "phases", columns.PHASE_EXPORT, export.phases, fmt=fmt, since=since,
-                excel=excel, raw=raw, output=output)
-
-
-phases.__doc__ = _(
-    "Delivery phases of every contract (项目实施计划表: contract, customer, phase, dates, "
-    "owner, status, done, risk, mitigation, tasks, deliverable), in start order; --since "
-    "filters on the start.\n\n"
-    "Example: salesflow export phases --format json > phases.json"
-)
-
-
-@app.command("changes")
-def changes(ctx: typer.Context, since: SinceOpt = None, fmt: ExportFormatOpt = "csv",
-            excel: ExcelOpt = False, raw: RawOpt = False, output: OutputOpt = None) -> None:
-    from salesflow import columns
-    from salesflow.services import export
-
-    export_rows(ctx, "changes", columns.CHANGE_EXPORT, export.changes, fmt=fmt, since=since,
-                excel=excel, raw=raw, output=output)
-
-
-changes.__doc__ = _(
-    "Change requests the customers confirmed (需求变更确认单: contract, customer, when, "
-    "description, cost as an amendment, days moved, confirmed by, recorded by), oldest "
-    "first; --since filters on when it was recorded.\n\n"
-    "Example: salesflow export changes --since 2024-01-01"
-)
-
-
-@app.command("acceptances")
-def acceptances(ctx: typer.Context, since: SinceOpt = None, fmt: ExportFormatOpt = "csv",
-                excel: ExcelOpt = False, raw: RawOpt = False, output: OutputOpt = None
-                ) -> None:
-    from salesflow import columns
-    from salesflow.services import export
-
-    export_rows(ctx, "acceptances", columns.ACCEPTANCE_EXPORT, export.acceptances, fmt=fmt,
-                since=since, excel=excel, raw=raw, output=output)
-
-
-acceptances.__doc__ = _(
-    "Acceptances (项目验收报告: contract, customer, day, by, pass or fail, issues, recorded "
-    "by and when), oldest first; --since filters on the day of the acceptance.\n\n"
-    "Example: salesflow export acceptances --format json"
-)
-
-
-@app.command("key-dates")
-def key_dates(ctx: typer.Context, since: SinceOpt = None, fmt: ExportFormatOpt = "csv",
-              excel: ExcelOpt = False, raw: RawOpt = False, output: OutputOpt = None) -> None:
-    from salesflow import columns
-    from salesflow.services import export
-
-    export_rows(ctx, "key-dates", columns.KEY_DATE, export.key_dates, fmt=fmt, since=since,
-                excel=excel, raw=raw, output=output)
-
-
-key_dates.__doc__ = _(
-    "Customers' key dates (customer, name, MM-DD, the year of a one-off date, the next "
-    "occasion, who added it and when), oldest first; --since filters on when a key date "
-    "was added.\n\n"
-    "Example: salesflow export key-dates --format json > key-dates.json"
-)
+for _entity in _ENTITIES:
+    _entity_command(*_entity)
