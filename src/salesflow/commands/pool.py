@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Annotated
-
 import typer
 
-from salesflow.commands._options import FormatOpt, check_format, state
+from salesflow.commands._options import CustomerRef, FormatOpt, check_format, state
 from salesflow.i18n import _
 
 app = typer.Typer(no_args_is_help=True,
@@ -37,7 +35,7 @@ list_.__doc__ = _(
 @app.command("claim")
 def claim(
     ctx: typer.Context,
-    ref: Annotated[str, typer.Argument(help=_("Customer code or name."))],
+    ref: CustomerRef,
 ) -> None:
     from salesflow.output import message
     from salesflow.services import pool
@@ -59,7 +57,7 @@ claim.__doc__ = _(
 @app.command("release")
 def release(
     ctx: typer.Context,
-    ref: Annotated[str, typer.Argument(help=_("Customer code or name."))],
+    ref: CustomerRef,
 ) -> None:
     from salesflow.output import message
     from salesflow.services import pool
