@@ -8,11 +8,20 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from rich.cells import cell_len
 
-from salesflow.output import table_lines, table_widths, wrap_cell
+from salesflow.output import (
+    TWO_CELL_TEXT,
+    _body_lines,
+    _cells,
+    table_lines,
+    table_widths,
+    widest_line,
+    wrap_cell,
+)
 
 WORD = st.text(alphabet=st.sampled_from("abcdefgxyz-()0123456789华东精密科技有限公司"),
                min_size=1, max_size=18)
 CELL = st.lists(WORD, min_size=1, max_size=6).map(" ".join)
+CELLS = CELL | st.lists(CELL, min_size=2, max_size=3).map("\n".join)  # a note's lines
 
 
 def rich_widths(heads, rows, wraps, floors, width):  # type: ignore[no-untyped-def]
@@ -34,25 +43,43 @@ def rich_widths(heads, rows, wraps, floors, width):  # type: ignore[no-untyped-d
 @given(data=st.data(), columns=st.integers(1, 7), width=st.integers(30, 130))
 def test_widths_are_rich_s_and_lines_fit_the_terminal(data, columns, width):  # type: ignore[no-untyped-def]
     heads = data.draw(st.lists(WORD, min_size=columns, max_size=columns))
-    rows = data.draw(st.lists(st.lists(CELL, min_size=columns, max_size=columns),
+    rows = data.draw(st.lists(st.lists(CELLS, min_size=columns, max_size=columns),
                               min_size=1, max_size=8))
     wraps = data.draw(st.lists(st.booleans(), min_size=columns, max_size=columns))
     floors = data.draw(st.lists(st.sampled_from([None, 8, 14]), min_size=columns,
                                 max_size=columns))
-    ours = table_widths(heads, rows, wraps, floors, width)
+    natural = [max(widest_line(text) for text in (head, *(row[i] for row in rows)))
+               for i, head in enumerate(heads)]
+    ours = table_widths(natural, wraps, floors, width)
     theirs = rich_widths(heads, rows, wraps, floors, width)
     if sum(theirs) + 2 * columns <= width and min(theirs) >= 1:
         assert ours == theirs
     # (otherwise Rich crops its lines at the terminal's edge, or leaves a column no room:
     # here the floors give way, and every column keeps a cell)
     assert min(ours) >= 1
+    right = data.draw(st.lists(st.booleans(), min_size=columns, max_size=columns))
     lines = table_lines([[wrap_cell(c, w) for c, w in zip(row, ours, strict=True)]
-                         for row in rows], ours, [False] * columns)
+                         for row in rows], ours, right)
+    # rows that fit are padded directly: the same lines as wrapping them
+    sizes = [[widest_line(c) for c in row] for row in rows]
+    assert _body_lines(rows, sizes, ours, right, any("\n" in c for r in rows for c in r)) \
+        == lines
     table_width = sum(ours) + 2 * columns
     if min(ours) >= 2:  # a one-cell column cannot hold a wide character
         assert max(cell_len(line) for line in lines) == table_width
         if table_width <= width:
             assert max(cell_len(line) for line in lines) <= width
+
+
+def test_two_cell_text_is_measured_as_rich_measures_it():
+    import re
+
+    for low, high in re.findall(r"(.)-(.)", TWO_CELL_TEXT.pattern):
+        sizes = {cell_len(chr(c)) for c in range(ord(low), ord(high) + 1)}
+        assert sizes == ({1} if high == "\x7e" else {2}), (low, high)
+    for text in ("昆明新泽食品 (华东) 有限公司", "ＡＢＣ：１２３", "Müller GmbH", "🎉 done",
+                 "x\u0301", "制造业/MFG-0001"):
+        assert _cells(text) == cell_len(text), text
 
 
 @settings(max_examples=200, deadline=None)

@@ -406,34 +406,80 @@ def write_table(rows: Iterable[Mapping[str, Any]], columns: Sequence[Col], *,
     heads = [escape_text(_(c.label), keep="\n") for c in kept]
     cells = [[escape_text(table_cell(row.get(c.name), c.kind, tz), keep="\n") for c in kept]
              for row in collected]
+    sizes = [[len(t) if t.isascii() and "\n" not in t else widest_line(t) for t in row]
+             for row in cells]
     wraps = [not (c.kind in _NO_WRAP_KINDS or c.name in _NO_WRAP_NAMES) for c in kept]
-    widths = table_widths(heads, cells, wraps, [_MIN_WIDTH.get(c.name) for c in kept],
+    natural = [max(widest_line(head), *(size[i] for size in sizes))
+               for i, head in enumerate(heads)]
+    widths = table_widths(natural, wraps, [_MIN_WIDTH.get(c.name) for c in kept],
                           console.width)
     right = [c.kind in _NUMBER_KINDS for c in kept]
     head = [wrap_cell(text, w) for text, w in zip(heads, widths, strict=True)]
-    body = [[wrap_cell(text, w) for text, w in zip(row, widths, strict=True)] for row in cells]
     if title:
         console.print(Text(escape_text(title, keep="\n"), style="bold"), soft_wrap=True)
     console.print(Text("\n".join(table_lines([head], widths, right)), style="bold underline"),
                   soft_wrap=True)
     out = console.file
-    for start in range(0, len(body), 500):
-        out.write("\n".join(table_lines(body[start:start + 500], widths, right)) + "\n")
+    multiline = any("\n" in t for row in cells for t in row)
+    for start in range(0, len(cells), 500):
+        out.write("\n".join(_body_lines(cells[start:start + 500], sizes[start:start + 500],
+                                         widths, right, multiline)) + "\n")
     out.flush()
     return len(collected)
 
 
-def table_widths(heads: Sequence[str], cells: Sequence[Sequence[str]], wraps: Sequence[bool],
+def _body_lines(cells: Sequence[Sequence[str]], sizes: Sequence[Sequence[int]],
+                widths: Sequence[int], right: Sequence[bool], multiline: bool) -> list[str]:
+    """table_lines of the wrapped rows, for rows of cells whose sizes are known: only a
+    cell wider than its column (or of several lines) is wrapped and measured again; the
+    rest are padded by the size they have."""
+    out: list[str] = []
+    columns = list(zip(widths, right, [" " * w for w in widths], strict=True))
+    for row, size in zip(cells, sizes, strict=True):
+        if not (multiline and any("\n" in t for t in row)) and all(
+                s <= w for s, w in zip(size, widths, strict=True)):
+            out.append(" " + "  ".join(
+                " " * (w - s) + t if to_right else t + " " * (w - s)
+                for t, s, (w, to_right, _blank) in zip(row, size, columns, strict=True))
+                + " ")
+            continue
+        wrapped = [None if s <= w and "\n" not in t else wrap_cell(t, w)
+                   for t, s, w in zip(row, size, widths, strict=True)]
+        for n in range(max(1 if lines is None else len(lines) for lines in wrapped)):
+            parts = []
+            for t, s, lines, (w, to_right, blank) in zip(row, size, wrapped, columns,
+                                                         strict=True):
+                if lines is None:
+                    line = t if n == 0 else None
+                elif n < len(lines):
+                    line, s = lines[n], _cells(lines[n])
+                else:
+                    line = None
+                if line is None:
+                    parts.append(blank)
+                else:
+                    parts.append(" " * (w - s) + line if to_right else line + " " * (w - s))
+            out.append(" " + "  ".join(parts) + " ")
+    return out
+
+
+def widest_line(text: str) -> int:
+    """Terminal cells of a text's widest line."""
+    if "\n" in text:
+        return max(_cells(line) for line in text.split("\n"))
+    return _cells(text)
+
+
+def table_widths(natural: Sequence[int], wraps: Sequence[bool],
                  floors: Sequence[int | None], width: int) -> list[int]:
     """Each column's text width, decided as rich.table.Table decides it for a table without
     a box (Table._calculate_column_widths, _collapse_widths and rich._ratio.ratio_reduce,
-    with one cell of padding each side): each column as wide as its widest line (at least
-    its floor); if the table is wider than `width`, the widest wrappable columns narrowed
-    together, then every column evenly; then each column's widest line within that width,
-    at least its floor."""
-    natural = [max(_cells(line) for text in (head, *(row[i] for row in cells))
-                   for line in text.split("\n")) + 2
-               for i, head in enumerate(heads)]
+    with one cell of padding each side), from each column's widest line (`natural`, its
+    header's included): each column as wide as its widest line (at least its floor); if
+    the table is wider than `width`, the widest wrappable columns narrowed together, then
+    every column evenly; then each column's widest line within that width, at least its
+    floor."""
+    natural = [n + 2 for n in natural]
     low = [None if floor is None else floor + 2 for floor in floors]
     widths = [max(min(n, width), f or 0) or 1 for n, f in zip(natural, low, strict=True)]
     if sum(widths) > width:
@@ -511,10 +557,21 @@ def table_lines(rows: Sequence[Sequence[Sequence[str]]], widths: Sequence[int],
     return out
 
 
+# Printable ASCII, CJK ideographs (extension A and the unified block), CJK punctuation
+# and fullwidth forms: one cell, or two for all but ASCII, in every Unicode version Rich
+# knows (tests/test_output_table.py checks each against rich.cells).
+TWO_CELL_TEXT = re.compile(
+    "[\x20-\x7e\u3001-\u3003\u3008-\u3011\u3400-\u4dbf\u4e00-\u9fff\uff01-\uff60]*")
+
+
 def _cells(text: str) -> int:
-    """Terminal cells of a text: its length when ASCII (most cells), else rich's count."""
+    """Terminal cells of a text: its length when ASCII (most cells); for ASCII and
+    Chinese (the rest) its UTF-8 size tells (one byte for a one-cell character, three
+    for a two-cell one); else rich's count."""
     if text.isascii():
         return len(text)
+    if TWO_CELL_TEXT.fullmatch(text):
+        return (len(text.encode()) + len(text)) // 2
     from rich.cells import cell_len
 
     return cell_len(text)
