@@ -1,8 +1,10 @@
 """The per-user warm server behind salesflow.launcher (Mercurial's chg, for salesflow).
 
 It imports the whole command line and what the commands use (SQLAlchemy, SQLModel, the
-models, the services, Rich) once, opens no database, and then, for each connection, forks
-a child from that pristine state. The child receives the client's request
+models, the services, Rich) once, rehearses the daily commands against a scratch database
+of demo data (rehearse: so that their SQL is compiled once, not in every child; the
+user's database is never opened), and then, for each connection, forks a child from that
+state. The child receives the client's request
 (launcher.request: argv, environment, working directory, umask, and the client's fds 0,
 1 and 2), becomes that process — the fds as its standard streams, `os.environ` replaced,
 `time.tzset()`, the working directory and umask set — runs `salesflow.cli.main()`
@@ -54,7 +56,7 @@ _SKIP = ("salesflow.migrations", "salesflow.server", "salesflow.launcher")
 
 
 def warm() -> None:
-    """Import everything a command may need; build the ORM mappers. No database."""
+    """Import everything a command may need; build the ORM mappers; rehearse."""
     import salesflow
 
     for name in _WARM:
@@ -72,8 +74,69 @@ def warm() -> None:
     from salesflow import cli
 
     cli.command()  # Typer's Click command, built once for every child
+    with contextlib.suppress(Exception):
+        rehearse()
     gc.collect()
     gc.freeze()  # the children share these pages instead of copying them on the first GC
+
+
+# The commands a rep and a manager run all day, rehearsed once by the server before it
+# forks any child (rehearse), against the demo data (its rep li.na, its manager the user
+# who made it) on a scratch database: the agenda's kinds then find rows to read, and a
+# greeted holiday (中秋节 2025) falls in the window of the dated `due`.
+_REHEARSAL_MANAGER = "rehearsal"
+_REHEARSAL = (
+    ("due",), ("due", "--owner", "li.na"), ("due", "--date", "2025-10-03"),
+    ("customer", "show", "MFG-EC-001"), ("brief", "MFG-EC-001"),
+    ("customer", "list", "--owner", "li.na"), ("customer", "list"),
+    ("followup", "list", "MFG-EC-001"),
+    ("followup", "log", "MFG-EC-001", "--summary", "rehearsal", "--feedback", "positive",
+     "--next", "call", "--next-due", "tomorrow"),
+)
+
+
+def rehearse() -> None:
+    """Run the daily commands once, in this process, against a scratch database in a
+    private temporary folder, their output discarded, so that what they compute once per
+    process is ready in every child: SQLAlchemy's compiled statements (shared by every
+    SQLite engine: db.SharedSQLite) and the ORM's per-statement state. Only such caches
+    stay: the environment, the standard streams, sys.argv and the language are restored
+    afterwards, and a child sets them from its client before its command runs
+    (_child, _fresh_state). A command that fails here is skipped."""
+    import tempfile
+
+    from salesflow import cli, i18n, stdout
+
+    saved_env = dict(os.environ)
+    saved_argv = list(sys.argv)
+    saved_streams = (sys.stdin, sys.stdout, sys.stderr)
+    null = os.open(os.devnull, os.O_RDWR)
+    saved_fds = [os.dup(fd) for fd in (0, 1, 2)]
+    try:
+        for fd in (0, 1, 2):
+            os.dup2(null, fd)
+        with tempfile.TemporaryDirectory(prefix="salesflow-rehearsal-") as folder:
+            os.environ["SALESFLOW_DB"] = os.path.join(folder, "rehearsal.db")
+            os.environ.pop("SALESFLOW_TODAY", None)
+            for user, argv in [(_REHEARSAL_MANAGER, ("demo",))] + [
+                    (user, a) for user in ("li.na", _REHEARSAL_MANAGER) for a in _REHEARSAL]:
+                os.environ["SALESFLOW_USER"] = user
+                sys.argv = ["salesflow", *argv]
+                with contextlib.suppress(Exception, SystemExit):
+                    cli.main()
+                with contextlib.suppress(Exception):
+                    sys.stdout.flush()
+    finally:
+        for fd, saved in zip((0, 1, 2), saved_fds, strict=True):
+            os.dup2(saved, fd)
+            os.close(saved)
+        os.close(null)
+        sys.stdin, sys.stdout, sys.stderr = saved_streams
+        sys.argv = saved_argv
+        os.environ.clear()
+        os.environ.update(saved_env)
+        stdout._guard = None  # noqa: SLF001 (the rehearsal's guard is forgotten)
+        i18n.reset()
 
 
 def idle_limit() -> float:
