@@ -435,6 +435,7 @@ def _body_lines(cells: Sequence[Sequence[str]], sizes: Sequence[Sequence[int]],
     rest are padded by the size they have."""
     out: list[str] = []
     columns = list(zip(widths, right, [" " * w for w in widths], strict=True))
+    wrapped: dict[tuple[str, int, bool], list[str]] = {}
     for row, size in zip(cells, sizes, strict=True):
         if not (multiline and any("\n" in t for t in row)) and all(
                 s <= w for s, w in zip(size, widths, strict=True)):
@@ -443,23 +444,22 @@ def _body_lines(cells: Sequence[Sequence[str]], sizes: Sequence[Sequence[int]],
                 for t, s, (w, to_right, _blank) in zip(row, size, columns, strict=True))
                 + " ")
             continue
-        wrapped = [None if s <= w and "\n" not in t else wrap_cell(t, w)
-                   for t, s, w in zip(row, size, widths, strict=True)]
-        for n in range(max(1 if lines is None else len(lines) for lines in wrapped)):
-            parts = []
-            for t, s, lines, (w, to_right, blank) in zip(row, size, wrapped, columns,
-                                                         strict=True):
-                if lines is None:
-                    line = t if n == 0 else None
-                elif n < len(lines):
-                    line, s = lines[n], _cells(lines[n])
-                else:
-                    line = None
-                if line is None:
-                    parts.append(blank)
-                else:
-                    parts.append(" " * (w - s) + line if to_right else line + " " * (w - s))
-            out.append(" " + "  ".join(parts) + " ")
+        cells_lines = []
+        for t, s, (w, to_right, _blank) in zip(row, size, columns, strict=True):
+            if s <= w and "\n" not in t:
+                cells_lines.append([" " * (w - s) + t if to_right else t + " " * (w - s)])
+                continue
+            key = (t, w, to_right)
+            lines = wrapped.get(key)  # the same text again (an action): wrapped once
+            if lines is None:
+                lines = wrapped[key] = [
+                    " " * (w - _cells(line)) + line if to_right
+                    else line + " " * (w - _cells(line)) for line in wrap_cell(t, w)]
+            cells_lines.append(list(lines))
+        height = max(map(len, cells_lines))
+        for lines, (_w, _right, blank) in zip(cells_lines, columns, strict=True):
+            lines.extend([blank] * (height - len(lines)))
+        out.extend(" " + "  ".join(parts) + " " for parts in zip(*cells_lines, strict=True))
     return out
 
 
@@ -578,6 +578,7 @@ def _cells(text: str) -> int:
 
 
 _WORD = re.compile(r"\s*\S+\s*")
+_SPACE = re.compile(r"\s")
 
 
 def wrap_cell(text: str, width: int) -> list[str]:
@@ -585,6 +586,8 @@ def wrap_cell(text: str, width: int) -> list[str]:
     a word wider than the column folded."""
     if "\n" not in text and (len(text) if text.isascii() else _cells(text)) <= width:
         return [text]  # most cells
+    if not _SPACE.search(text):  # one word (a name, a phone number): folded
+        return fold(text, width)
     lines: list[str] = []
     for para in text.split("\n"):
         if _cells(para) <= width:
@@ -592,21 +595,26 @@ def wrap_cell(text: str, width: int) -> list[str]:
             continue
         line, used = "", 0
         for word in _WORD.findall(para):
-            size = _cells(word.rstrip())
+            bare = word.rstrip()  # each part measured once
+            size = len(bare) if bare.isascii() else _cells(bare)
+            gap = word[len(bare):]
             if line and used + size > width:
                 lines.append(line.rstrip())
-                word = word.lstrip()
-                line, used, size = "", 0, _cells(word.rstrip())
+                if bare[:1].isspace():  # the paragraph's leading spaces
+                    bare = bare.lstrip()
+                    size = _cells(bare)
+                word = bare + gap
+                line, used = "", 0
             if size > width:
                 if line:
                     lines.append(line.rstrip())
-                *full, line = fold(word.rstrip(), width)
+                *full, line = fold(bare, width)
                 lines.extend(full)
-                line += word[len(word.rstrip()):]
+                line += gap
                 used = _cells(line)
                 continue
             line += word
-            used += _cells(word)
+            used += size + (len(gap) if gap.isascii() else _cells(gap))
         lines.append(line.rstrip())
     return lines
 
@@ -615,6 +623,8 @@ def fold(word: str, width: int) -> list[str]:
     """A word cut into pieces of at most `width` cells (a wide character is never split)."""
     from rich.cells import get_character_cell_size
 
+    if word.isascii() and word.isprintable():  # one cell each: by slices
+        return [word[i:i + width] for i in range(0, len(word), width)]
     if width > 1 and _cells(word) == 2 * len(word):  # all wide (a Chinese name): by slices
         step = width // 2
         return [word[i:i + step] for i in range(0, len(word), step)]
