@@ -72,6 +72,10 @@ def main() -> None:
     parser.add_argument("--only", action="append", default=[],
                         help="export, due or import (repeatable)")
     args = parser.parse_args()
+    sys.path.insert(0, str(HERE))
+    from run import byte_compiled
+
+    byte_compiled()
     db = args.db.expanduser().resolve()
     import json
 

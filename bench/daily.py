@@ -34,6 +34,7 @@ HERE = Path(__file__).resolve().parent
 DATA = HERE / "data"
 sys.path.insert(0, str(HERE))
 
+from run import byte_compiled  # noqa: E402
 from taskwarrior import FOLDER as TASKS  # noqa: E402
 from taskwarrior import environment as task_env  # noqa: E402
 
@@ -83,6 +84,7 @@ def main() -> None:
     parser.add_argument("--db", default=str(DATA / "bench.db"))
     parser.add_argument("--json")
     args = parser.parse_args()
+    byte_compiled()
     exe = shutil.which("salesflow") or str(Path(sys.executable).with_name("salesflow"))
     if not (TASKS / "data" / "pending.data").exists():
         raise SystemExit("no tasks yet: python bench/taskwarrior.py")

@@ -487,6 +487,8 @@ def rows(session: Session, *, owner: str | None = None, tier: str | None = None,
          stage: str | None = None, search: str | None = None,
          incomplete: bool = False, industry: str | None = None, region: str | None = None,
          tag: str | None = None, source: str | None = None) -> Iterator[dict[str, Any]]:
+    """columns.CUSTOMER's keys of each customer; `incomplete`: only incomplete ones, with
+    `missing` (columns.MISSING) added."""
     # the columns row() and profile() read, not whole Customer objects: a rep's book is
     # thousands of rows, and an ORM instance each cost half of `customer list`
     table = Customer.__table__  # type: ignore[attr-defined]
@@ -513,12 +515,12 @@ def rows(session: Session, *, owner: str | None = None, tier: str | None = None,
         query = query.where(col(Customer.name).contains(search.strip()))
     for values in session.execute(query.execution_options(yield_per=500)):
         c = SimpleNamespace(**dict(zip(_LISTED, values, strict=True)))  # plain attributes
-        missing = missing_fields(profile(c))
-        if incomplete and not missing:
+        if not incomplete:
+            yield row(c)
             continue
-        data = row(c)
-        data["missing"] = missing
-        yield data
+        missing = missing_fields(profile(c))
+        if missing:
+            yield {**row(c), "missing": missing}
 
 
 @dataclass
