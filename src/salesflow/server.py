@@ -74,6 +74,9 @@ def warm() -> None:
     from salesflow import cli
 
     cli.command()  # Typer's Click command, built once for every child
+    from salesflow.rules import workdays
+
+    workdays.warm()  # the official calendar's answer for every day it covers
     with contextlib.suppress(Exception):
         rehearse()
     gc.collect()

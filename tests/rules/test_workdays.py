@@ -200,3 +200,19 @@ def test_one_more_working_day_is_later(start: date, n: int, name: str) -> None:
 def test_working_days_between_inverts_adding(start: date, n: int, name: str) -> None:
     cal = calendar_for(name)
     assert working_days_between(start, add_working_days(start, n, cal), cal) == n
+
+
+def test_warming_asks_the_package_about_every_covered_day_once() -> None:
+    # the warm server calls warm() before it forks: a command then never asks the package
+    from salesflow.rules import workdays
+
+    workdays._cn_workday.cache_clear()
+    workdays.warm()
+    years = workdays.ChineseCalendar.covered_years()
+    days = (date(years[-1], 12, 31) - date(years[0], 1, 1)).days + 1
+    assert workdays._cn_workday.cache_info().currsize == days
+    misses = workdays._cn_workday.cache_info().misses
+    cal = calendar_for("cn")
+    assert not cal.is_workday(date(2023, 10, 2)) and cal.is_workday(date(2023, 10, 7))
+    assert add_working_days(date(2023, 9, 28), 3, cal) == date(2023, 10, 9)
+    assert workdays._cn_workday.cache_info().misses == misses
