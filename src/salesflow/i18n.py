@@ -10,18 +10,22 @@ through `_`.
 `N_` marks a message where it is defined (a module constant, a column label) and leaves it
 untranslated; the code that shows it calls `_` on it then, in the language of the moment.
 
-Only the standard library is imported here, so rules may use `_` and stay pure.
+Only the standard library is imported here, so rules may use `_` and stay pure; gettext
+only when a message is first translated (the launcher reads `language()` on every
+command, and gettext with its `re`, `pathlib` and `enum` costs it ~10 ms).
 Re-extract and update the catalogs with `python scripts/i18n.py` (README, "Translations").
 """
 
 from __future__ import annotations
 
-import gettext
 import os
-from pathlib import Path
+
+TYPE_CHECKING = False  # not typing's: importing typing costs the launcher ~4 ms
+if TYPE_CHECKING:
+    import gettext
 
 DOMAIN = "salesflow"
-LOCALE_DIR = Path(__file__).parent / "locale"
+LOCALE_DIR = os.path.join(os.path.dirname(__file__), "locale")
 LANGUAGES = ("en", "zh_CN")
 
 _translation: gettext.NullTranslations | None = None
@@ -43,6 +47,8 @@ def chinese() -> bool:
 def _catalog() -> gettext.NullTranslations:
     global _translation
     if _translation is None:
+        import gettext
+
         lang = language()
         _translation = (
             gettext.NullTranslations() if lang == "en" else gettext.translation(
