@@ -45,6 +45,33 @@ def byte_compiled() -> None:
     compileall.compile_dir(os.path.dirname(salesflow.__file__), quiet=1)
 
 
+def start_server(exe: str, env: dict[str, str], log: Path) -> None:
+    """Until a command runs through the warm server (the first call starts it in the
+    background; it warms for a few seconds). env must name SALESFLOW_LAUNCHER_LOG=log."""
+    import contextlib
+
+    deadline = time.monotonic() + 120
+    while True:
+        with contextlib.suppress(FileNotFoundError):
+            log.unlink()
+        subprocess.run([exe, "--version"], env=env, stdout=subprocess.DEVNULL, check=True)
+        if log.read_text().split()[-1:] == ["server"]:
+            return
+        if time.monotonic() > deadline:
+            raise SystemExit("the server did not start")
+        time.sleep(0.5)
+
+
+def stop_servers(run: Path) -> None:
+    """The servers of the runtime folder `run` (XDG_RUNTIME_DIR) are told to stop."""
+    import contextlib
+    import signal
+
+    for pidfile in (run / "salesflow").glob("*.pid"):
+        with contextlib.suppress(OSError, ValueError):
+            os.kill(int(pidfile.read_text()), signal.SIGTERM)
+
+
 def salesflow_exe() -> str:
     exe = shutil.which("salesflow") or str(Path(sys.executable).with_name("salesflow"))
     if not Path(exe).exists():

@@ -397,3 +397,32 @@ def test_a_budget_upside_down_is_refused(cli, tmp_path, unchanged):
     err = imported(cli, path, code=1).stderr
     assert "budget" in err and "200万-300万" in err
     check()
+
+
+def test_rows_checked_by_several_processes_report_and_import_as_by_one(cli, tmp_path,
+                                                                       monkeypatch):
+    # a long file's rows are checked in forked workers (salesflow.workers): the same
+    # report, in file order, as one process gives, and the same customers
+    from salesflow import workers
+
+    cli.today("2023-10-12")
+    cli.create()
+    rows = [[str(i), f"并行{i:03d}贸易有限公司", "制造业", "", "王强", "经理",
+             f"138{i:08d}", "行业展会", "", "", "", "2023-10-01", ""] for i in range(1, 121)]
+    rows[5][6], rows[70][3], rows[118][9] = "12", "", "Z"  # a bad phone, a bad tier
+    rows[70][1] = ""  # no name
+    path = write_csv(tmp_path / "long.csv", rows)
+    reports = []
+    for count in (1, 4):
+        monkeypatch.setattr(workers, "worker_count", lambda items, n=count: n)
+        reports.append(imported(cli, path, code=1).stderr)
+    assert reports[0] == reports[1]
+    problems = [p.split(":")[0] for p in reports[1].splitlines() if p.startswith("line ")]
+    assert problems == ["line 7", "line 72", "line 120"]
+    rows[5][6], rows[70][1], rows[118][9] = "13800000006", "并行071贸易有限公司", "A类"
+    path = write_csv(tmp_path / "long.csv", rows)
+    assert "added 120, updated 0, skipped 0" in imported(cli, path).stderr
+    found = customers(cli)
+    assert len(found) == 120
+    assert found["并行006贸易有限公司"]["phone"] == "+8613800000006"
+    assert found["并行119贸易有限公司"]["tier"] == "A"

@@ -48,6 +48,7 @@ from sqlalchemy import select as sa_select
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
+from salesflow import workers
 from salesflow.errors import Conflict, InputError, NotFound
 from salesflow.i18n import N_, _
 from salesflow.models import (
@@ -220,13 +221,24 @@ def check(session: Session, env: Env, sheet: Sheet, on_duplicate: str,
         raise InputError(_("header (line {line}): {problem}").format(
             line=header_line, problem=exc) + _garbled_hint(sheet)) from None
     plan = Plan(sheet, header, on_duplicate)
+
+    def checked(lines: Sequence[tuple[int, list[str]]]) -> tuple[list[Row], list[str]]:
+        rows: list[Row] = []
+        problems: list[str] = []
+        for line, cells in lines:
+            row = _check_row(env, header, line, cells, problems)
+            if row is not None:
+                rows.append(row)
+        return rows, problems
+
     rows: list[Row] = []
-    for line, cells in sheet.rows[header_at + 1:]:
-        if progress:
+    data = sheet.rows[header_at + 1:]
+    for done, problems in workers.chunked(checked, data):  # every CPU checks a part
+        rows += done
+        plan.problems += problems
+    if progress:
+        for _row in data:
             progress("checking")
-        row = _check_row(env, header, line, cells, plan.problems)
-        if row is not None:
-            rows.append(row)
     rows = _known_owners(session, header, rows, plan.problems)
     _decide_duplicates(session, plan, rows)
     if plan.problems:
