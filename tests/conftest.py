@@ -20,8 +20,23 @@ from typer.testing import CliRunner
 # English unless a test asks for Chinese: cli.py reads the language when it is imported.
 os.environ["SALESFLOW_LANG"] = "en"
 
+import typer.testing  # noqa: E402
+
+from salesflow import cli as _cli  # noqa: E402
 from salesflow import i18n  # noqa: E402
 from salesflow.cli import app  # noqa: E402
+
+# typer's CliRunner builds the Click command from the app on every invoke (~0.1 s, once
+# per command of every test); salesflow's main() and the warm server build it once per
+# process (cli.command()), and so do the tests: the same command, built once.
+_typer_command = typer.testing._get_command
+
+
+def _built_once(typer_app):  # type: ignore[no-untyped-def]
+    return _cli.command() if typer_app is app else _typer_command(typer_app)
+
+
+typer.testing._get_command = _built_once
 
 
 @pytest.fixture(autouse=True)
