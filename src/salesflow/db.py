@@ -40,9 +40,9 @@ class SharedSQLite(SQLiteDialect_pysqlite):
     equal. SQLAlchemy keys its cache of compiled statements by the dialect object; every
     SQLite engine here is made alike (make_engine: no dialect options, one sqlite3
     library), so a statement compiled for one database serves every other one in the
-    process (COMPILED): later commands of an in-process run, and each child of the warm
-    server, whose parent compiled the daily commands' statements before forking
-    (salesflow.server.rehearse)."""
+    process (one cache, _compiled()): later commands of an in-process run, and each child
+    of the warm server, whose parent compiled the daily commands' statements before
+    forking (salesflow.server.rehearse)."""
 
     supports_statement_cache = True
 

@@ -69,7 +69,7 @@ def _cn_workday(d: date) -> bool | None:
 
 
 def warm() -> None:
-    """Every day of the covered years asked of the package once (~0.2 s): the warm server
+    """Every day of the covered years asked of the package once (~0.3 s): the warm server
     does it before it forks, so that no command pays for its days one by one."""
     for year in _cn_covered_years():
         day = date(year, 1, 1)
