@@ -362,11 +362,13 @@ def test_ctrl_c_interrupts_the_command_and_keeps_the_database_whole(launch, demo
     copy_of(demo_db, one.db)
     server = one.warm()
     before = count(one.db, "customer")
-    rows = 4000
+    rows = 20000  # checked by the child and its workers when the signal comes
     proc = one.popen("customer", "import", str(_import_csv(tmp_path / "in.csv", rows)),
                      SALESFLOW_DEBUG="1")
-    wait_for(lambda: _children_of(server), timeout=30, what="the command's child")
-    child = _children_of(server)[0]
+    found: list[int] = []
+    wait_for(lambda: found.extend(_children_of(server)) or found, timeout=30,
+             what="the command's child")
+    child = found[0]
     time.sleep(0.3)
     proc.send_signal(signum)
     out, err = proc.communicate(timeout=120)
@@ -454,10 +456,13 @@ def test_a_killed_server_or_child_is_survived(launch, demo_db, tmp_path):
     assert result.returncode == 0 and "MFG-EC-001" in result.stdout
     assert one.ways() == ["in-process"]
     server = one.warm()  # and a new server took over
-    # the command's child killed: the client says so and exits 128 + 9
-    proc = one.popen("customer", "import", str(_import_csv(tmp_path / "in.csv", 4000)))
-    wait_for(lambda: _children_of(server), timeout=30, what="the command's child")
-    os.kill(_children_of(server)[0], signal.SIGKILL)
+    # the command's child killed: the client says so and exits 128 + 9 (a file long
+    # enough that the child is still checking it, on every CPU, when it is killed)
+    proc = one.popen("customer", "import", str(_import_csv(tmp_path / "in.csv", 20000)))
+    found: list[int] = []
+    wait_for(lambda: found.extend(_children_of(server)) or found, timeout=30,
+             what="the command's child")
+    os.kill(found[0], signal.SIGKILL)
     _, err = proc.communicate(timeout=60)
     assert proc.returncode == 128 + signal.SIGKILL
     assert "killed by signal 9 (SIGKILL)" in err
@@ -465,13 +470,15 @@ def test_a_killed_server_or_child_is_survived(launch, demo_db, tmp_path):
     assert one("due").returncode == 0 and one.ways()[-1] == "server"
     # the client killed (kill -9): its command dies with it, as a cold process would
     before = count(one.db, "customer")
-    proc = one.popen("customer", "import", str(_import_csv(tmp_path / "in2.csv", 4000)))
-    wait_for(lambda: _children_of(server), timeout=30, what="the command's child")
-    child = _children_of(server)[0]
+    proc = one.popen("customer", "import", str(_import_csv(tmp_path / "in2.csv", 20000)))
+    found.clear()
+    wait_for(lambda: found.extend(_children_of(server)) or found, timeout=30,
+             what="the command's child")
+    child = found[0]
     proc.kill()
     proc.wait()
     wait_for(lambda: not alive(child), timeout=30, what="the orphaned child to die")
-    assert count(one.db, "customer") in (before, before + 4000)
+    assert count(one.db, "customer") in (before, before + 20000)
 
 
 def test_no_server_is_used_when_disabled(launch, demo_db):

@@ -76,3 +76,41 @@ def test_an_interrupted_parent_leaves_no_child(four, tmp_path: Path):
             os.waitpid(pid, os.WNOHANG)  # killed and reaped already
         with pytest.raises(ProcessLookupError):
             os.kill(pid, 0)
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="prctl PR_SET_PDEATHSIG")
+def test_a_parent_killed_outright_takes_its_children_with_it(tmp_path: Path):
+    import signal
+    import subprocess
+
+    script = f"""
+import os, signal, time
+from pathlib import Path
+from salesflow import workers
+workers.worker_count = lambda items: 3
+folder, parent = Path({str(tmp_path)!r}), os.getpid()
+def work(chunk):
+    if os.getpid() == parent:
+        while len(list(folder.iterdir())) < 2:
+            time.sleep(0.01)
+        os.kill(parent, signal.SIGKILL)  # as kill -9 of the command would
+    (folder / str(os.getpid())).write_text("")
+    time.sleep(60)
+workers.chunked(work, [1, 2, 3])
+"""
+    done = subprocess.run([sys.executable, "-c", script], timeout=60, check=False)
+    assert done.returncode == -signal.SIGKILL
+    children = [int(p.name) for p in tmp_path.iterdir()]
+    assert len(children) == 2
+
+    def gone(pid: int) -> bool:
+        try:
+            state = Path(f"/proc/{pid}/stat").read_text().rsplit(") ", 1)[1][0]
+        except (OSError, IndexError):
+            return True
+        return state == "Z"
+
+    deadline = time.monotonic() + 10
+    while not all(gone(pid) for pid in children) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert all(gone(pid) for pid in children)  # not left sleeping for a minute

@@ -11,7 +11,8 @@ A child only computes: it inherits the parent's memory (no arguments are sent), 
 its result back pickled over a pipe and leaves with os._exit, so it never touches the
 database connection, the standard streams or the exit handlers it inherited. If a child
 fails or dies, its chunk is done here instead; if this process is interrupted (Ctrl-C,
-SIGTERM), its children are killed before the exception goes on. Where fork is missing
+SIGTERM), its children are killed before the exception goes on, and if it is killed
+outright (SIGKILL), Linux kills them with it. Where fork is missing
 (Windows) or the list is short, everything runs here.
 """
 
@@ -61,10 +62,12 @@ def chunked(work: Callable[[Sequence[T]], R], items: Sequence[T]) -> list[R]:
 
 def _fork(work: Callable[[Sequence[T]], R], chunk: Sequence[T]) -> tuple[int, int]:
     read, write = os.pipe()
+    parent = os.getpid()
     pid = os.fork()
     if pid == 0:  # the child: compute, send, leave (no cleanup of the parent's things)
         code = 0
         try:
+            _die_with(parent)
             os.close(read)
             data = pickle.dumps(work(chunk), protocol=pickle.HIGHEST_PROTOCOL)
             view = memoryview(data)
@@ -75,6 +78,20 @@ def _fork(work: Callable[[Sequence[T]], R], chunk: Sequence[T]) -> tuple[int, in
         os._exit(code)
     os.close(write)
     return pid, read
+
+
+def _die_with(parent: int) -> None:
+    """On Linux, this child is killed when its parent dies (even by SIGKILL) rather than
+    left to finish a chunk no one will read (prctl PR_SET_PDEATHSIG)."""
+    try:
+        import ctypes
+        import signal
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, int(signal.SIGKILL))  # 1: PDEATHSIG
+    except Exception:  # noqa: BLE001 (not Linux: the child ends at its next write)
+        return
+    if os.getppid() != parent:  # the parent died before prctl took effect
+        os._exit(1)
 
 
 def _collect(pid: int, fd: int, work: Callable[[Sequence[T]], R], chunk: Sequence[T]) -> R:
