@@ -409,30 +409,30 @@ def write_table(rows: Iterable[Mapping[str, Any]], columns: Sequence[Col], *,
     sizes = [[len(t) if t.isascii() and "\n" not in t else widest_line(t) for t in row]
              for row in cells]
     wraps = [not (c.kind in _NO_WRAP_KINDS or c.name in _NO_WRAP_NAMES) for c in kept]
-    natural = [max(widest_line(head), *(size[i] for size in sizes))
-               for i, head in enumerate(heads)]
+    head_sizes = [widest_line(text) for text in heads]
+    natural = [max(head, *(size[i] for size in sizes)) for i, head in enumerate(head_sizes)]
     widths = table_widths(natural, wraps, [_MIN_WIDTH.get(c.name) for c in kept],
                           console.width)
     right = [c.kind in _NUMBER_KINDS for c in kept]
-    head = [wrap_cell(text, w) for text, w in zip(heads, widths, strict=True)]
+    head = table_lines([heads], [head_sizes], widths, right)
     if title:
         console.print(Text(escape_text(title, keep="\n"), style="bold"), soft_wrap=True)
-    console.print(Text("\n".join(table_lines([head], widths, right)), style="bold underline"),
-                  soft_wrap=True)
+    console.print(Text("\n".join(head), style="bold underline"), soft_wrap=True)
     out = console.file
-    multiline = any("\n" in t for row in cells for t in row)
     for start in range(0, len(cells), 500):
-        out.write("\n".join(_body_lines(cells[start:start + 500], sizes[start:start + 500],
-                                         widths, right, multiline)) + "\n")
+        out.write("\n".join(table_lines(cells[start:start + 500], sizes[start:start + 500],
+                                         widths, right)) + "\n")
     out.flush()
     return len(collected)
 
 
-def _body_lines(cells: Sequence[Sequence[str]], sizes: Sequence[Sequence[int]],
-                widths: Sequence[int], right: Sequence[bool], multiline: bool) -> list[str]:
-    """table_lines of the wrapped rows, for rows of cells whose sizes are known: only a
-    cell wider than its column (or of several lines) is wrapped and measured again; the
-    rest are padded by the size they have."""
+def table_lines(cells: Sequence[Sequence[str]], sizes: Sequence[Sequence[int]],
+                widths: Sequence[int], right: Sequence[bool]) -> list[str]:
+    """The text lines of table rows, each cell padded to its column's width with one
+    space at each side, given each cell's size (widest_line): only a cell wider than its
+    column, or of several lines, is wrapped (wrap_cell) and measured again; the rest are
+    padded by the size they have."""
+    multiline = any("\n" in t for row in cells for t in row)
     out: list[str] = []
     columns = list(zip(widths, right, [" " * w for w in widths], strict=True))
     wrapped: dict[tuple[str, int, bool], list[str]] = {}
@@ -530,31 +530,6 @@ def _ratio_reduce(total: int, ratios: list[int], maximums: list[int],
         else:
             result.append(value)
     return result
-
-
-def table_lines(rows: Sequence[Sequence[Sequence[str]]], widths: Sequence[int],
-                right: Sequence[bool]) -> list[str]:
-    """The text lines of table rows whose cells are wrapped (wrap_cell): each line padded
-    to its column's width, one space at each side of every cell."""
-    from rich.cells import cell_len
-
-    out = []
-    columns = list(zip(widths, right, [" " * w for w in widths], strict=True))
-    for row in rows:
-        for n in range(max(map(len, row))):
-            parts = []
-            for lines, (w, to_right, blank) in zip(row, columns, strict=True):
-                if n >= len(lines):
-                    parts.append(blank)
-                    continue
-                line = lines[n]
-                if line.isascii():  # most cells: padded in C
-                    parts.append(line.rjust(w) if to_right else line.ljust(w))
-                    continue
-                gap = " " * (w - cell_len(line))
-                parts.append(gap + line if to_right else line + gap)
-            out.append(" " + "  ".join(parts) + " ")
-    return out
 
 
 # Printable ASCII, CJK ideographs (extension A and the unified block), CJK punctuation
