@@ -20,7 +20,10 @@ def test_a_database_at_the_previous_revision_keeps_every_row(cli, isolated):
     try:
         indexes = {name for (name,) in con.execute(
             "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'customer'")}
+        contract = {name for (name,) in con.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'contract'")}
     finally:
         con.close()
     assert {"ix_customer_owner_tier_progressed", "ix_customer_owner_stage_changed"} <= indexes
+    assert "ix_contract_customer_status_signed" in contract  # a customer's signed contracts
     assert "ix_customer_owner_tier" not in indexes  # the new (owner, tier, …) extends it
