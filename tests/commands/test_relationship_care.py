@@ -253,10 +253,12 @@ def test_a_visit_without_minutes_is_a_minutes_item_24_hours_later(cli):
     assert items(cli, "minutes", "--date", "2024-03-07")[0]["days_overdue"] == 2
     assert "minutes" in cli("due", "--kind", "minutes", "--format", "ics").stdout
 
-    cli("followup", "minutes", "1", "--sent-at", "2024-03-05 09:30")
+    # midnight: in the past at whatever time of day the test runs (SALESFLOW_TODAY fixes
+    # the day, not the time)
+    cli("followup", "minutes", "1", "--sent-at", "2024-03-05 00:00")
     assert items(cli, "minutes", "--date", "2024-03-07") == []
     row = cli.json("followup", "list", code)[0]
-    assert (row["minutes_due_at"], row["minutes_sent_at"]) == (None, "2024-03-05T01:30:00Z")
+    assert (row["minutes_due_at"], row["minutes_sent_at"]) == (None, "2024-03-04T16:00:00Z")
     header = cli("export", "followups").stdout.splitlines()[0]
     assert header.endswith(",purpose,result,id,minutes_due_at,minutes_sent_at")
 
@@ -282,7 +284,7 @@ def test_minutes_refusals_leave_the_database_unchanged(cli, unchanged):
     cli("followup", "log", code, "-s", "拜访", "--channel", "visit", "--at", "2024-03-04 15:00")
     cli("followup", "minutes", "2")
     cli("followup", "log", code, "-s", "会议", "--channel", "meeting", "--at",
-        "2024-03-05 09:00")
+        "2024-03-05 00:00")  # midnight: past at any time of day the test runs
     check = unchanged()
     assert "phone" in cli.fails("followup", "minutes", "1")
     assert "no follow-up #99" in cli.fails("followup", "minutes", "99")
