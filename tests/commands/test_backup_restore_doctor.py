@@ -201,7 +201,9 @@ def test_a_kill_during_backup_never_leaves_a_file_that_looks_like_a_backup(cli, 
     biggish(isolated)
     count = cli.query("SELECT count(*) FROM followup")[0][0]
     folder = isolated.parent / "backups"
-    env = {**os.environ, "SALESFLOW_DB": str(isolated)}
+    # in-process: the process killed is the one copying (through a warm server, its child
+    # would end a moment after the launcher, and could still be alive for the next backup)
+    env = {**os.environ, "SALESFLOW_DB": str(isolated), "SALESFLOW_NO_SERVER": "1"}
     proc = subprocess.Popen([SALESFLOW, "backup"], env=env, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE)
     seen: list[str] = []
