@@ -47,9 +47,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
+from operator import itemgetter
 from typing import Any
 
-from sqlalchemy import String, and_, cast, func, or_
+from sqlalchemy import String, and_, case, cast, func, or_
 from sqlalchemy import select as sa_select
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col
@@ -67,6 +68,7 @@ from salesflow.models import (
     Phase,
     RecoveryPlan,
 )
+from salesflow.nogc import nogc
 from salesflow.rules import contract as contract_rules
 from salesflow.rules import deadline
 from salesflow.rules import extension as extension_rules
@@ -78,7 +80,6 @@ from salesflow.rules.choices import CHANNEL_NAMES, PRIORITY_NAMES, ROLE_NAMES
 from salesflow.rules.dates import start_of_day
 from salesflow.rules.money import format_yuan
 from salesflow.rules.recovery import needs_plan
-from salesflow.rules.tier import tier_rank
 from salesflow.rules.workdays import holiday_start
 from salesflow.services.env import Env
 from salesflow.services.recovery import latest_plan
@@ -128,13 +129,17 @@ def _action(kind: str, tier: str, stage: str, promise: str | None, env: Env,
     return Msg("account care ({tier}: every {days}d)", tier=tier, days=days)
 
 
+@nogc
 def items(session: Session, env: Env, q: Query) -> list[dict[str, Any]]:
     if q.owner:
         require_user(session, "owner", q.owner)
     elif not q.owners:
         q = replace(q, owners=visible_owners(session, env.actor))
     horizon = q.plan + timedelta(days=q.days)
-    promise = latest_followup(col(FollowUp.next_action))
+    # the promise (latest follow-up) and the extension are looked up only for the rows
+    # whose kind uses them: CASE evaluates its subquery for those alone
+    promise = case((col(Customer.next_due_kind) == "next-action",
+                    latest_followup(col(FollowUp.next_action))))
     query = (
         sa_select(col(Customer.code), col(Customer.name), col(Customer.tier),
                   col(Customer.stage), col(Customer.owner), col(Customer.next_due_at),
@@ -142,16 +147,23 @@ def items(session: Session, env: Env, q: Query) -> list[dict[str, Any]]:
                   col(Customer.delivering), *_EXTENDED)
         .where(col(Customer.next_due_at).is_not(None), col(Customer.next_due_at) <= horizon)
     )
-    query = _with_extension(query, "new-lead")
+    query = _with_extension(query, "new-lead", when=col(Customer.next_due_kind) == "new-lead")
     query = _owned(query, q)
     if q.tiers:
         query = query.where(col(Customer.tier).in_(list(q.tiers)))
     if q.kinds:
         query = query.where(col(Customer.next_due_kind).in_(list(q.kinds)))
     out = []
+    actions: dict[tuple[str, str, str, bool], str] = {}  # one Msg per kind of row
     for (code, name, tier, stage, owner, due, kind, last, promised, delivering,
          *ext) in session.execute(query):
-        action = _action(kind, tier, stage, promised, env, bool(delivering))
+        if promised is None:
+            key = (kind, tier, stage, bool(delivering))
+            action = actions.get(key)
+            if action is None:
+                action = actions[key] = _action(kind, tier, stage, None, env, key[3])
+        else:
+            action = _action(kind, tier, stage, promised, env, bool(delivering))
         if kind == "new-lead":
             due, action = _extended(due, action, *ext)
             if due > horizon:
@@ -281,16 +293,19 @@ def _approval_items(session: Session, env: Env, q: Query) -> list[dict[str, Any]
 _EXTENDED = (col(Extension.due_date), col(Extension.to_date), col(Extension.reason))
 
 
-def _with_extension(query: Any, kind: str, *, ref: Any = None) -> Any:
+def _with_extension(query: Any, kind: str, *, ref: Any = None, when: Any = None) -> Any:
     """LEFT JOIN the item's latest approved extension (index (customer_id, kind, status));
-    the select must already hold _EXTENDED."""
+    the select must already hold _EXTENDED. `when`: only rows meeting it look one up."""
     other = aliased(Extension)
-    latest = (sa_select(func.max(col(other.id)))
-              .where(col(other.customer_id) == col(Customer.id), col(other.kind) == kind,
-                     col(other.status) == "approved"))
+    latest: Any = (sa_select(func.max(col(other.id)))
+                   .where(col(other.customer_id) == col(Customer.id), col(other.kind) == kind,
+                          col(other.status) == "approved"))
     if ref is not None:
         latest = latest.where(col(other.ref) == ref)
-    return query.outerjoin(Extension, col(Extension.id) == latest.scalar_subquery())
+    latest = latest.scalar_subquery()
+    if when is not None:
+        latest = case((when, latest))
+    return query.outerjoin(Extension, col(Extension.id) == latest)
 
 
 def _extended(due: date, action: Msg, asked_for: date | None, to: date | None,
@@ -327,11 +342,13 @@ def _objection_items(session: Session, env: Env, q: Query) -> list[dict[str, Any
         q)
     query = _with_extension(query, "objection")
     out = []
+    answer = {True: Msg("answer the objection (24h)"),
+              False: Msg("answer the negative feedback (24h)")}
+    horizon = _horizon(q)
     for since, objection, code, name, tier, stage, owner, last, *ext in session.execute(query):
-        action = (Msg("answer the objection (24h)") if objection
-                  else Msg("answer the negative feedback (24h)"))
-        due, action = _extended(deadline.objection_due(since, env.tz), action, *ext)
-        if due > _horizon(q):
+        due, action = _extended(deadline.objection_due(since, env.tz),
+                                answer[bool(objection)], *ext)
+        if due > horizon:
             continue
         out.append(_item(env, q, due, "objection", code, name, tier, stage, owner, action,
                          last, ref=""))
@@ -377,12 +394,17 @@ def _proposal_items(session: Session, env: Env, q: Query) -> list[dict[str, Any]
         q)
     query = _with_extension(query, "proposal")
     out = []
+    submit = Msg("submit the proposal ({days} working days)",
+                 days=deadline.PROPOSAL_WORKING_DAYS)
+    due_on: dict[date, date] = {}  # the deadline of each day customers entered intent
+    horizon = _horizon(q)
     for entered, code, name, tier, stage, owner, last, *ext in session.execute(query):
-        due, action = _extended(
-            deadline.proposal_due(env.local_date(entered), env.calendar),
-            Msg("submit the proposal ({days} working days)",
-                days=deadline.PROPOSAL_WORKING_DAYS), *ext)
-        if due > _horizon(q):
+        day = env.local_date(entered)
+        due = due_on.get(day)
+        if due is None:
+            due = due_on[day] = deadline.proposal_due(day, env.calendar)
+        due, action = _extended(due, submit, *ext)
+        if due > horizon:
             continue
         out.append(_item(env, q, due, "proposal", code, name, tier, stage, owner, action,
                          last, ref=""))
@@ -403,12 +425,12 @@ def _stalled_items(session: Session, env: Env, q: Query) -> list[dict[str, Any]]
                col(Customer.stage).in_(list(deadline.STALLED_STAGES))),
         q)
     out = []
+    update = Msg("update the recovery plan (no progress in {days}d)",
+                 days=deadline.STALLED_DAYS)
+    push = Msg("push the deal (no progress in {days}d)", days=deadline.STALLED_DAYS)
     for progressed, planned, code, name, tier, stage, owner, last in session.execute(query):
-        if needs_plan(env.local_date(planned) if planned else None, q.plan):
-            action = Msg("update the recovery plan (no progress in {days}d)",
-                         days=deadline.STALLED_DAYS)
-        else:
-            action = Msg("push the deal (no progress in {days}d)", days=deadline.STALLED_DAYS)
+        action = update if needs_plan(env.local_date(planned) if planned else None,
+                                      q.plan) else push
         out.append(_item(env, q, deadline.stalled_due(progressed, env.tz), "stalled", code,
                          name, tier, stage, owner,
                          action, last, ref=""))
@@ -656,15 +678,8 @@ def _item(env: Env, q: Query, due: date, kind: str, code: str, name: str, tier: 
 
 def sort_items(rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
     """Overdue first (most days overdue first), then today, then upcoming by date;
-    tier A before B before C within each."""
-    section_rank = {section: n for n, section in enumerate(SECTIONS)}
-    ranks: dict[str, int] = {}
+    tier A before B before C within each.
 
-    def rank(tier: str) -> int:  # tier_rank, asked once per tier rather than per item
-        known = ranks.get(tier)
-        if known is None:
-            known = ranks[tier] = tier_rank(tier)
-        return known
-
-    return sorted(rows, key=lambda r: (section_rank[r["section"]], -r["days_overdue"],
-                                       rank(r["tier"]), r["customer_code"], r["kind"]))
+    That order is the due date's: an earlier day is overdue longer, and the sections
+    follow one another in time; the tiers, A, B and C, sort as their letters."""
+    return sorted(rows, key=itemgetter("due_date", "tier", "customer_code", "kind"))
