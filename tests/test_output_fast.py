@@ -142,6 +142,11 @@ def _csv_text(cells: list) -> list[str]:  # as the csv module writes them
     return ["" if v is None else str(v) for v in cells]
 
 
+def _by_row(convert, rows: list[tuple]) -> list[list]:
+    """csv_converter's cells (it takes and gives columns), row by row."""
+    return [list(cells) for cells in zip(*convert(list(zip(*rows, strict=True))), strict=True)]
+
+
 def test_row_converters_equal_the_general_path():
     """Values as the database driver gives them (Python objects, as on PostgreSQL) and
     as SQLite stores them (text timestamps and dates, 0/1 booleans)."""
@@ -165,15 +170,18 @@ def test_row_converters_equal_the_general_path():
     for raw in (False, True):
         fast = csv_converter(COLUMNS, keys, raw)
         general = _general(raw)
-        for row in python_rows:
-            assert _csv_text(fast(row)) == general(dict(zip(keys, row, strict=True)))
-        for row in stored_rows:
+        # the rows as one batch (a column holds cells that need the guard and cells that
+        # do not), and each row alone (a column of one cell)
+        for row, cells in zip(python_rows, _by_row(fast, python_rows), strict=True):
+            assert _csv_text(cells) == general(dict(zip(keys, row, strict=True)))
+            assert _by_row(fast, [row]) == [cells]
+        for row, cells in zip(stored_rows, _by_row(fast, stored_rows), strict=True):
             as_read = {k: (to_python[k](v) if k in to_python and v is not None else v)
                        for k, v in zip(keys, row, strict=True)}
             if isinstance(as_read["when"], str):
                 as_read["when"] = datetime.fromisoformat(
                     as_read["when"].replace("Z", "+00:00"))
-            assert _csv_text(fast(row)) == general(as_read)
+            assert _csv_text(cells) == general(as_read)
     to_json = json_converter(COLUMNS, keys)
     for row in python_rows:
         assert to_json(row) == json_row(dict(zip(keys, row, strict=True)), COLUMNS)
@@ -195,3 +203,29 @@ def test_the_refused_character_class_is_the_rule():
     for point in range(0x110000):
         char = chr(point)
         assert bool(_ANY_REFUSED.search(char)) == _refused(char), hex(point)
+
+
+def test_a_text_column_is_guarded_cell_by_cell_whenever_one_cell_needs_it():
+    """csv_converter decides a text column's guard from the set of its cells' first
+    characters: random columns (formula starts, their full-width and combining forms,
+    Chinese, empty and missing cells, a Msg, numbers, a list) are written as formula_safe
+    gives each cell, in the column's order."""
+    from salesflow.i18n import Msg
+
+    starts = ["=", "+", "-", "@", "\t", "\r", "＝", "﹢", "=\u0338", "微", "a", "1", " ", ""]
+    rng = random.Random(20251130)
+    convert = csv_converter([Col("text")], ["text"])
+    for _ in range(2_000):
+        column = []
+        for _ in range(rng.randint(1, 6)):
+            pick = rng.random()
+            if pick < 0.1:
+                column.append(None)
+            elif pick < 0.15:
+                column.append(Msg("follow up ({tier}: every {days}d)", tier="=A", days=3))
+            elif pick < 0.2:
+                column.append(rng.choice([-5, 7, 0, False, Decimal(0), ["=x"]]))
+            else:
+                column.append(rng.choice(starts) + rng.choice(["", "1", "x", "SUM(A1)"]))
+        expected = ["" if v is None else formula_safe(csv_cell(v, "text")) for v in column]
+        assert _csv_text(list(convert([column])[0])) == expected, column
