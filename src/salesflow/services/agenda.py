@@ -55,7 +55,7 @@ from sqlalchemy import select as sa_select
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col
 
-from salesflow.db import rare
+from salesflow.db import plain_rows, rare
 from salesflow.i18n import Msg
 from salesflow.models import (
     Contract,
@@ -156,7 +156,7 @@ def items(session: Session, env: Env, q: Query) -> list[dict[str, Any]]:
     out = []
     actions: dict[tuple[str, str, str, bool], str] = {}  # one Msg per kind of row
     for (code, name, tier, stage, owner, due, kind, last, promised, delivering,
-         *ext) in session.execute(query):
+         *ext) in plain_rows(session, query):
         if promised is None:
             key = (kind, tier, stage, bool(delivering))
             action = actions.get(key)
@@ -237,7 +237,7 @@ def _payment_items(session: Session, env: Env, q: Query) -> list[dict[str, Any]]
         query = query.where(col(Customer.tier).in_(list(q.tiers)))
     out = []
     for pid, due, amount, paid, number, promised, code, name, tier, stage, owner, last in (
-            session.execute(query)):
+            plain_rows(session, query)):
         late = (q.plan - due).days
         left = format_yuan(amount - paid)
         if due <= legal:
@@ -279,7 +279,7 @@ def _approval_items(session: Session, env: Env, q: Query) -> list[dict[str, Any]
     if q.tiers:
         query = query.where(col(Customer.tier).in_(list(q.tiers)))
     out = []
-    for number, amount, since, code, name, tier, stage, owner, last in session.execute(query):
+    for number, amount, since, code, name, tier, stage, owner, last in plain_rows(session, query):
         waiting = env.local_date(since)
         if waiting > horizon:
             continue
@@ -345,7 +345,7 @@ def _objection_items(session: Session, env: Env, q: Query) -> list[dict[str, Any
     answer = {True: Msg("answer the objection (24h)"),
               False: Msg("answer the negative feedback (24h)")}
     horizon = _horizon(q)
-    for since, objection, code, name, tier, stage, owner, last, *ext in session.execute(query):
+    for since, objection, code, name, tier, stage, owner, last, *ext in plain_rows(session, query):
         due, action = _extended(deadline.objection_due(since, env.tz),
                                 answer[bool(objection)], *ext)
         if due > horizon:
@@ -369,7 +369,7 @@ def _need_items(session: Session, env: Env, q: Query) -> list[dict[str, Any]]:
     query = _with_extension(query, "need", ref=cast(col(Need.id), String))
     out = []
     for (nid, created, priority, code, name, tier, stage, owner, last,
-         *ext) in session.execute(query):
+         *ext) in plain_rows(session, query):
         due, action = _extended(
             deadline.need_due(created, env.tz),
             Msg("respond to need #{id} ({priority}, 48h)", id=nid,
@@ -398,7 +398,7 @@ def _proposal_items(session: Session, env: Env, q: Query) -> list[dict[str, Any]
                  days=deadline.PROPOSAL_WORKING_DAYS)
     due_on: dict[date, date] = {}  # the deadline of each day customers entered intent
     horizon = _horizon(q)
-    for entered, code, name, tier, stage, owner, last, *ext in session.execute(query):
+    for entered, code, name, tier, stage, owner, last, *ext in plain_rows(session, query):
         day = env.local_date(entered)
         due = due_on.get(day)
         if due is None:
@@ -428,7 +428,7 @@ def _stalled_items(session: Session, env: Env, q: Query) -> list[dict[str, Any]]
     update = Msg("update the recovery plan (no progress in {days}d)",
                  days=deadline.STALLED_DAYS)
     push = Msg("push the deal (no progress in {days}d)", days=deadline.STALLED_DAYS)
-    for progressed, planned, code, name, tier, stage, owner, last in session.execute(query):
+    for progressed, planned, code, name, tier, stage, owner, last in plain_rows(session, query):
         action = update if needs_plan(env.local_date(planned) if planned else None,
                                       q.plan) else push
         out.append(_item(env, q, deadline.stalled_due(progressed, env.tz), "stalled", code,
@@ -453,7 +453,7 @@ def _delivery_items(session: Session, env: Env, q: Query) -> list[dict[str, Any]
     query = _with_extension(query, "delivery", ref=cast(col(Phase.id), String))
     out = []
     for (pid, phase, end, number, code, name, tier, stage, owner, last,
-         *ext) in session.execute(query):
+         *ext) in plain_rows(session, query):
         action = (Msg("phase {phase} of {number} is late (ended {end}): finish it or ask "
                       "for an extension", phase=phase, number=number, end=end.isoformat())
                   if end < q.plan else
@@ -477,7 +477,7 @@ def _aftersales_items(session: Session, env: Env, q: Query) -> list[dict[str, An
         .order_by(col(Contract.aftersales_due), col(Contract.id)),
         q)
     out = []
-    for due, number, code, name, tier, stage, owner, last in session.execute(query):
+    for due, number, code, name, tier, stage, owner, last in plain_rows(session, query):
         action = Msg("after-sales visit for {number} (every {days}d within the warranty)",
                      number=number, days=env.settings.aftersales_days)
         out.append(_item(env, q, due, "aftersales", code, name, tier, stage, owner, action,
@@ -496,7 +496,7 @@ def _renewal_items(session: Session, env: Env, q: Query) -> list[dict[str, Any]]
         .order_by(col(Contract.renewal_on), col(Contract.id)),
         q)
     out = []
-    for due, number, end, code, name, tier, stage, owner, last in session.execute(query):
+    for due, number, end, code, name, tier, stage, owner, last in plain_rows(session, query):
         action = Msg("push the renewal of {number} (ends {end})",
                      number=number, end=end.isoformat())
         out.append(_item(env, q, due, "renewal", code, name, tier, stage, owner, action,
@@ -532,7 +532,7 @@ def _key_date_items(session: Session, env: Env, q: Query, start: date, end: date
                                   for low, high in ranges)))
     found = []
     for kid, name, md, year, cid, code, cname, tier, stage, owner, last in (
-            session.execute(query)):
+            plain_rows(session, query)):
         month, day = (int(part) for part in md.split("-"))
         for on in care.occurrences(month, day, year, start, end):
             found.append((kid, name, on, cid, code, cname, tier, stage, owner, last))
@@ -557,7 +557,7 @@ def _greeted(session: Session, env: Env, customer_ids: list[int], first: date,
     low, high = start_of_day(first, env.tz), start_of_day(last + timedelta(days=1), env.tz)
     for at in range(0, len(ids), 500):
         chunk = ids[at:at + 500]
-        for cid, moment in session.execute(
+        for cid, moment in plain_rows(session,
                 sa_select(col(FollowUp.customer_id), col(FollowUp.at))
                 .where(col(FollowUp.customer_id).in_(chunk), col(FollowUp.purpose) == "greeting",
                        col(FollowUp.at) >= low, col(FollowUp.at) < high)):
@@ -584,7 +584,7 @@ def _holiday_items(session: Session, env: Env, q: Query, name: str, on: date,
     action = Msg("send greetings for {name} ({day})", name=name, day=on.isoformat())
     return [_item(env, q, due, "greeting", code, cname, tier, stage, owner, action, last,
                   ref=f"{name}-{on.year}")
-            for code, cname, tier, stage, owner, last in session.execute(query)]
+            for code, cname, tier, stage, owner, last in plain_rows(session, query)]
 
 
 def _survey_items(session: Session, env: Env, q: Query) -> list[dict[str, Any]]:
@@ -601,7 +601,7 @@ def _survey_items(session: Session, env: Env, q: Query) -> list[dict[str, Any]]:
     action = Msg("satisfaction survey (every {days}d): log it with --satisfaction", days=days)
     return [_item(env, q, care.survey_due_on(env.local_date(since), days), "survey", code,
                   name, tier, stage, owner, action, last, ref="")
-            for since, code, name, tier, stage, owner, last in session.execute(query)]
+            for since, code, name, tier, stage, owner, last in plain_rows(session, query)]
 
 
 def _minutes_items(session: Session, env: Env, q: Query) -> list[dict[str, Any]]:
@@ -619,7 +619,7 @@ def _minutes_items(session: Session, env: Env, q: Query) -> list[dict[str, Any]]
     query = _with_extension(query, "minutes", ref=cast(col(FollowUp.id), String))
     out = []
     for (fid, due_at, channel, at, code, name, tier, stage, owner, last,
-         *ext) in session.execute(query):
+         *ext) in plain_rows(session, query):
         due, action = _extended(
             env.local_date(due_at),
             Msg("send the minutes of the {channel} on {day} (follow-up #{id}, 24h)",
@@ -643,7 +643,7 @@ def _pool_items(session: Session, env: Env, q: Query) -> list[dict[str, Any]]:
         .where(col(Customer.pool_on).is_not(None), col(Customer.pool_on) <= cutoff),
         q)
     out = []
-    for on, code, name, tier, stage, owner, last in session.execute(query):
+    for on, code, name, tier, stage, owner, last in plain_rows(session, query):
         action = Msg("follow up, or it returns to the shared pool (公海) on {day} (idle "
                      "{days}d)", day=on.isoformat(), days=env.settings.pool_idle_days)
         out.append(_item(env, q, on, "pool", code, name, tier, stage, owner, action, last,
