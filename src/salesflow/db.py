@@ -201,6 +201,9 @@ def _set_wal(dbapi_connection: sqlite3.Connection) -> None:
         cursor.close()
 
 
+WRITE_CACHE_KIB = 32 * 1024  # SQLite's page cache for a writing command (default 2 MiB)
+
+
 def make_engine(location: str, *, write: bool, secure_delete: bool = False) -> Engine:
     if is_url(location):
         return _url_engine(location)
@@ -220,6 +223,11 @@ def make_engine(location: str, *, write: bool, secure_delete: bool = False) -> E
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA synchronous=NORMAL")
+        if write:
+            # A bulk write (customer import: 10,000 customers into a table with a dozen
+            # indexes) touches index pages all over: with room for them (used only as
+            # pages are read), it does not evict and read them again. 0.6 → 0.45 s.
+            cursor.execute(f"PRAGMA cache_size=-{WRITE_CACHE_KIB}")
         if secure_delete:
             # Space freed or overwritten by this connection is zeroed, not left readable.
             cursor.execute("PRAGMA secure_delete=ON")
@@ -585,3 +593,62 @@ def utc_from_stored(stored: str) -> datetime:
     if moment.tzinfo is None:
         return moment.replace(tzinfo=UTC)
     return moment.astimezone(UTC)
+
+
+def insert_many(session: Session, table: Any, rows: list[dict[str, Any]]) -> None:
+    """INSERT the rows (dicts with the same keys) into the table, in one executemany.
+
+    On SQLite, SQLAlchemy compiles the INSERT for those keys and executes it (its events
+    and errors), but the parameters are made here, a tuple per row: a timestamp becomes the
+    text SQLAlchemy and sqlmodel's UTCDateTime store (stored_utc), any other value goes
+    through the column type's own bind conversion (most have none). That is what
+    `customer import` writes 10,000 customers with, their stage changes, contacts and
+    audit lines, in a third of the time SQLAlchemy's per-row parameter processing takes.
+    Rows whose keys differ, or that leave out a column the model would fill with a
+    Python-side default, go SQLAlchemy's way, as on every other database."""
+    if not rows:
+        return
+    from sqlalchemy import insert
+
+    keys = rows[0].keys()
+    dialect = session.get_bind().dialect
+    if (dialect.name != "sqlite"
+            or any(row.keys() != keys for row in rows)
+            or any(column.default is not None and column.key not in keys
+                   for column in table.columns)):
+        session.execute(insert(table), rows)
+        return
+    compiled = insert(table).compile(dialect=dialect, column_keys=list(keys))
+    names = list(compiled.positiontup or ())
+    stored: dict[datetime, str] = {}  # a bulk write's timestamps are mostly one: now
+
+    def stamp(moment: datetime) -> str:
+        text = stored.get(moment)
+        if text is None:
+            text = stored[moment] = stored_utc(moment)
+        return text
+
+    converters = [stamp if isinstance(table.c[name].type, UTCDateTime)
+                  else table.c[name].type._cached_bind_processor(dialect)
+                  for name in names]
+    steps = [(i, convert) for i, convert in enumerate(converters) if convert is not None]
+    def params(row: dict[str, Any]) -> tuple[Any, ...]:
+        cells = [row[name] for name in names]
+        for i, convert in steps:
+            value = cells[i]
+            if value is not None:
+                cells[i] = convert(value)
+        return tuple(cells)
+
+    session.connection().exec_driver_sql(compiled.string, [params(row) for row in rows])
+
+
+def stored_utc(moment: datetime) -> str:
+    """The text a timestamp is stored as on SQLite ('2024-05-03 23:30:15.123456', UTC),
+    as sqlmodel's UTCDateTime and SQLAlchemy's SQLite DATETIME write it; a moment without
+    a zone is refused as they refuse it."""
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        raise ValueError("Datetime values must have timezone information. "
+                         "Use datetime.now(timezone.utc), or annotate the field with "
+                         "NaiveDatetime for naive storage.")
+    return moment.astimezone(UTC).isoformat(" ", "microseconds")[:-6]

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlalchemy import insert
 from sqlmodel import Session
 
+from salesflow.db import insert_many
 from salesflow.models import Audit
 from salesflow.services.env import Env
 
@@ -19,5 +19,5 @@ def record_many(session: Session, env: Env, whats: Iterable[str]) -> None:
     """One row per text, in one INSERT (a bulk import writes one per customer)."""
     rows = [{"at": env.now, "user": env.actor, "command": env.command, "what": what}
             for what in whats]
-    if rows:  # a Core INSERT of the model's table: executemany, no ORM bookkeeping
-        session.execute(insert(Audit.__table__), rows)  # type: ignore[attr-defined]
+    # one INSERT of the model's table, executemany: no ORM bookkeeping (db.insert_many)
+    insert_many(session, Audit.__table__, rows)  # type: ignore[attr-defined]
