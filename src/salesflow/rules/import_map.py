@@ -56,6 +56,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
 from decimal import Decimal
+from functools import lru_cache
 
 from salesflow.i18n import N_, _
 from salesflow.rules.choices import ALIASES, SOURCES, chinese, parse_choice
@@ -248,6 +249,7 @@ def split_contact(text: str) -> tuple[str | None, str | None]:
     return (phones[0] if phones else None), (emails[0] if emails else None)
 
 
+@lru_cache(maxsize=4096)  # a sheet repeats a few sources thousands of times
 def source_of(text: str) -> tuple[str, str | None]:
     """线索来源 → (source, detail): '行业展会' → ('trade-show', None);
     '2024年3月行业展会' → ('trade-show', '2024年3月行业展会'). ValueError when it names no
@@ -278,6 +280,7 @@ def with_unit(text: str, unit: str) -> str:
 CLOCK_SKEW = timedelta(minutes=5)
 
 
+@lru_cache(maxsize=4096)  # a sheet's last contacts share days (and `now` is one import's)
 def contact_time(text: str, now: datetime) -> datetime:
     """最后跟进时间 as a moment in `now`'s zone: a date alone is that day at 00:00, a date
     and time is that time. Refuses a moment in the future."""

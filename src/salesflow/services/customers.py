@@ -177,8 +177,12 @@ def next_codes(session: Session, env: Env,
                places: Sequence[tuple[str | None, str | None]]) -> list[str]:
     """New codes for customers of these (industry, region) pairs, in order, in one query
     (`customer import` draws thousands at once)."""
-    prefixes = [code_prefix(industry, region, env.settings.industry_codes,
-                            env.settings.region_codes) for industry, region in places]
+    prefix_of: dict[tuple[str | None, str | None], str] = {}  # few distinct pairs
+    for place in places:
+        if place not in prefix_of:
+            prefix_of[place] = code_prefix(*place, env.settings.industry_codes,
+                                           env.settings.region_codes)
+    prefixes = [prefix_of[place] for place in places]
     # FOR UPDATE: on PostgreSQL two concurrent adds must not draw the same number (SQLite
     # already serializes writers with BEGIN IMMEDIATE and ignores it).
     seqs = {seq.prefix: seq for seq in session.exec(

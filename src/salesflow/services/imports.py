@@ -43,12 +43,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import delete, func, insert
+from sqlalchemy import delete, func
 from sqlalchemy import select as sa_select
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from salesflow import workers
+from salesflow.db import insert_many
 from salesflow.errors import Conflict, InputError, NotFound
 from salesflow.i18n import N_, _
 from salesflow.models import (
@@ -356,19 +357,23 @@ def _check_row(env: Env, header: HeaderMap, line: int, cells: Sequence[str],
                                       other=where[key].header))
                 continue
             raw[key], where[key] = value, column
-    values: dict[str, Any] = {}
-    for key, value in raw.items():
-        try:  # one field at a time, so that every bad cell is reported
-            values.update(customers.parse_fields({key: value}, env))
+    try:  # the whole row at once: a good row (nearly every row) costs one call
+        values = customers.parse_fields(raw, env)
+    except InputError:  # then one field at a time, so that every bad cell is reported
+        values = {}
+        for key, value in raw.items():
+            try:
+                values.update(customers.parse_fields({key: value}, env))
+            except InputError as exc:
+                problem = exc.message.removeprefix(f"{customers.label(key)}: ")
+                column = where.get(key) or next(c for c in header.columns if c.field == key)
+                problems.append(_("line {line}: {where}: {problem}").format(
+                    line=line, where=_where(column, key), problem=problem))
+        try:
+            customers.check_budget(values)
         except InputError as exc:
-            problem = exc.message.removeprefix(f"{customers.label(key)}: ")
-            column = where.get(key) or next(c for c in header.columns if c.field == key)
-            problems.append(_("line {line}: {where}: {problem}").format(
-                line=line, where=_where(column, key), problem=problem))
-    try:
-        customers.check_budget(values)
-    except InputError as exc:
-        problems.append(_("line {line}: {problem}").format(line=line, problem=exc.message))
+            problems.append(_("line {line}: {problem}").format(line=line,
+                                                               problem=exc.message))
     name = values.get("name")
     if not raw.get("name"):
         column = next(c for c in header.columns if c.field == "name")
@@ -529,22 +534,22 @@ def _add(session: Session, env: Env, plan: Plan, batch_id: str,
         made.append(row)
     session.flush()  # the batch and the code counters first
     if made:
-        # One Core INSERT of the model's table, executemany over every customer (the
-        # driver's own loop: no ORM unit of work, no multi-row VALUES text to build and
-        # parse, no RETURNING), then their ids read back through the import_batch index.
+        # One INSERT of the model's table, executemany over every customer (the driver's
+        # own loop: no ORM unit of work, no multi-row VALUES text to build and parse, no
+        # RETURNING; db.insert_many), then their ids read back through the import_batch
+        # index.
         table = Customer.__table__  # type: ignore[attr-defined]
-        session.execute(insert(table), made)
+        insert_many(session, table, made)
         by_code = dict(session.execute(sa_select(table.c.code, table.c.id)
                                        .where(table.c.import_batch == batch_id)).all())
         ids = [by_code[row["code"]] for row in made]
-        session.execute(insert(StageChange.__table__),  # type: ignore[attr-defined]
-                        [customers.creation(env, i) for i in ids])
+        insert_many(session, StageChange.__table__,  # type: ignore[attr-defined]
+                    [customers.creation(env, i) for i in ids])
         # each customer's contact becomes its primary contact, as `customer add` does
         people = [customers.primary_contact_row(env, i, row)
                   for i, row in zip(ids, made, strict=True)]
-        people = [p for p in people if p is not None]
-        if people:
-            session.execute(insert(Contact.__table__), people)  # type: ignore[attr-defined]
+        insert_many(session, Contact.__table__,  # type: ignore[attr-defined]
+                    [p for p in people if p is not None])
     audit.record_many(session, env, (f"customer {row['code']} added" for row in made))
 
 
