@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy.engine import processors
 
 from salesflow import db
-from salesflow.services import agenda
+from salesflow.services import agenda, customers
 
 pytestmark = pytest.mark.sqlite_only
 
@@ -30,12 +30,37 @@ def test_every_agenda_read_equals_sqlalchemys_rows(cli, monkeypatch) -> None:  #
         compared.append(len(usual))
         return fast
 
+    def both_in_batches(session: Any, query: Any, size: int | None) -> Any:
+        yield both(session, query)
+
     monkeypatch.setattr(agenda, "plain_rows", both)
+    monkeypatch.setattr(customers, "plain_batches", both_in_batches)
     for user, args in (("li.na", ()), ("li.na", ("--days", "30")), (None, ("--days", "30")),
                        (None, ("--date", "2025-12-30", "--days", "60"))):
         cli("due", *args, "--format", "json", user=user)
     assert len(compared) > 40
     assert sum(compared) > 100  # the kinds found rows to compare, not only empty reads
+    before = len(compared)
+    cli("customer", "list", "--format", "json")
+    cli("customer", "list", "--owner", "li.na", "--incomplete", "--format", "json")
+    assert len(compared) == before + 2 and compared[-2] > 10
+
+
+def test_batches_are_the_rows_in_order(cli) -> None:  # type: ignore[no-untyped-def]
+    """plain_batches in batches of 7 gives the rows plain_rows gives, in order."""
+    from sqlalchemy import select
+
+    from salesflow.context import AppState
+    from salesflow.models import FollowUp
+
+    cli.today("2025-09-29")
+    cli("demo")
+    with AppState(db=str(cli.db), user="li.na").unit("test", write=False) as unit:
+        query = select(FollowUp.__table__).order_by(FollowUp.__table__.c.id)
+        whole = db.plain_rows(unit.session, query)
+        batches = list(db.plain_batches(unit.session, query, 7))
+    assert len(whole) > 20 and all(0 < len(b) <= 7 for b in batches)
+    assert [row for b in batches for row in b] == whole
 
 
 @pytest.mark.parametrize("stored", [

@@ -538,8 +538,15 @@ def plain_rows(session: Session, query: Any) -> list[Any]:
     its zone) per timestamp. The whole team's agenda reads 77,000 rows and 127,000
     timestamps this way in two-thirds of the time. Other columns keep SQLAlchemy's own
     result conversion; other databases give SQLAlchemy's rows as they are."""
+    return [row for batch in plain_batches(session, query, None) for row in batch]
+
+
+def plain_batches(session: Session, query: Any, size: int | None) -> Iterator[list[Any]]:
+    """plain_rows, `size` rows at a time (None: all at once), for a caller that streams."""
     if session.get_bind().dialect.name != "sqlite":
-        return list(session.execute(query).all())
+        result = session.execute(query)
+        yield from (result.partitions(size) if size else [list(result.all())])
+        return
     stamps = [i for i, column in enumerate(query.selected_columns)
               if _is_timestamp(column.type)]
     if stamps:
@@ -548,18 +555,21 @@ def plain_rows(session: Session, query: Any) -> list[Any]:
             type_coerce(column, String).label(column.key) if i in stamps else column
             for i, column in enumerate(columns)))
     result = session.connection().execute(query)  # Core: the driver's cursor is there
-    cursor = getattr(result, "cursor", None)
-    processors = getattr(getattr(result, "_metadata", None), "_processors", None)
-    if cursor is None or processors is None:  # not the SQLAlchemy this was written for
-        rows = result.all()
-        return [_stamped(row, stamps) for row in rows] if stamps else list(rows)
-    fixes = [(i, p) for i, p in enumerate(processors) if p is not None]
-    fixes += [(i, utc_from_stored) for i in stamps]
-    rows = cursor.fetchall()
-    result.close()
-    if not fixes:
-        return rows
-    return [_fixed(row, fixes) for row in rows]
+    try:
+        cursor = getattr(result, "cursor", None)
+        processors = getattr(getattr(result, "_metadata", None), "_processors", None)
+        if cursor is None or processors is None:  # not the SQLAlchemy this was written for
+            for part in (result.partitions(size) if size else [result.all()]):
+                yield [_fixed(row, [(i, utc_from_stored) for i in stamps]) for row in part]
+            return
+        fixes = [(i, p) for i, p in enumerate(processors) if p is not None]
+        fixes += [(i, utc_from_stored) for i in stamps]
+        while part := (cursor.fetchmany(size) if size else cursor.fetchall()):
+            yield [_fixed(row, fixes) for row in part] if fixes else part
+            if not size:
+                return
+    finally:
+        result.close()
 
 
 def _is_timestamp(kind: Any) -> bool:  # the models' timestamps: sqlmodel's UTCDateTime
@@ -573,10 +583,6 @@ def _fixed(row: Any, fixes: list[tuple[int, Any]]) -> tuple[Any, ...]:
         if value is not None:
             cells[i] = convert(value)
     return tuple(cells)
-
-
-def _stamped(row: Any, stamps: list[int]) -> tuple[Any, ...]:
-    return _fixed(row, [(i, utc_from_stored) for i in stamps])
 
 
 _fromisoformat = datetime.fromisoformat

@@ -17,6 +17,7 @@ from sqlalchemy import func, literal, update
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
+from salesflow.db import plain_batches
 from salesflow.errors import Conflict, InputError, NotFound
 from salesflow.i18n import N_, _
 from salesflow.models import CodeSequence, Contact, Customer, Need, StageChange, User
@@ -517,14 +518,15 @@ def rows(session: Session, *, owner: str | None = None, tier: str | None = None,
         query = query.where(Customer.stage == stage)
     if search:
         query = query.where(col(Customer.name).contains(search.strip()))
-    for values in session.execute(query.execution_options(yield_per=500)):
-        c = SimpleNamespace(**dict(zip(_LISTED, values, strict=True)))  # plain attributes
-        if not incomplete:
-            yield row(c)
-            continue
-        missing = missing_fields(profile(c))
-        if missing:
-            yield {**row(c), "missing": missing}
+    for batch in plain_batches(session, query, 500):
+        for values in batch:
+            c = SimpleNamespace(**dict(zip(_LISTED, values, strict=True)))  # attributes
+            if not incomplete:
+                yield row(c)
+                continue
+            missing = missing_fields(profile(c))
+            if missing:
+                yield {**row(c), "missing": missing}
 
 
 @dataclass
