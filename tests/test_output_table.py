@@ -4,6 +4,8 @@ and wrapping never loses a character."""
 
 from __future__ import annotations
 
+from datetime import UTC, timedelta, timezone
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from rich.cells import cell_len
@@ -109,3 +111,32 @@ def test_words_break_at_spaces_and_chinese_folds_by_two_cells():
     assert wrap_cell("昆明新泽食品有限公司", 12) == ["昆明新泽食品", "有限公司"]
     assert wrap_cell("昆明新泽食品有限公司", 11) == ["昆明新泽食", "品有限公司"]
     assert wrap_cell("line one\nline two", 20) == ["line one", "line two"]
+
+
+VALUES = {
+    "text": st.none() | CELLS | st.sampled_from(["\x1b[31m红", "a\u202eb", "行\n二", "", "=1"]),
+    "date": st.none() | st.dates(),
+    "money": st.none() | st.integers(-10**12, 10**12),
+    "int": st.none() | st.integers(-5, 5) | st.booleans(),
+    "datetime": st.none() | st.datetimes(timezones=st.just(UTC)),
+    "bool": st.none() | st.booleans(),
+}
+
+
+@settings(max_examples=150, deadline=None)
+@given(data=st.data(), kind=st.sampled_from(sorted(VALUES)))
+def test_a_column_is_shown_and_measured_as_each_cell_would_be(data, kind):  # type: ignore[no-untyped-def]
+    """write_table builds a column's cells and sizes a column at a time (_table_column):
+    the same texts and sizes as table_cell, escape_text and widest_line give each cell,
+    for columns that mix missing values, control characters, line breaks, a Msg (its
+    translation) and values equal as keys but not as text (1 and True)."""
+    from salesflow.i18n import Msg
+    from salesflow.output import _table_column, table_cell
+    from salesflow.rules.text import escape_text
+
+    values = data.draw(st.lists(VALUES[kind], min_size=1, max_size=8))
+    if kind == "text" and data.draw(st.booleans()):
+        values.append(Msg("follow up ({tier}: every {days}d)", tier="A", days=7))
+    tz = timezone(timedelta(hours=8))
+    texts = [escape_text(table_cell(v, kind, tz), keep="\n") for v in values]
+    assert _table_column(values, kind, tz) == (texts, [widest_line(t) for t in texts])

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any, Protocol, TextIO, TypeGuard
 from salesflow.columns import Col, label
 from salesflow.i18n import Msg, _
 from salesflow.rules.money import fen_to_yuan, format_plain, format_yuan
-from salesflow.rules.text import escape_text
+from salesflow.rules.text import _ANY_REFUSED, escape_text
 from salesflow.stdout import gone
 
 if TYPE_CHECKING:
@@ -463,10 +463,10 @@ def write_table(rows: Iterable[Mapping[str, Any]], columns: Sequence[Col], *,
     console = Console()
     kept = fit_columns(columns, console.width)
     heads = [escape_text(_(c.label), keep="\n") for c in kept]
-    cells = [[escape_text(table_cell(row.get(c.name), c.kind, tz), keep="\n") for c in kept]
-             for row in collected]
-    sizes = [[len(t) if t.isascii() and "\n" not in t else widest_line(t) for t in row]
-             for row in cells]
+    by_column = [_table_column([row.get(c.name) for row in collected], c.kind, tz)
+                 for c in kept]
+    cells = list(zip(*(texts for texts, _sizes in by_column), strict=True))
+    sizes = list(zip(*(sizes for _texts, sizes in by_column), strict=True))
     wraps = [not (c.kind in _NO_WRAP_KINDS or c.name in _NO_WRAP_NAMES) for c in kept]
     head_sizes = [widest_line(text) for text in heads]
     natural = [max(head, *(size[i] for size in sizes)) for i, head in enumerate(head_sizes)]
@@ -483,6 +483,38 @@ def write_table(rows: Iterable[Mapping[str, Any]], columns: Sequence[Col], *,
                                          widths, right)) + "\n")
     out.flush()
     return len(collected)
+
+
+def _table_column(values: list[Any], kind: str,
+                  tz: tzinfo | None) -> tuple[list[str], list[int]]:
+    """A column's cells as a table shows them (table_cell, then escape_text keeping line
+    breaks) and each one's size (widest_line), computed a column at a time: plain text as
+    it is, other values converted once per distinct value, and the escape and the widths
+    decided for the whole column when it allows (no character to escape; ASCII, or ASCII
+    and Chinese, on single lines)."""
+    if kind == "text":  # text as it is; a Msg translated; anything else its table_cell
+        texts = ["" if v is None else v if v.__class__ is str else table_cell(v, kind, tz)
+                 for v in values]
+    else:  # dates, money, numbers: few distinct values, each converted once (by type
+        # too: 1 and True are equal keys, and a Msg equals its English text)
+        keys = [(v.__class__, v) for v in values]
+        try:
+            shown_as = {key: table_cell(key[1], kind, tz) for key in set(keys)}
+        except TypeError:  # an unhashable value: one at a time
+            texts = [table_cell(v, kind, tz) for v in values]
+        else:
+            texts = list(map(shown_as.__getitem__, keys))
+    whole = "".join(texts)
+    if _ANY_REFUSED.search(whole):
+        texts = [escape_text(t, keep="\n") for t in texts]
+        whole = "".join(texts)
+    if "\n" not in whole:
+        if whole.isascii():
+            return texts, list(map(len, texts))
+        if TWO_CELL_TEXT.fullmatch(whole):  # one byte for one cell, three for two
+            return texts, [(len(t.encode()) + len(t)) // 2 for t in texts]
+    return texts, [len(t) if t.isascii() and "\n" not in t else widest_line(t)
+                   for t in texts]
 
 
 def table_lines(cells: Sequence[Sequence[str]], sizes: Sequence[Sequence[int]],
@@ -511,15 +543,22 @@ def table_lines(cells: Sequence[Sequence[str]], sizes: Sequence[Sequence[int]],
             key = (t, w, to_right)
             lines = wrapped.get(key)  # the same text again (an action): wrapped once
             if lines is None:
+                # a line of an ASCII text is as wide as it is long, of an all-wide one
+                # (a Chinese name on one line) twice as wide; any other is measured
+                measure = (len if t.isascii() else _twice if s == 2 * len(t) else _cells)
                 lines = wrapped[key] = [
-                    " " * (w - _cells(line)) + line if to_right
-                    else line + " " * (w - _cells(line)) for line in wrap_cell(t, w)]
+                    " " * (w - measure(line)) + line if to_right
+                    else line + " " * (w - measure(line)) for line in wrap_cell(t, w)]
             cells_lines.append(list(lines))
         height = max(map(len, cells_lines))
         for lines, (_w, _right, blank) in zip(cells_lines, columns, strict=True):
             lines.extend([blank] * (height - len(lines)))
         out.extend(" " + "  ".join(parts) + " " for parts in zip(*cells_lines, strict=True))
     return out
+
+
+def _twice(text: str) -> int:
+    return 2 * len(text)
 
 
 def widest_line(text: str) -> int:
