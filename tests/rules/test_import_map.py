@@ -227,6 +227,9 @@ def test_contact_time_refuses(text, message):
 
 
 def test_contact_time_keeps_the_zone_offset():
+    """Also when the same text was just read at the same instant seen from another zone
+    (contact_time remembers its answers)."""
+    assert contact_time("2023-10-10", NOW).utcoffset() == NOW.utcoffset()
     moment = contact_time("2023-10-10", NOW.astimezone(timezone(timedelta(hours=-7))))
     assert moment.utcoffset() == timedelta(hours=-7)
 

@@ -280,10 +280,16 @@ def with_unit(text: str, unit: str) -> str:
 CLOCK_SKEW = timedelta(minutes=5)
 
 
-@lru_cache(maxsize=4096)  # a sheet's last contacts share days (and `now` is one import's)
 def contact_time(text: str, now: datetime) -> datetime:
     """最后跟进时间 as a moment in `now`'s zone: a date alone is that day at 00:00, a date
     and time is that time. Refuses a moment in the future."""
+    return _contact_time(text, now, now.tzinfo)
+
+
+# A sheet's last contacts share days, and `now` is one import's: each text is parsed once.
+# The zone is part of the key: the same instant seen from another zone is another answer.
+@lru_cache(maxsize=4096)
+def _contact_time(text: str, now: datetime, _zone: tzinfo | None) -> datetime:
     try:
         day = parse_date(text, now.date(), within=RECORD_RANGE)
     except ValueError:
