@@ -109,3 +109,20 @@ def test_rows_with_other_keys_go_sqlalchemys_way(tmp_path: Path, rows: list[dict
         stored.append(con.execute(f"SELECT * FROM {model.__tablename__}").fetchall())
         con.close()
     assert stored[0] == stored[1] and stored[0]
+
+
+def test_objects_added_before_are_written_first(tmp_path: Path) -> None:
+    """As Session.execute does, insert_many flushes what the session holds first: an audit
+    line added before a bulk of them keeps its place in the trail."""
+    engine = create_engine(f"sqlite:///{tmp_path / 'x.db'}")
+    SQLModel.metadata.create_all(engine)
+    with Session(engine) as session:
+        session.add(Audit(at=MOMENTS[0], user="u", command="c", what="first"))
+        db.insert_many(session, Audit.__table__,  # type: ignore[attr-defined]
+                       [{"at": MOMENTS[1], "user": "u", "command": "c", "what": "then"}])
+        session.commit()
+    engine.dispose()
+    con = sqlite3.connect(tmp_path / "x.db")
+    assert con.execute("SELECT what FROM audit ORDER BY id").fetchall() == [
+        ("first",), ("then",)]
+    con.close()

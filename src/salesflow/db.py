@@ -646,7 +646,9 @@ def insert_many(session: Session, table: Any, rows: list[dict[str, Any]]) -> Non
                 cells[i] = convert(value)
         return tuple(cells)
 
-    session.connection().exec_driver_sql(compiled.string, [params(row) for row in rows])
+    rows_params = [params(row) for row in rows]
+    session.flush()  # what Session.execute does first: pending objects keep their order
+    session.connection().exec_driver_sql(compiled.string, rows_params)
 
 
 def stored_utc(moment: datetime) -> str:
