@@ -76,3 +76,20 @@ def test_a_stored_timestamp_reads_as_sqlalchemy_and_sqlmodel_read_it(stored: str
     got = db.utc_from_stored(stored)
     assert got == expected and got.tzinfo is UTC and expected.tzinfo is UTC
     assert (got.isoformat(), type(got)) == (expected.isoformat(), type(expected))
+
+
+def test_only_a_mapped_unit_maps_the_file(cli) -> None:  # type: ignore[no-untyped-def]
+    """`due` (unit(mapped=True)) reads through a memory map; other commands do not (an
+    export's resident memory would grow with the file)."""
+    from sqlalchemy import text
+
+    from salesflow.context import AppState
+
+    cli.today("2025-09-29")
+    cli("demo")
+    sizes = []
+    for mapped in (True, False):
+        with AppState(db=str(cli.db), user="li.na").unit("t", write=False,
+                                                         mapped=mapped) as unit:
+            sizes.append(unit.session.execute(text("PRAGMA mmap_size")).scalar())
+    assert sizes == [db.MAPPED_BYTES, 0] or (sizes[0] > 0 and sizes[1] == 0)

@@ -156,10 +156,12 @@ class AppState:
         return None if self.user is None else self.actor
 
     @contextmanager
-    def unit(self, command: str, *, write: bool, erase: bool = False) -> Iterator[Unit]:
+    def unit(self, command: str, *, write: bool, erase: bool = False,
+             mapped: bool = False) -> Iterator[Unit]:
         """One transaction for one command, with the clock read once. erase=True: the
         command erases personal data, and the database files are scrubbed after the
-        commit (db.unit_of_work)."""
+        commit; mapped=True: it reads rows scattered over the whole database (db.
+        unit_of_work)."""
         from salesflow.db import unit_of_work
         from salesflow.rules.workdays import calendar_for
         from salesflow.services import server, users
@@ -169,7 +171,8 @@ class AppState:
         actor = self.actor  # a blank --as is refused before the database opens
         notices: list[str] = []
         with _terminate_as_interrupt(), unit_of_work(
-                self.location, write=write, erase=erase, notes=notices) as session:
+                self.location, write=write, erase=erase, mapped=mapped,
+                notes=notices) as session:
             if server.is_server(session):
                 # the server, not the command line, says who one is (SPEC §15)
                 actor = server.acting_user(session, self.named)

@@ -202,9 +202,11 @@ def _set_wal(dbapi_connection: sqlite3.Connection) -> None:
 
 
 WRITE_CACHE_KIB = 32 * 1024  # SQLite's page cache for a writing command (default 2 MiB)
+MAPPED_BYTES = 1 << 31  # of the file mapped at most (SQLite's own limit is about as much)
 
 
-def make_engine(location: str, *, write: bool, secure_delete: bool = False) -> Engine:
+def make_engine(location: str, *, write: bool, secure_delete: bool = False,
+                mapped: bool = False) -> Engine:
     if is_url(location):
         return _url_engine(location)
     path = locate_sqlite(location, write=write)
@@ -228,6 +230,13 @@ def make_engine(location: str, *, write: bool, secure_delete: bool = False) -> E
             # indexes) touches index pages all over: with room for them (used only as
             # pages are read), it does not evict and read them again. 0.6 → 0.45 s.
             cursor.execute(f"PRAGMA cache_size=-{WRITE_CACHE_KIB}")
+        if mapped:
+            # A read of rows scattered over the file (the whole team's agenda: 77,000
+            # rows from a dozen indexes, 0.41 → 0.33 s): pages come from the OS's cache
+            # through a memory map, without a read() and a copy each. Only where asked:
+            # the mapped pages a command touches count in its resident memory, which an
+            # export of every row would then grow to the size of the file.
+            cursor.execute(f"PRAGMA mmap_size={MAPPED_BYTES}")
         if secure_delete:
             # Space freed or overwritten by this connection is zeroed, not left readable.
             cursor.execute("PRAGMA secure_delete=ON")
@@ -459,9 +468,12 @@ def scrub_sqlite(engine: Engine, path: Path) -> list[str]:
 
 
 @contextmanager
-def unit_of_work(location: str, *, write: bool, erase: bool = False,
+def unit_of_work(location: str, *, write: bool, erase: bool = False, mapped: bool = False,
                  notes: list[str] | None = None) -> Iterator[Session]:
     """One transaction for one command: commit at the end, or roll everything back.
+
+    mapped=True (due): the command reads rows scattered over the whole file, and SQLite
+    maps the file into memory to read them (make_engine).
 
     erase=True (customer forget): on SQLite, freed space is zeroed while the command
     writes, and after the commit the files are scrubbed (scrub_sqlite), its notes
@@ -469,7 +481,7 @@ def unit_of_work(location: str, *, write: bool, erase: bool = False,
     reclaims the old row versions.
     """
     sqlite_erase = erase and not is_url(location)
-    engine = make_engine(location, write=write, secure_delete=sqlite_erase)
+    engine = make_engine(location, write=write, secure_delete=sqlite_erase, mapped=mapped)
     try:
         try:
             migrate(engine, location)

@@ -61,7 +61,7 @@ def due(
         if k not in agenda.KINDS:
             raise typer.BadParameter(_("'{kind}' is not a kind; use {kinds}").format(
                 kind=k, kinds=", ".join(agenda.KINDS)), param_hint="--kind")
-    with state(ctx).unit("due", write=False) as unit:
+    with state(ctx).unit("due", write=False, mapped=True) as unit:
         env = unit.env
         plan = env.today
         if date_:
