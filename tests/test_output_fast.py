@@ -205,6 +205,18 @@ def test_the_refused_character_class_is_the_rule():
         assert bool(_ANY_REFUSED.search(char)) == _refused(char), hex(point)
 
 
+def test_a_column_of_days_or_numbers_converts_each_value_as_itself():
+    """A date or int column converts each distinct value once, keyed by its type too:
+    1 and True, equal as keys, are written as themselves."""
+    convert = csv_converter([Col("n", "int"), Col("day", "date")], ["n", "day"])
+    column = [1, True, None, 1, False, 0, 10**20]
+    days = [date(2024, 5, 10), "2024-05-10", None, date(2024, 5, 10), None, None, None]
+    numbers, texts = convert([column, days])
+    assert _csv_text(list(numbers)) == [csv_cell(v, "int") for v in column]
+    assert _csv_text(list(texts)) == ["2024-05-10", "2024-05-10", "", "2024-05-10", "", "",
+                                      ""]
+
+
 def test_a_text_column_is_guarded_cell_by_cell_whenever_one_cell_needs_it():
     """csv_converter decides a text column's guard from the set of its cells' first
     characters: random columns (formula starts, their full-width and combining forms,

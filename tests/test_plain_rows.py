@@ -66,7 +66,7 @@ def test_batches_are_the_rows_in_order(cli) -> None:  # type: ignore[no-untyped-
 @pytest.mark.parametrize("stored", [
     "2024-05-03 23:30:15", "2024-05-03 23:30:15.123456", "2024-05-03 23:30:15.000000+08:00",
     "2024-05-03T23:30:15", "2024-05-03 23:30:15.5", "2024-05-03", "2024-05-03 23:30:15Z",
-    "2024-12-31 23:59:59.999999-05:00",
+    "2024-12-31 23:59:59.999999-05:00", "2024-05-03 23:30+08", "2024-05-03 23:30:15.123+08",
 ])
 def test_a_stored_timestamp_reads_as_sqlalchemy_and_sqlmodel_read_it(stored: str) -> None:
     from sqlmodel.sql.sqltypes import UTCDateTime

@@ -605,8 +605,12 @@ def utc_from_stored(stored: str) -> datetime:
     offset) as the aware UTC datetime SQLAlchemy and sqlmodel's UTCDateTime make of it:
     parsed the same way (fromisoformat), the zone given in the text rather than set on
     the result afterwards. A text in another shape (an offset) goes their general way."""
-    if len(stored) in (19, 26) and stored[10] == " ":  # SQLAlchemy's own: no offset
-        return _fromisoformat(stored + "+00:00")
+    if (len(stored) in (19, 26) and stored[10] == " " and stored[13] == ":"
+            and stored[16] == ":"):  # SQLAlchemy's own shape: no room for an offset
+        try:
+            return _fromisoformat(stored + "+00:00")
+        except ValueError:  # it held one after all ('…:15.123+08'): the general way
+            pass
     moment = _fromisoformat(stored)
     if moment.tzinfo is None:
         return moment.replace(tzinfo=UTC)
@@ -650,15 +654,7 @@ def insert_many(session: Session, table: Any, rows: list[dict[str, Any]]) -> Non
                   else table.c[name].type._cached_bind_processor(dialect)
                   for name in names]
     steps = [(i, convert) for i, convert in enumerate(converters) if convert is not None]
-    def params(row: dict[str, Any]) -> tuple[Any, ...]:
-        cells = [row[name] for name in names]
-        for i, convert in steps:
-            value = cells[i]
-            if value is not None:
-                cells[i] = convert(value)
-        return tuple(cells)
-
-    rows_params = [params(row) for row in rows]
+    rows_params = [_fixed([row[name] for name in names], steps) for row in rows]
     session.flush()  # what Session.execute does first: pending objects keep their order
     session.connection().exec_driver_sql(compiled.string, rows_params)
 

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any, Protocol, TextIO, TypeGuard
 from salesflow.columns import Col, label
 from salesflow.i18n import Msg, _
 from salesflow.rules.money import fen_to_yuan, format_plain, format_yuan
-from salesflow.rules.text import _ANY_REFUSED, escape_text
+from salesflow.rules.text import escape_text, has_refused
 from salesflow.stdout import gone
 
 if TYPE_CHECKING:
@@ -276,11 +276,12 @@ def _csv_column_fn(kind: str, raw: bool) -> Callable[[Sequence[Any]], Sequence[A
     cell = _csv_fn(kind, raw)
     if kind in ("date", "int"):  # few distinct values (days): each converted once
         def by_value(values: Sequence[Any]) -> Sequence[Any]:
+            keys = [(v.__class__, v) for v in values]  # by type too: 1 and True are equal
             try:
-                texts = {v: v if v is None else cell(v) for v in set(values)}
+                texts = {key: None if key[1] is None else cell(key[1]) for key in set(keys)}
             except TypeError:  # an unhashable value: cell by cell
                 return [v if v is None else cell(v) for v in values]
-            return list(map(texts.__getitem__, values))
+            return list(map(texts.__getitem__, keys))
 
         return by_value
     if kind != "text" or raw:
@@ -505,7 +506,7 @@ def _table_column(values: list[Any], kind: str,
         else:
             texts = list(map(shown_as.__getitem__, keys))
     whole = "".join(texts)
-    if _ANY_REFUSED.search(whole):
+    if has_refused(whole):
         texts = [escape_text(t, keep="\n") for t in texts]
         whole = "".join(texts)
     if "\n" not in whole:

@@ -48,6 +48,11 @@ def _escape(char: str) -> str:
     return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}"
 
 
+def has_refused(text: str) -> bool:
+    """Whether the text holds any character escape_text would escape (or keep)."""
+    return _ANY_REFUSED.search(text) is not None
+
+
 def escape_text(text: str, *, keep: str = "") -> str:
     """The text with every refused character written as an escape (ESC → \\x1b), except
     those in `keep` (e.g. "\\n" for a multi-line table cell)."""
