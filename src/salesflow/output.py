@@ -272,18 +272,22 @@ def csv_converter(columns: Sequence[Col], keys: Sequence[str],
 _FIRST = itemgetter(slice(0, 1))  # a text's first character ("" for "")
 
 
+def _once_per_value(values: Sequence[Any], convert: Callable[[Any], Any]) -> list[Any]:
+    """[convert(v) for v in values], each distinct value converted once: a column of days
+    or amounts holds few. Distinct by type too (1 and True are equal keys, and so are a
+    Msg and its English text); an unhashable value makes it one at a time."""
+    keys = [(v.__class__, v) for v in values]
+    try:
+        done = {key: convert(key[1]) for key in set(keys)}
+    except TypeError:
+        return [convert(v) for v in values]
+    return list(map(done.__getitem__, keys))
+
+
 def _csv_column_fn(kind: str, raw: bool) -> Callable[[Sequence[Any]], Sequence[Any]]:
     cell = _csv_fn(kind, raw)
     if kind in ("date", "int"):  # few distinct values (days): each converted once
-        def by_value(values: Sequence[Any]) -> Sequence[Any]:
-            keys = [(v.__class__, v) for v in values]  # by type too: 1 and True are equal
-            try:
-                texts = {key: None if key[1] is None else cell(key[1]) for key in set(keys)}
-            except TypeError:  # an unhashable value: cell by cell
-                return [v if v is None else cell(v) for v in values]
-            return list(map(texts.__getitem__, keys))
-
-        return by_value
+        return lambda values: _once_per_value(values, lambda v: v if v is None else cell(v))
     if kind != "text" or raw:
         return lambda values: [v if v is None else cell(v) for v in values]
 
@@ -496,15 +500,8 @@ def _table_column(values: list[Any], kind: str,
     if kind == "text":  # text as it is; a Msg translated; anything else its table_cell
         texts = ["" if v is None else v if v.__class__ is str else table_cell(v, kind, tz)
                  for v in values]
-    else:  # dates, money, numbers: few distinct values, each converted once (by type
-        # too: 1 and True are equal keys, and a Msg equals its English text)
-        keys = [(v.__class__, v) for v in values]
-        try:
-            shown_as = {key: table_cell(key[1], kind, tz) for key in set(keys)}
-        except TypeError:  # an unhashable value: one at a time
-            texts = [table_cell(v, kind, tz) for v in values]
-        else:
-            texts = list(map(shown_as.__getitem__, keys))
+    else:  # dates, money, numbers: few distinct values
+        texts = _once_per_value(values, lambda v: table_cell(v, kind, tz))
     whole = "".join(texts)
     if has_refused(whole):
         texts = [escape_text(t, keep="\n") for t in texts]

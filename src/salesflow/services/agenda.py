@@ -90,7 +90,6 @@ from salesflow.services.users import require_user, role_of
 KINDS = ("followup", "next-action", "new-lead", "payment", "approval", "objection", "proposal",
          "need", "stalled", "delivery", "aftersales", "renewal", "greeting", "survey",
          "minutes", "pool")
-SECTIONS = ("overdue", "today", "upcoming")
 
 
 @dataclass(frozen=True)
