@@ -14,7 +14,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -568,20 +568,30 @@ def plain_batches(session: Session, query: Any, size: int | None) -> Iterator[li
             for i, column in enumerate(columns)))
     result = session.connection().execute(query)  # Core: the driver's cursor is there
     try:
-        cursor = getattr(result, "cursor", None)
-        processors = getattr(getattr(result, "_metadata", None), "_processors", None)
-        if cursor is None or processors is None:  # not the SQLAlchemy this was written for
-            for part in (result.partitions(size) if size else [result.all()]):
-                yield [_fixed(row, [(i, utc_from_stored) for i in stamps]) for row in part]
-            return
-        fixes = [(i, p) for i, p in enumerate(processors) if p is not None]
-        fixes += [(i, utc_from_stored) for i in stamps]
-        while part := (cursor.fetchmany(size) if size else cursor.fetchall()):
-            yield [_fixed(row, fixes) for row in part] if fixes else part
-            if not size:
-                return
+        yield from driver_batches(result, size, stamps)
     finally:
         result.close()
+
+
+def driver_batches(result: Any, size: int | None,
+                   stamps: Sequence[int] = ()) -> Iterator[list[Any]]:
+    """The rows of an executed statement read straight from the driver's cursor,
+    fetchmany(size) at a time (None: all at once), instead of a Row object per row: the
+    columns SQLAlchemy converts get its own conversion here, and the columns `stamps`
+    (timestamps read as the text SQLite stores) are parsed by utc_from_stored. With a
+    SQLAlchemy other than the one this was written for, its own rows, converted alike."""
+    cursor = getattr(result, "cursor", None)
+    processors = getattr(getattr(result, "_metadata", None), "_processors", None)
+    stamped = [(i, utc_from_stored) for i in stamps]
+    if cursor is None or processors is None:
+        for part in (result.partitions(size) if size else [result.all()]):
+            yield [_fixed(row, stamped) for row in part] if stamped else list(part)
+        return
+    fixes = [(i, p) for i, p in enumerate(processors) if p is not None] + stamped
+    while part := (cursor.fetchmany(size) if size else cursor.fetchall()):
+        yield [_fixed(row, fixes) for row in part] if fixes else part
+        if not size:
+            return
 
 
 def _is_timestamp(kind: Any) -> bool:  # the models' timestamps: sqlmodel's UTCDateTime

@@ -40,6 +40,7 @@ from sqlalchemy import (
 from sqlmodel import Session
 
 from salesflow import columns
+from salesflow.db import driver_batches
 from salesflow.models import (
     Acceptance,
     Contract,
@@ -116,18 +117,8 @@ class Rows:
         exports today: timestamps, dates and booleans come as stored) get it here."""
         query = self.query.with_only_columns(*map(_as_stored, self.query.selected_columns))
         self.close()
-        result = self._result = self.session.execute(query)
-        cursor = getattr(result, "cursor", None)
-        processors = getattr(getattr(result, "_metadata", None), "_processors", None)
-        if cursor is None or processors is None:  # not the SQLAlchemy this was written for
-            yield from result.partitions(size)
-            return
-        fixes = [(i, p) for i, p in enumerate(processors) if p is not None]
-        fetch = cursor.fetchmany
-        while part := fetch(size):
-            if fixes:
-                part = [_processed(row, fixes) for row in part]
-            yield part
+        self._result = self.session.execute(query)
+        yield from driver_batches(self._result, size)
 
     def close(self) -> None:
         """An abandoned export (`| head`) releases its cursor at once."""
@@ -145,13 +136,6 @@ def _as_stored(column: Any) -> Any:
     if isinstance(kind, Boolean):  # 0 or 1; output.py reads a bool column's 1 as true
         return type_coerce(column, Integer).label(column.key)
     return column
-
-
-def _processed(row: Sequence[Any], fixes: Sequence[tuple[int, Any]]) -> list[Any]:
-    cells = list(row)
-    for i, process in fixes:
-        cells[i] = process(cells[i])
-    return cells
 
 
 def stream(session: Session, query: Select[Any]) -> Rows:
