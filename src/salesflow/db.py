@@ -20,7 +20,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, String, create_engine, event, text, type_coerce
+from sqlalchemy import Engine, String, create_engine, event, insert, text, type_coerce
 from sqlalchemy.dialects import registry
 from sqlalchemy.dialects.sqlite.pysqlite import SQLiteDialect_pysqlite
 from sqlalchemy.exc import DBAPIError, OperationalError
@@ -641,8 +641,6 @@ def insert_many(session: Session, table: Any, rows: list[dict[str, Any]]) -> Non
     Python-side default, go SQLAlchemy's way, as on every other database."""
     if not rows:
         return
-    from sqlalchemy import insert
-
     keys = rows[0].keys()
     dialect = session.get_bind().dialect
     if (dialect.name != "sqlite"
